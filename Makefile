@@ -1,0 +1,62 @@
+# lean-merchant: `make run` serves the app, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
+
+.PHONY: run test tools test-tools build rust-test e2e fmt lint clean-data
+
+## run: install tools, build, and serve on http://127.0.0.1:3000 (embedded Lean sandbox on :4010)
+run: tools
+	cargo leptos serve
+
+## test: every Rust test and the Playwright suite in Chromium
+test: test-tools build rust-test e2e
+
+tools:
+	rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then
+	  # 0.3.11's lock needs a newer rustc; 0.3.10 builds here (see ../shared/TOOLCHAIN.md).
+	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	fi
+	[ -f Cargo.lock ] || cargo generate-lockfile
+	want="$(WASM_BINDGEN_VERSION)"
+	if ! wasm-bindgen --version 2>/dev/null | grep -q "$$want"; then
+	  # Without --locked on purpose: the CLI's own lock pins a yanked crate.
+	  cargo install wasm-bindgen-cli --version "$$want"
+	fi
+
+test-tools: tools
+	if [ ! -x /usr/bin/chromium ]; then
+	  sudo_cmd=""; [ "$$(id -u)" = 0 ] || sudo_cmd="sudo"
+	  $$sudo_cmd apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq chromium
+	fi
+	cd end2end && npm ci --no-audit --no-fund
+
+build: tools
+	cargo leptos build
+
+rust-test:
+	cargo test -p lean-sandbox
+	cargo test -p lean-merchant --features ssr
+
+e2e:
+	cd end2end && npx playwright test
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p lean-sandbox --all-targets -- -D warnings
+	cargo clippy -p lean-merchant --features ssr --all-targets -- -D warnings
+	cargo clippy -p lean-merchant --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+
+## clean-data: forget every local user, session, customer and sandbox state
+clean-data:
+	rm -rf data

@@ -1,0 +1,135 @@
+// The whole walking-skeleton journey, as a user does it: sign up, connect a bank through the sandbox's
+// Link UI (OTP user), see the bank appear live, and find it again after a reload and a server restart.
+import { expect, Page, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { portOf, RunningApp, startApp } from './server';
+
+const SHOTS = path.join(__dirname, '..', 'screenshots');
+fs.mkdirSync(SHOTS, { recursive: true });
+
+let app: RunningApp;
+test.beforeAll(async () => {
+  app = await startApp();
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+test.afterEach(async ({}, info) => {
+  if (info.status !== info.expectedStatus) console.log(app.logs().slice(-4000));
+});
+
+async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+async function signUp(page: Page, email: string) {
+  await page.goto(`${app.url}/signup`);
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole('heading', { name: 'Your banks' })).toBeVisible();
+}
+
+async function expectNoSeriousA11yIssues(page: Page) {
+  const results = await new AxeBuilder({ page }).exclude('#lean-link-frame').analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
+test('a new user connects a bank and sees it arrive live, and it survives reload and restart', async ({ page }) => {
+  await page.goto(app.url);
+  await hydrated(page);
+  await page.screenshot({ path: path.join(SHOTS, 'home-en.png'), fullPage: true });
+  await expectNoSeriousA11yIssues(page);
+
+  const email = `ann+${Date.now()}@example.com`;
+  await signUp(page, email);
+  await expect(page.getByTestId('entity-empty')).toBeVisible();
+  await expect(page.getByTestId('live-status')).toHaveText(/Live/);
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-empty-en.png'), fullPage: true });
+  await expectNoSeriousA11yIssues(page);
+
+  // A marker on window proves the entity shows up without a page reload.
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  await page.getByTestId('connect-bank').click();
+  const link = page.frameLocator('#lean-link-frame');
+  await link.getByTestId('bank-LEAN_MB1').click();
+  await link.getByLabel('Username').fill('user_otp');
+  await link.getByLabel('Password').fill('pass_otp');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await link.getByLabel('One-time code').fill('1111');
+  await page.screenshot({ path: path.join(SHOTS, 'link-otp-en.png') });
+  await link.getByRole('button', { name: 'Verify' }).click();
+  await expect(link.getByTestId('consent-permission')).toHaveCount(4);
+  await page.screenshot({ path: path.join(SHOTS, 'link-consent-en.png') });
+  await link.getByRole('button', { name: 'Allow' }).click();
+  await expect(link.getByText('Bank connected')).toBeVisible();
+  await link.getByRole('button', { name: 'Done' }).click();
+
+  await expect(page.locator('#lean-link-frame')).toHaveCount(0);
+  await expect(page.getByTestId('flow-outcome')).toHaveAttribute('data-status', 'SUCCESS');
+  const card = page.getByTestId('entity-card');
+  await expect(card).toHaveCount(1);
+  await expect(card).toContainText('Lean Mockbank');
+  await expect(card).toContainText('Transactions');
+  await expect(card.getByTestId('entity-data-status')).toHaveText('Data ready');
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  await expect(page.locator('table')).toContainText('connect');
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-connected-en.png'), fullPage: true });
+  await expectNoSeriousA11yIssues(page);
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('entity-card')).toContainText('Lean Mockbank');
+
+  // Restart on the same ports and data: the session, the customer and the entity all persist.
+  const { dataDir, url, sandboxUrl } = app;
+  await app.stop();
+  app = await startApp({ dataDir, appPort: portOf(url), sandboxPort: portOf(sandboxUrl) });
+  await page.goto(`${app.url}/dashboard`);
+  await hydrated(page);
+  await expect(page.getByTestId('entity-card')).toContainText('Lean Mockbank');
+  await expect(page.getByTestId('live-status')).toHaveText(/Live/);
+});
+
+test('closing the Link UI records a cancelled flow and connects nothing', async ({ page }) => {
+  await signUp(page, `bo+${Date.now()}@example.com`);
+  await page.getByTestId('connect-bank').click();
+  const link = page.frameLocator('#lean-link-frame');
+  await expect(link.getByTestId('bank-LEAN_MB1')).toBeVisible();
+  await link.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('flow-outcome')).toHaveAttribute('data-status', 'CANCELLED');
+  await expect(page.getByTestId('flow-outcome')).toContainText('Nothing was connected');
+  await expect(page.getByTestId('entity-empty')).toBeVisible();
+});
+
+test('bad sign-in and sign-up input get clear errors', async ({ page }) => {
+  await page.goto(`${app.url}/signin`);
+  await hydrated(page);
+  await page.getByLabel('Email').fill('nobody@example.com');
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('form-error')).toHaveText('That email and password do not match an account.');
+  await page.screenshot({ path: path.join(SHOTS, 'signin-error-en.png'), fullPage: true });
+  await expectNoSeriousA11yIssues(page);
+
+  const email = `cy+${Date.now()}@example.com`;
+  await signUp(page, email);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await page.goto(`${app.url}/signup`);
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('another password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('already exists');
+
+  // A signed-out visit to the dashboard goes to sign-in.
+  await page.goto(`${app.url}/dashboard`);
+  await expect(page).toHaveURL(/\/signin$/);
+});

@@ -1,0 +1,55 @@
+// Secrets stay on the server: nothing the browser can fetch (pages, scripts, wasm, styles, server
+// function answers) contains the client secret, the webhook secret, or a Lean `api` token.
+import { expect, test } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SECRETS, startApp } from './server';
+
+test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
+  const app = await startApp();
+  try {
+    const seen: string[] = [];
+    page.on('response', async (res) => {
+      try {
+        seen.push(Buffer.from(await res.body()).toString('latin1'));
+      } catch {
+        /* redirects and aborted responses have no body */
+      }
+    });
+    await page.goto(`${app.url}/signup`);
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await page.getByLabel('Email').fill(`sec+${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.getByTestId('connect-bank').click();
+    await expect(page.frameLocator('#lean-link-frame').getByTestId('bank-LEAN_MB1')).toBeVisible();
+
+    // Every built asset, fetched through the server as a browser would.
+    const pkg = path.resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
+    const assets = fs.readdirSync(pkg);
+    expect(assets.some((f) => f.endsWith('.wasm'))).toBe(true);
+    for (const file of assets) {
+      const res = await request.get(`${app.url}/pkg/${file}`);
+      expect(res.ok()).toBe(true);
+      seen.push(Buffer.from(await res.body()).toString('latin1'));
+    }
+    for (const p of ['/', '/signin', '/signup', '/dashboard', '/no-such-page']) {
+      seen.push(await (await request.get(`${app.url}${p}`)).text());
+    }
+
+    expect(seen.length).toBeGreaterThan(10);
+    const everything = seen.join('\n');
+    expect(everything).not.toContain(SECRETS.clientSecret);
+    expect(everything).not.toContain(SECRETS.webhookSecret);
+    // The customer token the SDK needs is allowed; an api-scoped token is not. Decode every JWT seen.
+    for (const jwt of everything.match(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/g) ?? []) {
+      const claims = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+      const scope = Array.isArray(claims.scope) ? claims.scope.join(' ') : String(claims.scope);
+      expect(scope, 'a token with backend scope reached the browser').not.toMatch(/customer\.write|data\.read|intent\.write/);
+      expect(claims.customers?.length, 'every browser token is customer-scoped').toBe(1);
+    }
+  } finally {
+    await app.stop();
+  }
+});

@@ -1,0 +1,153 @@
+//! Entities (REFERENCE §4): one bank connection per customer per bank.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::customers::parse_customer_id;
+use crate::app::App;
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, ApiResult};
+use crate::permissions::boolean_map;
+use crate::state::Entity;
+
+pub const ACTIVE: &str = "ACTIVE";
+pub const DELETED: &str = "DELETED";
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/customers/v1/{customer_id}/entities", get(list))
+        .route("/customers/v1/{customer_id}/entities/", get(list))
+        .route(
+            "/customers/v1/{customer_id}/entities/{entity_id}",
+            get(fetch).delete(remove),
+        )
+        .route(
+            "/customers/v1/{customer_id}/entities/{entity_id}/",
+            get(fetch).delete(remove),
+        )
+}
+
+fn millis(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// The REST view of an entity, matching Lean's v2 Entity object.
+pub fn entity_json(e: &Entity) -> Value {
+    let accounts: Vec<Value> = e
+        .accounts
+        .iter()
+        .map(|a| {
+            json!({
+                "scheme_name": "IBAN",
+                "identification": a.iban,
+                "name": a.name,
+                "secondary_identification": null,
+            })
+        })
+        .collect();
+    let consents: Vec<Value> = e
+        .consents
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "bank_consent_id": c.bank_consent_id,
+                "bank_identifier": e.bank_identifier,
+                "consent_type": "ACCOUNT_ACCESS",
+                "consent_status": c.status,
+                "standard_consent_status": if c.status == "ACTIVE" { "AUTHORISED" } else { "REVOKED" },
+                "permissions": boolean_map(&c.permissions),
+                "creation_date_time": millis(c.created_at),
+                "status_update_date_time": millis(c.updated_at),
+                "expiration_date_time": millis(c.expires_at),
+                "transaction_from_date_time": millis(c.transactions_from),
+                "transaction_to_date_time": millis(c.transactions_to),
+                "accounts": accounts,
+            })
+        })
+        .collect();
+    json!({
+        "id": e.id,
+        "customer_id": e.customer_id,
+        "bank_identifier": e.bank_identifier,
+        "permissions": boolean_map(&e.permissions),
+        "bank_type": e.bank_type,
+        "created_at": millis(e.created_at),
+        "consents": consents,
+    })
+}
+
+async fn list(
+    _: ApiCaller,
+    State(app): State<Arc<App>>,
+    Path(customer_id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_customer_id(&customer_id)?;
+    app.store
+        .read(|s| {
+            s.customer(id)?;
+            Some(
+                s.entities
+                    .iter()
+                    .filter(|e| e.customer_id == id && e.status == ACTIVE)
+                    .map(entity_json)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .map(|v| Json(Value::Array(v)))
+        .ok_or_else(ApiError::customer_not_found)
+}
+
+fn ids(customer_id: &str, entity_id: &str) -> ApiResult<(Uuid, Uuid)> {
+    let c = parse_customer_id(customer_id)?;
+    let e = Uuid::parse_str(entity_id).map_err(|_| ApiError::unknown_entity())?;
+    Ok((c, e))
+}
+
+async fn fetch(
+    _: ApiCaller,
+    State(app): State<Arc<App>>,
+    Path((customer_id, entity_id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let (cid, eid) = ids(&customer_id, &entity_id)?;
+    app.store
+        .read(|s| {
+            s.entities
+                .iter()
+                .find(|e| e.id == eid && e.customer_id == cid && e.status == ACTIVE)
+                .map(entity_json)
+        })
+        .map(Json)
+        .ok_or_else(ApiError::unknown_entity)
+}
+
+/// Marks the entity deleted and revokes its consents; a later connect creates a fresh one.
+async fn remove(
+    _: ApiCaller,
+    State(app): State<Arc<App>>,
+    Path((customer_id, entity_id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let (cid, eid) = ids(&customer_id, &entity_id)?;
+    let now = chrono::Utc::now();
+    let found = app.store.update(|s| {
+        let entity = s
+            .entities
+            .iter_mut()
+            .find(|e| e.id == eid && e.customer_id == cid && e.status == ACTIVE)?;
+        entity.status = DELETED.to_string();
+        entity.updated_at = now;
+        for c in &mut entity.consents {
+            c.status = "REVOKED".to_string();
+            c.updated_at = now;
+        }
+        Some(())
+    })?;
+    found
+        .map(|_| Json(json!({})))
+        .ok_or_else(ApiError::unknown_entity)
+}

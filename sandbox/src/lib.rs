@@ -1,0 +1,130 @@
+//! lean-sandbox: a local fake of Lean's API, Link SDK loader and webhooks.
+//!
+//! CONTRACT used by the merchant app (keep these signatures stable):
+//! `Sandbox::start(SandboxConfig) -> Result<Sandbox>`, `Sandbox::base_url()`,
+//! `Sandbox::credentials()`, `Sandbox::loader_url()`, `Sandbox::shutdown()`.
+
+mod api;
+mod app;
+mod auth;
+mod banks;
+mod error;
+mod link;
+mod permissions;
+mod state;
+mod users;
+mod webhooks;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+
+/// How to start a sandbox. `addr` may use port 0.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    pub addr: SocketAddr,
+    /// JSON file holding all sandbox state; created if missing, rewritten atomically on change.
+    pub state_path: PathBuf,
+    /// Override the application's credentials; when `None`, the persisted (or newly generated) ones are used.
+    pub app_token: Option<String>,
+    pub client_secret: Option<String>,
+    pub webhook_secret: Option<String>,
+    /// Where signed webhooks are POSTed; `None` = don't deliver (still logged).
+    pub webhook_url: Option<String>,
+    /// Multiplies Lean's 1, 2, 5, 10, 60, 180-minute retry schedule (tests use e.g. 0.0005).
+    pub retry_scale: f64,
+}
+
+/// The application registration a developer would copy from Lean's dashboard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub app_token: String,
+    pub client_secret: String,
+    pub webhook_secret: String,
+}
+
+pub struct Sandbox {
+    base_url: String,
+    credentials: Credentials,
+    cancel: CancellationToken,
+    server: tokio::task::JoinHandle<()>,
+    app: Arc<app::App>,
+}
+
+impl Sandbox {
+    pub async fn start(config: SandboxConfig) -> anyhow::Result<Sandbox> {
+        let store = state::Store::open(
+            &config.state_path,
+            state::CredentialOverrides {
+                app_token: config.app_token.clone(),
+                client_secret: config.client_secret.clone(),
+                webhook_secret: config.webhook_secret.clone(),
+            },
+        )
+        .with_context(|| format!("opening sandbox state {}", config.state_path.display()))?;
+
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("binding {}", config.addr))?;
+        let local = listener.local_addr()?;
+        let base_url = format!("http://{}", display_addr(local));
+
+        let cancel = CancellationToken::new();
+        let app = app::App::new(store, base_url.clone(), &config, cancel.clone())?;
+        let credentials = app.credentials();
+
+        // Events that were still being retried when the previous process stopped carry on.
+        app.webhooks.resume_pending(&app);
+
+        let router = app::router(app.clone());
+        let shutdown = cancel.clone();
+        let server = tokio::spawn(async move {
+            let result = axum::serve(listener, router)
+                .with_graceful_shutdown(async move { shutdown.cancelled().await })
+                .await;
+            if let Err(err) = result {
+                tracing::error!(%err, "lean-sandbox server stopped with an error");
+            }
+        });
+
+        Ok(Sandbox {
+            base_url,
+            credentials,
+            cancel,
+            server,
+            app,
+        })
+    }
+    /// e.g. `http://127.0.0.1:4010` (no trailing slash). Auth and API share this origin.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+    pub fn credentials(&self) -> Credentials {
+        self.credentials.clone()
+    }
+    /// `{base_url}/link/loader/prod/ae/latest/lean-link-loader.min.js`
+    pub fn loader_url(&self) -> String {
+        format!("{}{}", self.base_url, link::LOADER_PATH)
+    }
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(self) {
+        self.cancel.cancel();
+        if let Err(err) = self.server.await {
+            tracing::warn!(%err, "lean-sandbox server task did not end cleanly");
+        }
+        // Delivery tasks watch the same token; wait for them so nothing writes state after we return.
+        self.app.webhooks.wait_idle().await;
+    }
+}
+
+/// Browsers treat `0.0.0.0` as not-an-origin, so a wildcard bind advertises loopback instead.
+fn display_addr(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("127.0.0.1:{}", addr.port())
+    } else {
+        addr.to_string()
+    }
+}

@@ -1,0 +1,84 @@
+//! Serves the hand-written loader and Link UI assets (compiled into the binary).
+
+use std::sync::Arc;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+
+use super::{LOADER_PATH, V2_BUNDLE_PATH};
+use crate::app::App;
+
+const LOADER_JS: &str = include_str!("loader.js");
+const UI_HTML: &str = include_str!("ui.html");
+const UI_JS: &str = include_str!("ui.js");
+const UI_CSS: &str = include_str!("ui.css");
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route(LOADER_PATH, get(loader))
+        .route(V2_BUNDLE_PATH, get(loader))
+        // The KSA loader path works too; the sandbox's banks cover both regions.
+        .route(
+            "/link/loader/prod/sa/latest/lean-link-loader.min.js",
+            get(loader),
+        )
+        .route("/link/lean-sdk.html", get(page))
+        .route("/link/loader/prod/ae/latest/lean-sdk.html", get(page))
+        .route("/link/assets/ui.js", get(ui_js))
+        .route("/link/assets/ui.css", get(ui_css))
+}
+
+/// Always revalidate so a rebuilt sandbox never runs against a stale cached UI.
+const NO_CACHE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-cache");
+
+async fn loader() -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/javascript; charset=utf-8",
+            ),
+            NO_CACHE,
+            // Lets merchant pages load the script with crossorigin="anonymous" / SRI.
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        LOADER_JS,
+    )
+}
+
+async fn page() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            NO_CACHE,
+            (header::REFERRER_POLICY, "no-referrer"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors *",
+            ),
+        ],
+        UI_HTML,
+    )
+}
+
+async fn ui_js() -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/javascript; charset=utf-8",
+            ),
+            NO_CACHE,
+        ],
+        UI_JS,
+    )
+}
+
+async fn ui_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), NO_CACHE],
+        UI_CSS,
+    )
+}

@@ -1,0 +1,299 @@
+//! Signed webhook delivery with Lean's retry schedule (REFERENCE §8.3-8.4).
+//!
+//! Every event is logged in the persisted state first, then handed to its "lane" (one per
+//! entity). A lane is a single worker that delivers its events one after another, retries
+//! included, so `entity.created` always reaches the merchant before that entity's refresh
+//! events. Pending events are re-queued when the sandbox restarts.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha2::Sha512;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::state::{Attempt, DeliveryStatus, Event};
+
+/// Minutes between attempts after the initial send: 6 retries, about 4.3 hours in all.
+const RETRY_MINUTES: [f64; 6] = [1.0, 2.0, 5.0, 10.0, 60.0, 180.0];
+/// Lean gives the endpoint 10 seconds to answer.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `sha512=<lowercase hex HMAC-SHA512(secret, body)>`, the `lean-signature` header value.
+pub fn sign(secret: &str, body: &[u8]) -> String {
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha512> as Mac>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(body);
+    format!("sha512={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The wire envelope; field order follows Lean's docs (key order is not significant).
+#[derive(Serialize)]
+struct Envelope<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    message: &'a str,
+    payload: &'a serde_json::Value,
+    timestamp: &'a str,
+    event_id: Uuid,
+}
+
+pub struct Webhooks {
+    url: Option<String>,
+    retry_scale: f64,
+    client: reqwest::Client,
+    cancel: CancellationToken,
+    tracker: TaskTracker,
+    lanes: Mutex<HashMap<String, mpsc::UnboundedSender<Uuid>>>,
+}
+
+impl Webhooks {
+    pub fn new(
+        url: Option<String>,
+        retry_scale: f64,
+        cancel: CancellationToken,
+    ) -> anyhow::Result<Webhooks> {
+        let client = reqwest::Client::builder()
+            .timeout(RESPONSE_TIMEOUT)
+            // A redirect is not a 200 from the registered endpoint.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("lean-sandbox-webhooks")
+            .build()?;
+        Ok(Webhooks {
+            url,
+            retry_scale: if retry_scale.is_finite() && retry_scale >= 0.0 {
+                retry_scale
+            } else {
+                1.0
+            },
+            client,
+            cancel,
+            tracker: TaskTracker::new(),
+            lanes: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Runs background work that must stop (and be awaited) on shutdown.
+    pub fn spawn_background<F>(&self, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let cancel = self.cancel.clone();
+        self.tracker.spawn(async move {
+            tokio::select! {
+                _ = cancel.cancelled() => {}
+                _ = fut => {}
+            }
+        });
+    }
+
+    pub async fn wait_idle(&self) {
+        self.tracker.close();
+        self.tracker.wait().await;
+    }
+
+    /// Logs a new event and queues it on `lane`. Returns its `event_id`.
+    pub fn emit(
+        &self,
+        app: &Arc<App>,
+        lane: &str,
+        kind: &str,
+        message: &str,
+        payload: serde_json::Value,
+    ) -> anyhow::Result<Uuid> {
+        let event_id = Uuid::new_v4();
+        let now = Utc::now();
+        let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+        let body = serde_json::to_string(&Envelope {
+            kind,
+            message,
+            payload: &payload,
+            timestamp: &timestamp,
+            event_id,
+        })?;
+        let delivery = if self.url.is_some() {
+            DeliveryStatus::Pending
+        } else {
+            DeliveryStatus::NotDelivered
+        };
+        let event = Event {
+            event_id,
+            kind: kind.to_string(),
+            message: message.to_string(),
+            payload,
+            timestamp,
+            created_at: now,
+            lane: lane.to_string(),
+            body,
+            delivery,
+            attempts: Vec::new(),
+        };
+        app.store.update(|s| s.events.push(event))?;
+        if self.url.is_some() {
+            self.queue(app, lane, event_id);
+        }
+        Ok(event_id)
+    }
+
+    /// Re-queues events a previous run left half-delivered, oldest first.
+    pub fn resume_pending(&self, app: &Arc<App>) {
+        if self.url.is_none() {
+            return;
+        }
+        let mut pending: Vec<(chrono::DateTime<Utc>, String, Uuid)> = app.store.read(|s| {
+            s.events
+                .iter()
+                .filter(|e| e.delivery == DeliveryStatus::Pending)
+                .map(|e| (e.created_at, e.lane.clone(), e.event_id))
+                .collect()
+        });
+        pending.sort_by_key(|(at, _, _)| *at);
+        for (_, lane, id) in pending {
+            self.queue(app, &lane, id);
+        }
+    }
+
+    fn queue(&self, app: &Arc<App>, lane: &str, event_id: Uuid) {
+        let mut lanes = self.lanes.lock().unwrap_or_else(|p| p.into_inner());
+        let sender = lanes.entry(lane.to_string()).or_insert_with(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            let app = app.clone();
+            let cancel = self.cancel.clone();
+            self.tracker.spawn(lane_worker(app, rx, cancel));
+            tx
+        });
+        if sender.send(event_id).is_err() {
+            // The worker only stops on shutdown; the event stays Pending and resumes next start.
+            tracing::debug!(%event_id, "webhook lane closed; event left pending");
+        }
+    }
+
+    /// Sends one event until it gets a 200 or runs out of retries.
+    async fn deliver(&self, app: &App, event_id: Uuid) {
+        let Some(url) = self.url.clone() else { return };
+        loop {
+            let Some((body, attempts, last_at, secret)) = app.store.read(|s| {
+                s.events.iter().find(|e| e.event_id == event_id).map(|e| {
+                    (
+                        e.body.clone(),
+                        e.attempts.len(),
+                        e.attempts.last().map(|a| a.at),
+                        s.application.webhook_secret.clone(),
+                    )
+                })
+            }) else {
+                return;
+            };
+            if attempts > RETRY_MINUTES.len() {
+                self.finish(app, event_id, DeliveryStatus::Failed);
+                return;
+            }
+            if let (Some(last), Some(minutes)) =
+                (last_at, attempts.checked_sub(1).map(|i| RETRY_MINUTES[i]))
+            {
+                let wait = Duration::from_secs_f64(minutes * 60.0 * self.retry_scale);
+                let elapsed = (Utc::now() - last).to_std().unwrap_or_default();
+                tokio::time::sleep(wait.saturating_sub(elapsed)).await;
+            }
+
+            let result = self
+                .client
+                .post(&url)
+                .header("content-type", "application/json")
+                .header("lean-signature", sign(&secret, body.as_bytes()))
+                .body(body)
+                .send()
+                .await;
+            let attempt = match &result {
+                Ok(resp) => Attempt {
+                    at: Utc::now(),
+                    http_status: Some(resp.status().as_u16()),
+                    error: None,
+                },
+                Err(err) => Attempt {
+                    at: Utc::now(),
+                    http_status: None,
+                    error: Some(describe(err)),
+                },
+            };
+            let delivered = attempt.http_status == Some(200);
+            let recorded = app.store.update(|s| {
+                if let Some(e) = s.event_mut(event_id) {
+                    e.attempts.push(attempt);
+                    if delivered {
+                        e.delivery = DeliveryStatus::Delivered;
+                    } else if e.attempts.len() > RETRY_MINUTES.len() {
+                        e.delivery = DeliveryStatus::Failed;
+                    }
+                }
+            });
+            if let Err(err) = recorded {
+                tracing::error!(%err, "could not persist webhook attempt");
+            }
+            if delivered {
+                return;
+            }
+        }
+    }
+
+    fn finish(&self, app: &App, event_id: Uuid, status: DeliveryStatus) {
+        if let Err(err) = app.store.update(|s| {
+            if let Some(e) = s.event_mut(event_id) {
+                e.delivery = status;
+            }
+        }) {
+            tracing::error!(%err, "could not persist webhook status");
+        }
+    }
+}
+
+async fn lane_worker(
+    app: Arc<App>,
+    mut rx: mpsc::UnboundedReceiver<Uuid>,
+    cancel: CancellationToken,
+) {
+    loop {
+        let next = tokio::select! {
+            _ = cancel.cancelled() => return,
+            next = rx.recv() => next,
+        };
+        let Some(event_id) = next else { return };
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = app.webhooks.deliver(&app, event_id) => {}
+        }
+    }
+}
+
+fn describe(err: &reqwest::Error) -> String {
+    if err.is_timeout() {
+        "timeout: no response within 10 s".to_string()
+    } else if err.is_connect() {
+        format!("connection failed: {err}")
+    } else {
+        err.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sign;
+
+    #[test]
+    fn matches_reference_vector() {
+        let body = r#"{"type":"results.ready","payload":{"id":"6dd9c7d2-1c8c-4862-bb1f-fcf52f5033d4"},"message":"Your results are ready.","timestamp":"2021-01-08T18:05:19.244672Z","event_id":"00405221-21fc-4aa2-a237-3edfe4c38411"}"#;
+        assert_eq!(
+            sign("test_webhook_secret", body.as_bytes()),
+            "sha512=1cb688ba4323adadb626908ea67b1f0dfbdbed053cb4739b6b7ec89acbaaeec5cda90dccb18794b58cb422acfab19224655fa7cd2c9b5b242374dfd6c4be0040"
+        );
+    }
+}

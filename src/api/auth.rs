@@ -1,0 +1,224 @@
+use leptos::prelude::*;
+
+use crate::model::{AppError, CurrentUser};
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use crate::api::context::internal;
+    use crate::model::AppError;
+    use crate::server::db::{self, customers};
+    use crate::server::AppState;
+
+    pub fn parse_email(raw: &str) -> Result<String, AppError> {
+        let email = raw.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            })
+            && !email.chars().any(char::is_whitespace);
+        if valid {
+            Ok(email)
+        } else {
+            Err(AppError::invalid(
+                "email",
+                "Enter an email address like name@example.com.",
+            ))
+        }
+    }
+
+    pub fn check_password(password: &str) -> Result<(), AppError> {
+        match password.chars().count() {
+            0..=7 => Err(AppError::invalid(
+                "password",
+                "Use a password of at least 8 characters.",
+            )),
+            8..=128 => Ok(()),
+            _ => Err(AppError::invalid(
+                "password",
+                "Use a password of at most 128 characters.",
+            )),
+        }
+    }
+
+    /// First sign-in: make sure the user has a Lean customer. Failure is logged, not fatal: the user
+    /// can still sign in, and the next launch tries again.
+    pub async fn ensure_customer(state: &AppState, user_id: &str) -> Result<String, AppError> {
+        if let Some(c) = customers::for_user(&state.db, user_id)
+            .await
+            .map_err(internal)?
+        {
+            return Ok(c.customer_id);
+        }
+        let customer = state.lean.ensure_customer(user_id).await?;
+        customers::link(
+            &state.db,
+            user_id,
+            &customer.customer_id,
+            &customer.app_user_id,
+        )
+        .await
+        .map_err(internal)?;
+        Ok(customer.customer_id)
+    }
+
+    pub async fn ensure_customer_quietly(state: &AppState, user_id: &str) {
+        if let Err(e) = ensure_customer(state, user_id).await {
+            tracing::warn!(%user_id, error = %e, "could not ensure the Lean customer at sign-in");
+        }
+    }
+
+    pub async fn user(
+        state: &AppState,
+        user_id: &str,
+    ) -> Result<Option<crate::model::CurrentUser>, AppError> {
+        let Some(u) = db::users::find_by_id(&state.db, user_id)
+            .await
+            .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let customer = customers::for_user(&state.db, user_id)
+            .await
+            .map_err(internal)?;
+        Ok(Some(crate::model::CurrentUser {
+            id: u.id,
+            email: u.email,
+            customer_id: customer.map(|c| c.customer_id),
+        }))
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) use imp::ensure_customer;
+
+/// Creates an account and signs it in.
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
+    use crate::api::context::{finish, internal, session, state};
+    use crate::server::{auth, db::users};
+    finish(
+        async {
+            let email = imp::parse_email(&email)?;
+            imp::check_password(&password)?;
+            let state = state()?;
+            let hash = auth::hash_password(password).await.map_err(internal)?;
+            let user = match users::create(&state.db, &email, &hash).await {
+                Ok(u) => u,
+                Err(users::CreateError::EmailTaken) => return Err(AppError::EmailTaken),
+                Err(users::CreateError::Db(e)) => return Err(internal(e)),
+            };
+            auth::start_session(&session().await?, &user.id)
+                .await
+                .map_err(internal)?;
+            imp::ensure_customer_quietly(&state, &user.id).await;
+            leptos_axum::redirect("/dashboard");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::api::context::{finish, internal, session, state};
+    use crate::server::{auth, db::users};
+    finish(
+        async {
+            let email = imp::parse_email(&email)?;
+            if password.is_empty() {
+                return Err(AppError::invalid("password", "Enter your password."));
+            }
+            let state = state()?;
+            let user = users::find_by_email(&state.db, &email)
+                .await
+                .map_err(internal)?;
+            // Verify against a dummy hash when the user is unknown, so timing does not reveal
+            // which emails have accounts.
+            let (user_id, hash) = match user {
+                Some(u) => (Some(u.id), u.password_hash),
+                None => (None, DUMMY_HASH.to_owned()),
+            };
+            let ok = auth::verify_password(password, hash).await;
+            let Some(user_id) = user_id.filter(|_| ok) else {
+                return Err(AppError::BadCredentials);
+            };
+            auth::start_session(&session().await?, &user_id)
+                .await
+                .map_err(internal)?;
+            imp::ensure_customer_quietly(&state, &user_id).await;
+            leptos_axum::redirect("/dashboard");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// An argon2id hash of a random string, used only to spend the same time on unknown emails.
+#[cfg(feature = "ssr")]
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Xq7R7cO5lJbq0M0uXH1m0h5B2a0JzS2r7p6b0m9Zc1E";
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::api::context::{finish, internal, session};
+    finish(
+        async {
+            crate::server::auth::end_session(&session().await?)
+                .await
+                .map_err(internal)?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The signed-in user, or `None` when signed out.
+#[server(endpoint = "current_user")]
+pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::api::context::{finish, session, state};
+    finish(
+        async {
+            let Some(user_id) = crate::server::auth::session_user_id(&session().await?).await
+            else {
+                return Ok(None);
+            };
+            imp::user(&state()?, &user_id).await
+        }
+        .await,
+    )
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::imp::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            parse_email("  Ann@Example.COM ").ok().as_deref(),
+            Some("ann@example.com")
+        );
+        for bad in [
+            "",
+            "ann",
+            "@example.com",
+            "ann@",
+            "ann@example",
+            "a b@example.com",
+            "ann@.com",
+        ] {
+            assert!(parse_email(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(check_password("1234567").is_err());
+        assert!(check_password("12345678").is_ok());
+        assert!(check_password(&"x".repeat(129)).is_err());
+    }
+}

@@ -1,0 +1,71 @@
+use leptos::prelude::*;
+
+use crate::model::{Entity, EntityStatus};
+
+fn permission_label(p: &str) -> String {
+    match p {
+        "identity" => "Identity".into(),
+        "accounts" => "Accounts".into(),
+        "balance" => "Balances".into(),
+        "transactions" => "Transactions".into(),
+        "payments" => "Payments".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Lean's colours come from a webhook; only a plain `#rrggbb` is put into a style attribute.
+fn safe_color(c: Option<&str>, fallback: &'static str) -> String {
+    match c {
+        Some(c)
+            if c.len() == 7
+                && c.starts_with('#')
+                && c[1..].chars().all(|ch| ch.is_ascii_hexdigit()) =>
+        {
+            c.into()
+        }
+        _ => fallback.into(),
+    }
+}
+
+#[component]
+pub fn EntityCard(entity: Entity) -> impl IntoView {
+    let accent = safe_color(entity.main_color.as_deref(), "#0b6e4f");
+    let (status_text, status_class) = match entity.status {
+        EntityStatus::Active => ("Active", "ok"),
+        EntityStatus::ReconnectRequired => ("Reconnect required", "warn"),
+        EntityStatus::ConsentExpired => ("Consent expired", "warn"),
+        EntityStatus::Deleted => ("Disconnected", "muted"),
+    };
+    let data_text = match entity.refresh_status.as_deref() {
+        None | Some("PENDING") => "Fetching data from the bank…",
+        Some("OK") | Some("FINISHED") => "Data ready",
+        Some("FAILED") => "The bank could not provide data",
+        Some(_) => "Data refresh in progress",
+    };
+    let initials: String = entity
+        .bank_name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    view! {
+        <article class="entity" data-testid="entity-card" data-entity-id=entity.id.clone()
+            style=format!("--bank-accent: {accent}")>
+            <header class="entity-head">
+                {match entity.bank_logo.clone() {
+                    Some(src) => view! { <img class="bank-logo" src=src alt="" width="40" height="40"/> }.into_any(),
+                    None => view! { <span class="bank-logo initials" aria-hidden="true">{initials}</span> }.into_any(),
+                }}
+                <div>
+                    <h3 class="bank-name">{entity.bank_name.clone()}</h3>
+                    <p class="muted small">{entity.bank_identifier.clone()}</p>
+                </div>
+                <span class=format!("badge badge-{status_class}")>{status_text}</span>
+            </header>
+            <ul class="chips" aria-label="Permissions granted">
+                {entity.permissions.iter().map(|p| view! { <li class="chip">{permission_label(p)}</li> }).collect_view()}
+            </ul>
+            <p class="small muted" data-testid="entity-data-status">{data_text}</p>
+        </article>
+    }
+}

@@ -1,0 +1,61 @@
+//! The browser's side of the live stream: an EventSource on `/live`. EventSource reconnects on its own
+//! and sends `Last-Event-ID`, so the server can replay what was missed.
+
+use leptos::prelude::*;
+
+use crate::model::LiveEvent;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveStatus {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+/// Opens the stream while the calling component is mounted; `on_event` runs for each event.
+pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
+    let (status, set_status) = signal(LiveStatus::Connecting);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::prelude::*;
+        use web_sys::{EventSource, MessageEvent};
+
+        let source: StoredValue<Option<EventSource>, LocalStorage> = StoredValue::new_local(None);
+        let on_event = std::rc::Rc::new(on_event);
+        Effect::new(move |_| {
+            let Ok(es) = EventSource::new("/live") else {
+                set_status.set(LiveStatus::Reconnecting);
+                return;
+            };
+            let handler = on_event.clone();
+            let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
+                if let Some(text) = msg.data().as_string() {
+                    if let Ok(event) = serde_json::from_str::<LiveEvent>(&text) {
+                        handler(event);
+                    }
+                }
+            });
+            let _ =
+                es.add_event_listener_with_callback("live", on_message.as_ref().unchecked_ref());
+            on_message.forget();
+            let on_open = Closure::<dyn Fn()>::new(move || set_status.set(LiveStatus::Live));
+            es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+            on_open.forget();
+            let on_error =
+                Closure::<dyn Fn()>::new(move || set_status.set(LiveStatus::Reconnecting));
+            es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            on_error.forget();
+            source.set_value(Some(es));
+        });
+        on_cleanup(move || {
+            if let Some(Some(es)) = source.try_get_value() {
+                es.close();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (on_event, set_status);
+    }
+    status
+}

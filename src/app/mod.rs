@@ -1,0 +1,87 @@
+//! UI shared by server rendering and hydration.
+
+mod components;
+pub mod live;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::StaticSegment;
+
+use crate::api::fetch_current_user;
+use components::header::Header;
+use pages::{
+    dashboard::DashboardPage, home::HomePage, not_found::NotFound, sign_in::SignInPage,
+    sign_up::SignUpPage,
+};
+
+/// The HTML document. The Link SDK loader is loaded with the page, as Lean advises, so it is warm by
+/// the time a flow starts.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let loader_url = use_context::<crate::server::state::PublicConfig>().map(|p| p.loader_url);
+    #[cfg(not(feature = "ssr"))]
+    let loader_url: Option<String> = None;
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" dir="ltr">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                {loader_url.map(|src| view! { <script src=src></script> })}
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Bumped after sign-in and sign-out so everything that shows the user reloads it.
+#[derive(Clone, Copy)]
+pub struct AuthVersion(pub RwSignal<u32>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let auth_version = AuthVersion(RwSignal::new(0));
+    provide_context(auth_version);
+    let user = Resource::new(move || auth_version.0.get(), |_| fetch_current_user());
+    provide_context(user);
+
+    // Tests (and people) can tell when the page has become interactive.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/lean-merchant.css"/>
+        <Title text="lean-merchant"/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main" class="page">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=StaticSegment("") view=HomePage/>
+                    <Route path=StaticSegment("signup") view=SignUpPage/>
+                    <Route path=StaticSegment("signin") view=SignInPage/>
+                    <Route path=StaticSegment("dashboard") view=DashboardPage/>
+                </Routes>
+            </main>
+            <footer class="footer">
+                "lean-merchant — a reference app for Lean's Link SDK. Sandbox data only; no real money moves."
+            </footer>
+        </Router>
+    }
+}
+
+/// The user resource provided by `App`.
+pub type UserResource = Resource<Result<Option<crate::model::CurrentUser>, crate::model::AppError>>;

@@ -1,0 +1,120 @@
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::{list_entities, recent_flows};
+use crate::app::components::connect_button::ConnectButton;
+use crate::app::components::entity_card::EntityCard;
+use crate::app::components::flow_outcome::FlowOutcomeView;
+use crate::app::live::{use_live_events, LiveStatus};
+use crate::app::UserResource;
+use crate::model::{AppError, FlowOutcome};
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let user = expect_context::<UserResource>();
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                user.get()
+                    .map(|u| match u {
+                        Ok(Some(_)) => view! { <Dashboard/> }.into_any(),
+                        Ok(None) | Err(AppError::SignInRequired) => view! { <Redirect path="/signin"/> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Dashboard() -> impl IntoView {
+    // Bumped by live events and finished flows: the lists below reload from the server.
+    let version = RwSignal::new(0u32);
+    let entities = Resource::new(move || version.get(), |_| list_entities());
+    let flows = Resource::new(move || version.get(), |_| recent_flows());
+    let latest = RwSignal::new(None::<FlowOutcome>);
+
+    let live = use_live_events(move |_event| version.update(|v| *v += 1));
+    let live_label = move || match live.get() {
+        LiveStatus::Connecting => "Connecting…",
+        LiveStatus::Live => "Live",
+        LiveStatus::Reconnecting => "Reconnecting…",
+    };
+
+    view! {
+        <div class="dash-head">
+            <div>
+                <h1>"Your banks"</h1>
+                <p class="muted">"Connections appear here as soon as Lean confirms them."</p>
+            </div>
+            <div class="dash-actions">
+                <span class=move || format!("live live-{:?}", live.get()).to_lowercase() data-testid="live-status"
+                    role="status" aria-live="polite">
+                    <span class="dot" aria-hidden="true"></span>
+                    {live_label}
+                </span>
+                <ConnectButton on_outcome=move |o| {
+                    latest.set(Some(o));
+                    version.update(|v| *v += 1);
+                }/>
+            </div>
+        </div>
+
+        {move || latest.get().map(|o| view! { <FlowOutcomeView outcome=o/> })}
+
+        <Transition fallback=|| view! { <p class="muted">"Loading your banks…"</p> }>
+            {move || {
+                entities.get()
+                    .map(|r| match r {
+                        Ok(list) if list.is_empty() => view! {
+                            <div class="empty" data-testid="entity-empty">
+                                <p><strong>"No banks connected yet."</strong></p>
+                                <p class="muted">"Use “Connect a bank” to link one from Lean's sandbox."</p>
+                            </div>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="entity-grid" data-testid="entity-list">
+                                {list.into_iter().map(|e| view! { <li><EntityCard entity=e/></li> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+
+        <section class="history" aria-labelledby="history-title">
+            <h2 id="history-title">"Recent Link SDK outcomes"</h2>
+            <Transition fallback=|| ()>
+                {move || {
+                    flows.get()
+                        .map(|r| match r {
+                            Ok(list) if list.is_empty() => view! { <p class="muted">"None yet."</p> }.into_any(),
+                            Ok(list) => view! {
+                                <table class="table">
+                                    <thead><tr>
+                                        <th scope="col">"When"</th><th scope="col">"Flow"</th>
+                                        <th scope="col">"Status"</th><th scope="col">"Detail"</th>
+                                        <th scope="col">"Correlation id"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|f| {
+                                            let badge = format!("badge badge-{}", f.status.to_lowercase());
+                                            view! {
+                                            <tr>
+                                                <td>{f.created_at.get(..19).unwrap_or(&f.created_at).replace('T', " ")}</td>
+                                                <td>{f.method}</td>
+                                                <td><span class=badge>{f.status}</span></td>
+                                                <td>{f.secondary_status.or(f.message).unwrap_or_default()}</td>
+                                                <td><code>{f.lean_correlation_id.unwrap_or_default()}</code></td>
+                                            </tr>
+                                        }}).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any(),
+                            Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+pub mod dashboard;
+pub mod home;
+pub mod not_found;
+pub mod sign_in;
+pub mod sign_up;

@@ -1,0 +1,70 @@
+use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+
+/// Every failure a server function can report. The `Display` text is what the UI shows, so it is
+/// written for the person using the app; internal causes are logged on the server, never sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("Please sign in to continue.")]
+    SignInRequired,
+    #[error("That email and password do not match an account.")]
+    BadCredentials,
+    #[error("An account with this email already exists. Sign in instead.")]
+    EmailTaken,
+    #[error("That belongs to another account, so it cannot be used here.")]
+    Forbidden,
+    #[error("{0} was not found.")]
+    NotFound(String),
+    #[error("Lean refused the request: {message} ({code})")]
+    Lean { code: String, message: String },
+    #[error("Lean could not be reached. Please try again in a moment.")]
+    LeanUnavailable,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    #[error("The server could not be reached: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status a server function answers with when it fails this way.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } => 400,
+            AppError::SignInRequired | AppError::BadCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::EmailTaken => 409,
+            AppError::Lean { .. } | AppError::LeanUnavailable => 502,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Bad or missing arguments are the caller's mistake, said plainly.
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
+                // server_fn answers 500 for undecodable arguments; they are the caller's mistake.
+                #[cfg(feature = "ssr")]
+                if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                    res.set_status(axum::http::StatusCode::BAD_REQUEST);
+                }
+                AppError::invalid("request", format!("The request was incomplete: {m}"))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}

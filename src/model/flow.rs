@@ -1,0 +1,57 @@
+use serde::{Deserialize, Serialize};
+
+/// What the browser needs to launch a Link SDK flow. Holds a customer-scoped token only: that token is
+/// meant for the browser (Lean's SDK sends it as a Bearer header) and can act for this customer alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchConfig {
+    pub app_token: String,
+    pub customer_id: String,
+    pub access_token: String,
+    pub sandbox: bool,
+    pub language: String,
+    pub permissions: Vec<String>,
+}
+
+/// `bank` in Lean's CallbackData.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackBank {
+    #[serde(default)]
+    pub bank_identifier: Option<String>,
+    #[serde(default)]
+    pub is_supported: Option<bool>,
+}
+
+/// Lean's CallbackData (REFERENCE §9.5). Web passes a partial object, so everything but `status`
+/// is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackData {
+    pub status: String,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub bank: Option<CallbackBank>,
+    #[serde(default)]
+    pub exit_point: Option<String>,
+    #[serde(default)]
+    pub secondary_status: Option<String>,
+    #[serde(default)]
+    pub last_api_response: Option<String>,
+    #[serde(default)]
+    pub lean_correlation_id: Option<String>,
+    #[serde(default)]
+    pub open_banking_redirect_url: Option<String>,
+}
+
+/// A recorded SDK callback, as shown in the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowOutcome {
+    pub id: String,
+    pub method: String,
+    pub status: String,
+    pub secondary_status: Option<String>,
+    pub message: Option<String>,
+    pub exit_point: Option<String>,
+    pub lean_correlation_id: Option<String>,
+    pub bank_identifier: Option<String>,
+    pub created_at: String,
+}

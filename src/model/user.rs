@@ -1,0 +1,10 @@
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    /// Lean's customer id, once ensured at first sign-in.
+    pub customer_id: Option<String>,
+}

@@ -1,0 +1,291 @@
+//! Typed configuration from the environment (and `.env`), validated at start-up. Every error names
+//! the variable and says how to fix it; secrets are `SecretString` so they never reach a log line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+
+/// Which Lean the app talks to.
+#[derive(Debug, Clone)]
+pub enum LeanTarget {
+    /// Start the bundled `lean-sandbox` on `addr` (its own origin, like Lean's).
+    Embedded {
+        addr: SocketAddr,
+        state_path: PathBuf,
+        retry_scale: f64,
+        /// Optional fixed credentials for the embedded app registration (tests set them).
+        app_token: Option<String>,
+        client_secret: Option<SecretString>,
+        webhook_secret: Option<SecretString>,
+    },
+    /// A Lean reached over the network: the real sandbox, production, or a standalone lean-sandbox.
+    Remote(RemoteLean),
+}
+
+#[derive(Debug, Clone)]
+pub struct RemoteLean {
+    pub env_name: String,
+    pub api_url: String,
+    pub auth_url: String,
+    pub loader_url: String,
+    pub sandbox: bool,
+    pub app_token: String,
+    pub client_secret: SecretString,
+    pub webhook_secret: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub site_root: String,
+    /// The URL Lean should POST webhooks to; defaults to this server's own `/webhooks/lean`.
+    pub public_url: Option<String>,
+    pub lean: LeanTarget,
+    /// Set `Secure` on the session cookie (on whenever the app is served over https).
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+/// Reads variables through a lookup function so tests can pass a map instead of the process env.
+pub struct Vars<F: Fn(&str) -> Option<String>>(pub F);
+
+impl<F: Fn(&str) -> Option<String>> Vars<F> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn addr(&self, name: &'static str, default: &str) -> Result<SocketAddr, ConfigError> {
+        let raw = self.get(name).unwrap_or_else(|| default.to_owned());
+        raw.parse().map_err(|_| {
+            err(
+                name,
+                format!("'{raw}' is not an address like 127.0.0.1:3000"),
+            )
+        })
+    }
+
+    fn url(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
+                Ok(Some(v.trim_end_matches('/').to_owned()))
+            }
+            Some(v) => Err(err(
+                name,
+                format!("'{v}' must start with http:// or https://"),
+            )),
+        }
+    }
+
+    fn required(&self, name: &'static str, why: &str) -> Result<String, ConfigError> {
+        self.get(name)
+            .ok_or_else(|| err(name, format!("is required {why}")))
+    }
+}
+
+impl Config {
+    /// Loads `.env` (if present) and then reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        // A missing .env is normal; a malformed one is not silently ignored.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(err(".env", format!("could not be read: {e}"))),
+        }
+        Config::from_vars(Vars(|k| std::env::var(k).ok()))
+    }
+
+    pub fn from_vars<F: Fn(&str) -> Option<String>>(v: Vars<F>) -> Result<Config, ConfigError> {
+        let addr = v.addr("LEPTOS_SITE_ADDR", "127.0.0.1:3000")?;
+        let data_dir = PathBuf::from(v.get("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match v.get("DATABASE_URL") {
+            Some(u)
+                if u.starts_with("sqlite:")
+                    || u.starts_with("postgres://")
+                    || u.starts_with("postgresql://") =>
+            {
+                u
+            }
+            Some(u) => {
+                return Err(err(
+                    "DATABASE_URL",
+                    format!("'{u}' must start with sqlite: or postgres://"),
+                ))
+            }
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("lean-merchant.db").display()
+            ),
+        };
+        let site_root = v
+            .get("LEPTOS_SITE_ROOT")
+            .unwrap_or_else(|| "target/site".into());
+        let public_url = v.url("PUBLIC_URL")?;
+        let secure_cookies = public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+
+        let env_name = v.get("LEAN_ENV").unwrap_or_else(|| "embedded".into());
+        let lean = match env_name.as_str() {
+            "embedded" => {
+                let retry_scale = match v.get("LEAN_SANDBOX_RETRY_SCALE") {
+                    None => 1.0,
+                    Some(s) => s
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite() && *f >= 0.0)
+                        .ok_or_else(|| {
+                            err(
+                                "LEAN_SANDBOX_RETRY_SCALE",
+                                format!("'{s}' is not a number >= 0"),
+                            )
+                        })?,
+                };
+                LeanTarget::Embedded {
+                    addr: v.addr("LEAN_SANDBOX_ADDR", "127.0.0.1:4010")?,
+                    state_path: data_dir.join("sandbox.json"),
+                    retry_scale,
+                    app_token: v.get("LEAN_APP_TOKEN"),
+                    client_secret: v.get("LEAN_CLIENT_SECRET").map(SecretString::from),
+                    webhook_secret: v.get("LEAN_WEBHOOK_SECRET").map(SecretString::from),
+                }
+            }
+            "sandbox" | "production" => {
+                let region = v.get("LEAN_REGION").unwrap_or_else(|| "ae".into());
+                let (api, auth, link_region) = match (env_name.as_str(), region.as_str()) {
+                    ("sandbox", "ae") => (
+                        "https://sandbox.leantech.me",
+                        "https://auth.sandbox.leantech.me",
+                        "ae",
+                    ),
+                    ("sandbox", "sa") => (
+                        "https://sandbox.sa.leantech.me",
+                        "https://auth.sandbox.sa.leantech.me",
+                        "sa",
+                    ),
+                    ("production", "ae") => {
+                        ("https://api2.leantech.me", "https://auth.leantech.me", "ae")
+                    }
+                    ("production", "sa") => (
+                        "https://api2.sa.leantech.me",
+                        "https://auth.sa.leantech.me",
+                        "sa",
+                    ),
+                    _ => return Err(err("LEAN_REGION", format!("'{region}' must be ae or sa"))),
+                };
+                let why = "when LEAN_ENV is sandbox or production (copy it from Lean's dashboard)";
+                LeanTarget::Remote(RemoteLean {
+                    api_url: v.url("LEAN_API_URL")?.unwrap_or_else(|| api.into()),
+                    auth_url: v.url("LEAN_AUTH_URL")?.unwrap_or_else(|| auth.into()),
+                    loader_url: v.url("LEAN_LINK_LOADER_URL")?.unwrap_or_else(|| {
+                        format!("https://cdn.leantech.me/link/loader/prod/{link_region}/latest/lean-link-loader.min.js")
+                    }),
+                    sandbox: env_name == "sandbox",
+                    env_name,
+                    app_token: v.required("LEAN_APP_TOKEN", why)?,
+                    client_secret: SecretString::from(v.required("LEAN_CLIENT_SECRET", why)?),
+                    webhook_secret: SecretString::from(v.required("LEAN_WEBHOOK_SECRET", why)?),
+                })
+            }
+            other => {
+                return Err(err(
+                    "LEAN_ENV",
+                    format!("'{other}' must be embedded, sandbox or production"),
+                ))
+            }
+        };
+
+        Ok(Config {
+            addr,
+            database_url,
+            data_dir,
+            site_root,
+            public_url,
+            lean,
+            secure_cookies,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(Vars(move |k| map.get(k).cloned()))
+    }
+
+    #[test]
+    fn nothing_required_by_default() {
+        let c = config(&[]).expect("defaults are valid");
+        assert!(matches!(c.lean, LeanTarget::Embedded { .. }));
+        assert!(c.database_url.starts_with("sqlite://data/"));
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        assert_eq!(
+            config(&[("LEAN_ENV", "staging")]).unwrap_err().var,
+            "LEAN_ENV"
+        );
+        assert_eq!(
+            config(&[("LEPTOS_SITE_ADDR", "nope")]).unwrap_err().var,
+            "LEPTOS_SITE_ADDR"
+        );
+        assert_eq!(
+            config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            config(&[("LEAN_ENV", "sandbox")]).unwrap_err().var,
+            "LEAN_APP_TOKEN"
+        );
+        assert_eq!(
+            config(&[("LEAN_SANDBOX_RETRY_SCALE", "-1")])
+                .unwrap_err()
+                .var,
+            "LEAN_SANDBOX_RETRY_SCALE"
+        );
+    }
+
+    #[test]
+    fn real_lean_hosts_follow_env_and_region() {
+        let c = config(&[
+            ("LEAN_ENV", "sandbox"),
+            ("LEAN_REGION", "sa"),
+            ("LEAN_APP_TOKEN", "a"),
+            ("LEAN_CLIENT_SECRET", "b"),
+            ("LEAN_WEBHOOK_SECRET", "c"),
+        ])
+        .expect("valid");
+        let LeanTarget::Remote(r) = c.lean else {
+            panic!("remote expected")
+        };
+        assert_eq!(r.api_url, "https://sandbox.sa.leantech.me");
+        assert_eq!(r.auth_url, "https://auth.sandbox.sa.leantech.me");
+        assert!(r.loader_url.contains("/prod/sa/"));
+    }
+}

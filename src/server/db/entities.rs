@@ -1,0 +1,104 @@
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{now, Db};
+use crate::model::{Entity, EntityStatus};
+
+/// What an `entity.created` / `entity.updated` webhook tells us about a bank connection.
+pub struct EntityUpsert<'a> {
+    pub id: &'a str,
+    pub customer_id: &'a str,
+    pub bank_identifier: &'a str,
+    pub bank_name: &'a str,
+    pub bank_logo: Option<&'a str>,
+    pub main_color: Option<&'a str>,
+    pub background_color: Option<&'a str>,
+    pub permissions: &'a [String],
+}
+
+macro_rules! columns {
+    () => {
+        "id, bank_identifier, bank_name, bank_logo, main_color, background_color, permissions, status, refresh_status, created_at"
+    };
+}
+
+fn from_row(r: &AnyRow) -> Result<Entity, sqlx::Error> {
+    let permissions: String = r.try_get(6)?;
+    let status: String = r.try_get(7)?;
+    Ok(Entity {
+        id: r.try_get(0)?,
+        bank_identifier: r.try_get(1)?,
+        bank_name: r.try_get(2)?,
+        bank_logo: r.try_get(3)?,
+        main_color: r.try_get(4)?,
+        background_color: r.try_get(5)?,
+        permissions: serde_json::from_str(&permissions).unwrap_or_default(),
+        status: EntityStatus::parse(&status).unwrap_or(EntityStatus::Active),
+        refresh_status: r.try_get(8)?,
+        created_at: r.try_get(9)?,
+    })
+}
+
+/// Insert or refresh the bank details; status returns to active (a repeat connect re-activates).
+pub async fn upsert(db: &Db, e: &EntityUpsert<'_>) -> Result<(), sqlx::Error> {
+    let permissions = serde_json::to_string(e.permissions).unwrap_or_else(|_| "[]".into());
+    let ts = now();
+    sqlx::query(
+        "INSERT INTO entities (id, customer_id, bank_identifier, bank_name, bank_logo, main_color,
+                               background_color, permissions, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9)
+         ON CONFLICT (id) DO UPDATE SET
+            bank_identifier = excluded.bank_identifier, bank_name = excluded.bank_name,
+            bank_logo = excluded.bank_logo, main_color = excluded.main_color,
+            background_color = excluded.background_color, permissions = excluded.permissions,
+            status = 'active', updated_at = excluded.updated_at",
+    )
+    .bind(e.id)
+    .bind(e.customer_id)
+    .bind(e.bank_identifier)
+    .bind(e.bank_name)
+    .bind(e.bank_logo)
+    .bind(e.main_color)
+    .bind(e.background_color)
+    .bind(permissions)
+    .bind(ts)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Records refresh progress. Returns false when the entity is not known yet (Lean does not promise
+/// ordering, so a refresh event may arrive before `entity.created`).
+pub async fn set_refresh_status(db: &Db, id: &str, status: &str) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query("UPDATE entities SET refresh_status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<(String, Entity)>, sqlx::Error> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        ", customer_id FROM entities WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| Ok((r.try_get(10)?, from_row(&r)?))).transpose()
+}
+
+pub async fn list_for_customer(db: &Db, customer_id: &str) -> Result<Vec<Entity>, sqlx::Error> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM entities WHERE customer_id = $1 AND status <> 'deleted' ORDER BY created_at"
+    ))
+    .bind(customer_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -1,0 +1,63 @@
+//! Database access. One portable schema (see `migrations/`) served through sqlx's `Any` driver, so the
+//! same queries run on SQLite (the default) and PostgreSQL. Queries use `$n` placeholders, which both
+//! backends accept.
+
+pub mod customers;
+pub mod entities;
+pub mod flow_attempts;
+pub mod lean_api_calls;
+pub mod live_events;
+pub mod sessions;
+pub mod users;
+pub mod webhook_events;
+
+use std::path::Path;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+
+pub type Db = AnyPool;
+
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+/// Opens the pool, creating the SQLite file's folder if needed, and applies migrations.
+pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
+    let sqlite = url.starts_with("sqlite:");
+    if sqlite {
+        if let Some(parent) = sqlite_file(url).and_then(|p| p.parent().map(Path::to_path_buf)) {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(&parent)
+                    .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
+            }
+        }
+    }
+    let pool = AnyPoolOptions::new()
+        .max_connections(if sqlite { 4 } else { 10 })
+        .connect(url)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database at DATABASE_URL: {e}"))?;
+    if sqlite {
+        // WAL lets the SSE readers and the webhook writer work at the same time.
+        sqlx::query("PRAGMA journal_mode=WAL")
+            .execute(&pool)
+            .await?;
+    }
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+fn sqlite_file(url: &str) -> Option<&Path> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
+}

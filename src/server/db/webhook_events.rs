@@ -1,0 +1,91 @@
+use sqlx::Row;
+
+use super::{now, Db};
+
+pub const RECEIVED: &str = "received";
+pub const PROCESSED: &str = "processed";
+pub const FAILED: &str = "failed";
+
+/// Stores an inbound webhook once. Returns false when `event_id` was already stored (a redelivery).
+pub async fn insert_once(
+    db: &Db,
+    event_id: &str,
+    event_type: &str,
+    body: &str,
+    status: &str,
+    error: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "INSERT INTO webhook_events (event_id, event_type, body, status, received_at, last_error)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING",
+    )
+    .bind(event_id)
+    .bind(event_type)
+    .bind(body)
+    .bind(status)
+    .bind(now())
+    .bind(error)
+    .execute(db)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+pub struct PendingEvent {
+    pub event_id: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Events stored but not yet applied, oldest first (what the worker picks up, also after a restart).
+pub async fn pending(db: &Db, limit: i64) -> Result<Vec<PendingEvent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT event_id, body, attempts FROM webhook_events WHERE status = $1 ORDER BY received_at LIMIT $2",
+    )
+    .bind(RECEIVED)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PendingEvent {
+                event_id: r.try_get(0)?,
+                body: r.try_get(1)?,
+                attempts: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
+/// Marks the outcome of one processing attempt. A transient failure keeps the event `received`
+/// so it is tried again; `give_up` turns it `failed`.
+pub async fn finish(
+    db: &Db,
+    event_id: &str,
+    error: Option<&str>,
+    give_up: bool,
+) -> Result<(), sqlx::Error> {
+    let status = match (error, give_up) {
+        (None, _) => PROCESSED,
+        (Some(_), true) => FAILED,
+        (Some(_), false) => RECEIVED,
+    };
+    sqlx::query(
+        "UPDATE webhook_events SET status = $1, processed_at = $2, attempts = attempts + 1, last_error = $3
+         WHERE event_id = $4",
+    )
+    .bind(status)
+    .bind(now())
+    .bind(error)
+    .bind(event_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn status_of(db: &Db, event_id: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let row = sqlx::query("SELECT status, attempts FROM webhook_events WHERE event_id = $1")
+        .bind(event_id)
+        .fetch_optional(db)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}

@@ -1,0 +1,59 @@
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{LeanClient, LeanError};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LeanCustomer {
+    pub customer_id: String,
+    pub app_user_id: String,
+}
+
+impl LeanClient {
+    pub async fn customer_by_app_user_id(
+        &self,
+        app_user_id: &str,
+    ) -> Result<Option<LeanCustomer>, LeanError> {
+        let path = format!("/customers/v1/app-user-id/{}", urlencode(app_user_id));
+        self.call(Method::GET, &path, None).await
+    }
+
+    /// Looks the customer up by our user id, creates it on a miss, and re-fetches when a concurrent
+    /// sign-in created it first (409 CUSTOMER_ALREADY_EXISTS).
+    pub async fn ensure_customer(&self, app_user_id: &str) -> Result<LeanCustomer, LeanError> {
+        if let Some(c) = self.customer_by_app_user_id(app_user_id).await? {
+            return Ok(c);
+        }
+        let created: Result<Option<LeanCustomer>, LeanError> = self
+            .call(
+                Method::POST,
+                "/customers/v1",
+                Some(&json!({ "app_user_id": app_user_id })),
+            )
+            .await;
+        match created {
+            Ok(Some(c)) => Ok(c),
+            Ok(None) => Err(LeanError::Unavailable(
+                "customer creation answered 404".into(),
+            )),
+            Err(e) if e.code() == Some("CUSTOMER_ALREADY_EXISTS") => self
+                .customer_by_app_user_id(app_user_id)
+                .await?
+                .ok_or_else(|| LeanError::Unavailable("customer exists but cannot be read".into())),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Percent-encodes a path segment (our app_user_ids are UUIDs, but never trust that).
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,10 @@
+//! Lean's REST API, reached only over HTTP with base URLs from config (the embedded sandbox included).
+
+mod client;
+mod customers;
+mod error;
+mod tokens;
+
+pub use client::LeanClient;
+pub use customers::LeanCustomer;
+pub use error::LeanError;

@@ -1,0 +1,86 @@
+//! `GET /live`: a Server-Sent Events stream of the signed-in user's own events.
+//!
+//! The browser's EventSource reconnects by itself and sends `Last-Event-ID`; we replay what was
+//! stored after that id, then follow the bus. Subscribing before reading the backlog, and skipping
+//! ids already sent, means no event falls in the gap between the two.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::stream::{self, Stream, StreamExt};
+use tokio_stream::wrappers::BroadcastStream;
+use tower_sessions::Session;
+
+use crate::server::auth::session_user_id;
+use crate::server::db::live_events;
+use crate::server::state::AppState;
+
+pub async fn stream(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+) -> Response {
+    let Some(user_id) = session_user_id(&session).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+
+    let live = state.bus.subscribe();
+    // A fresh page load has no Last-Event-ID: it rendered the current state, so start from now.
+    let start = match last_seen {
+        Some(seq) => seq,
+        None => live_events::latest_seq(&state.db, &user_id)
+            .await
+            .unwrap_or(0),
+    };
+    let backlog = live_events::since(&state.db, &user_id, start)
+        .await
+        .unwrap_or_default();
+    let sent_up_to = backlog.last().map(|(seq, _)| *seq).unwrap_or(start);
+
+    let replay = stream::iter(
+        backlog
+            .into_iter()
+            .map(|(seq, payload)| event(seq, payload)),
+    );
+    let follow = BroadcastStream::new(live).filter_map(move |msg| {
+        let user_id = user_id.clone();
+        async move {
+            match msg {
+                Ok(p) if p.user_id == user_id && p.seq > sent_up_to => {
+                    Some(event(p.seq, p.payload))
+                }
+                // Lagged: this stream fell behind the bus. Ending it makes the browser reconnect with
+                // its Last-Event-ID and fetch the missed events from the table.
+                Err(_) => Some(Err(())),
+                _ => None,
+            }
+        }
+    });
+    let body: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> = Box::pin(
+        replay
+            .chain(follow)
+            .take_while(|r| futures::future::ready(r.is_ok()))
+            .map(|r| match r {
+                Ok(e) => Ok(e),
+                Err(()) => Ok(Event::default()),
+            }),
+    );
+    Sse::new(body)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+fn event(seq: i64, payload: String) -> Result<Event, ()> {
+    Ok(Event::default()
+        .id(seq.to_string())
+        .event("live")
+        .data(payload))
+}

@@ -1,0 +1,15 @@
+//! Server-only code: compiled with the `ssr` feature alone, so nothing here (secrets, sqlx, reqwest,
+//! HMAC) can end up in the browser's wasm.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod lean;
+pub mod live;
+pub mod startup;
+pub mod state;
+pub mod webhooks;
+
+pub use config::Config;
+pub use startup::Application;
+pub use state::AppState;

@@ -1,0 +1,241 @@
+//! Builds the whole server (database, Lean client, embedded sandbox, webhook worker, routes) so that
+//! `main` stays thin and tests can start the real thing on port 0.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::Request;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use lean_sandbox::{Sandbox, SandboxConfig};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use super::config::{Config, LeanTarget};
+use super::db::{self, sessions::DbSessionStore};
+use super::lean::LeanClient;
+use super::live::{sse, LiveBus};
+use super::state::{AppState, PublicConfig};
+use super::webhooks::{endpoint, Worker};
+use crate::app::{shell, App};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    sandbox: Option<Sandbox>,
+    background: Vec<JoinHandle<()>>,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = db::connect(&config.database_url).await?;
+        let listener = TcpListener::bind(config.addr).await.map_err(|e| {
+            anyhow::anyhow!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.addr)
+        })?;
+        let addr = listener.local_addr()?;
+        let webhook_url = format!(
+            "{}/webhooks/lean",
+            config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}"))
+        );
+
+        let (lean, webhook_secret, public, sandbox) = match &config.lean {
+            LeanTarget::Embedded {
+                addr: sb_addr,
+                state_path,
+                retry_scale,
+                app_token,
+                client_secret,
+                webhook_secret,
+            } => {
+                let sandbox = Sandbox::start(SandboxConfig {
+                    addr: *sb_addr,
+                    state_path: state_path.clone(),
+                    app_token: app_token.clone(),
+                    client_secret: client_secret.as_ref().map(|s| s.expose_secret().to_owned()),
+                    webhook_secret: webhook_secret
+                        .as_ref()
+                        .map(|s| s.expose_secret().to_owned()),
+                    webhook_url: Some(webhook_url),
+                    retry_scale: *retry_scale,
+                })
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot start the embedded sandbox on LEAN_SANDBOX_ADDR {sb_addr}: {e}"
+                    )
+                })?;
+                let creds = sandbox.credentials();
+                let base = sandbox.base_url();
+                println!("lean-sandbox (embedded) listening on {base}");
+                let lean = LeanClient::new(
+                    &base,
+                    &base,
+                    &creds.app_token,
+                    SecretString::from(creds.client_secret),
+                    db.clone(),
+                );
+                let public = PublicConfig {
+                    loader_url: sandbox.loader_url(),
+                    sandbox: true,
+                };
+                (
+                    lean,
+                    SecretString::from(creds.webhook_secret),
+                    public,
+                    Some(sandbox),
+                )
+            }
+            LeanTarget::Remote(r) => {
+                let lean = LeanClient::new(
+                    &r.api_url,
+                    &r.auth_url,
+                    &r.app_token,
+                    r.client_secret.clone(),
+                    db.clone(),
+                );
+                let public = PublicConfig {
+                    loader_url: r.loader_url.clone(),
+                    sandbox: r.sandbox,
+                };
+                (lean, r.webhook_secret.clone(), public, None)
+            }
+        };
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name(
+                std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "lean-merchant".into()),
+            )
+            .site_root(config.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+
+        let state = AppState {
+            leptos_options,
+            db: db.clone(),
+            lean,
+            bus: LiveBus::new(),
+            worker: Worker::new(),
+            webhook_secret: Arc::new(webhook_secret),
+            public,
+        };
+
+        let store = DbSessionStore::new(db.clone());
+        let mut background = Vec::new();
+        {
+            let store = store.clone();
+            background.push(tokio::spawn(async move {
+                loop {
+                    if let Err(e) = store.delete_expired().await {
+                        tracing::warn!(error = %e, "session cleanup failed");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                }
+            }));
+        }
+        background.push(tokio::spawn(
+            state.worker.clone().run(db, state.bus.clone()),
+        ));
+
+        let sessions = SessionManagerLayer::new(store)
+            .with_name("lean_merchant_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(config.secure_cookies)
+            .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
+
+        let router = router(state.clone()).layer(sessions);
+        Ok(Application {
+            listener,
+            router,
+            state,
+            sandbox,
+            background,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn sandbox_url(&self) -> Option<String> {
+        self.sandbox.as_ref().map(Sandbox::base_url)
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish and stops the sandbox.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        println!("lean-merchant listening on {}", self.base_url());
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        for task in self.background {
+            task.abort();
+        }
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown().await;
+        }
+        Ok(())
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            provide_context(state.public.clone());
+        }
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/api/{*fn_name}", post(server_fns).get(server_fns))
+        .route("/webhooks/lean", post(endpoint::receive))
+        .route("/live", get(sse::stream))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .with_state(state)
+}
+
+async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(
+        move || {
+            provide_context(state.clone());
+            provide_context(state.public.clone());
+        },
+        req,
+    )
+    .await
+}

@@ -1,0 +1,30 @@
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use secrecy::SecretString;
+
+use super::db::Db;
+use super::lean::LeanClient;
+use super::live::LiveBus;
+use super::webhooks::Worker;
+
+/// What the page shell needs to know about Lean; nothing secret.
+#[derive(Clone, Debug)]
+pub struct PublicConfig {
+    pub loader_url: String,
+    /// Passed to the SDK as `sandbox: true` (embedded sandbox and Lean's sandbox).
+    pub sandbox: bool,
+}
+
+/// Shared by every request; handed to server functions through context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub lean: LeanClient,
+    pub bus: LiveBus,
+    pub worker: Worker,
+    pub webhook_secret: Arc<SecretString>,
+    pub public: PublicConfig,
+}

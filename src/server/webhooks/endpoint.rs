@@ -1,0 +1,79 @@
+//! `POST /webhooks/lean`.
+//!
+//! Order of checks: signature first (401, nothing stored, for anything Lean did not sign), then the
+//! body. A *signed* body that is not a usable event (not JSON, no `event_id`) is stored as `failed`
+//! and answered 200: it came from Lean, so a 4xx would only make Lean retry the same bytes six times
+//! over four and a half hours, and storing it keeps the evidence for the developer console.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::signature;
+use crate::server::db::webhook_events;
+use crate::server::state::AppState;
+
+#[derive(Deserialize)]
+struct Envelope {
+    event_id: String,
+    #[serde(rename = "type")]
+    event_type: String,
+}
+
+pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let header = headers.get("lean-signature").and_then(|v| v.to_str().ok());
+    if let Err(e) = signature::verify(
+        state.webhook_secret.expose_secret().as_bytes(),
+        header,
+        &body,
+    ) {
+        tracing::warn!(reason = %e, "webhook rejected");
+        return StatusCode::UNAUTHORIZED;
+    }
+
+    let text = String::from_utf8_lossy(&body);
+    let stored = match serde_json::from_slice::<Envelope>(&body) {
+        Ok(env) if !env.event_id.trim().is_empty() => {
+            webhook_events::insert_once(
+                &state.db,
+                env.event_id.trim(),
+                &env.event_type,
+                &text,
+                webhook_events::RECEIVED,
+                None,
+            )
+            .await
+        }
+        Ok(_) | Err(_) => {
+            let id = format!("malformed-{}", hex::encode(Sha256::digest(&body)));
+            tracing::warn!(event_id = %id, "signed webhook is not a usable event; stored as failed");
+            webhook_events::insert_once(
+                &state.db,
+                &id,
+                "unknown",
+                &text,
+                webhook_events::FAILED,
+                Some("body is not a Lean event envelope (needs JSON with event_id and type)"),
+            )
+            .await
+            .map(|_| false)
+        }
+    };
+
+    match stored {
+        Ok(true) => {
+            state.worker.wake();
+            StatusCode::OK
+        }
+        // Already stored: a redelivery. Acknowledge so Lean stops retrying; apply nothing twice.
+        Ok(false) => StatusCode::OK,
+        // Not durably stored: ask Lean to retry rather than lose the event.
+        Err(e) => {
+            tracing::error!(error = %e, "could not store webhook");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}

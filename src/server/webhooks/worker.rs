@@ -1,0 +1,147 @@
+//! Applies stored webhook events in the background. Handlers are idempotent upserts and tolerate
+//! unknown ids, so an event applied after a crash, or out of order, gives the same result.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+use tokio::sync::Notify;
+
+use crate::model::LiveEvent;
+use crate::server::db::{self, entities::EntityUpsert, webhook_events, Db};
+use crate::server::live::LiveBus;
+
+/// Give up on an event after this many failed attempts (it stays visible as `failed`).
+const MAX_ATTEMPTS: i64 = 5;
+
+#[derive(Clone)]
+pub struct Worker {
+    wake: Arc<Notify>,
+}
+
+impl Worker {
+    pub fn new() -> Self {
+        Worker {
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs until the task is aborted. Also polls now and then, so events stored by a previous run
+    /// (or another instance) are never stranded.
+    pub async fn run(self, db: Db, bus: LiveBus) {
+        loop {
+            match webhook_events::pending(&db, 50).await {
+                Ok(events) if !events.is_empty() => {
+                    for ev in events {
+                        let result = apply(&db, &bus, &ev.body).await;
+                        let error = result.err().map(|e| e.to_string());
+                        if let Some(e) = &error {
+                            tracing::warn!(event_id = %ev.event_id, error = %e, "webhook processing failed");
+                        }
+                        let give_up = ev.attempts + 1 >= MAX_ATTEMPTS;
+                        if let Err(e) =
+                            webhook_events::finish(&db, &ev.event_id, error.as_deref(), give_up)
+                                .await
+                        {
+                            tracing::error!(error = %e, "could not record webhook outcome");
+                        }
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "could not read pending webhooks"),
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            }
+        }
+    }
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Deserialize)]
+struct BankDetails {
+    name: String,
+    identifier: String,
+    logo: Option<String>,
+    main_color: Option<String>,
+    background_color: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EntityPayload {
+    id: String,
+    customer_id: String,
+    #[serde(default)]
+    permissions: Vec<String>,
+    bank_details: BankDetails,
+}
+
+#[derive(Deserialize)]
+struct RefreshPayload {
+    entity_id: String,
+    status: String,
+}
+
+async fn apply(db: &Db, bus: &LiveBus, body: &str) -> anyhow::Result<()> {
+    let event: Value = serde_json::from_str(body)?;
+    let event_type = event
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let payload = event.get("payload").cloned().unwrap_or(Value::Null);
+    match event_type {
+        "entity.created" | "entity.updated" | "entity.reconnected" => {
+            let p: EntityPayload = serde_json::from_value(payload)?;
+            db::entities::upsert(
+                db,
+                &EntityUpsert {
+                    id: &p.id,
+                    customer_id: &p.customer_id,
+                    bank_identifier: &p.bank_details.identifier,
+                    bank_name: &p.bank_details.name,
+                    bank_logo: p.bank_details.logo.as_deref(),
+                    main_color: p.bank_details.main_color.as_deref(),
+                    background_color: p.bank_details.background_color.as_deref(),
+                    permissions: &p.permissions,
+                },
+            )
+            .await?;
+            notify_entity(db, bus, &p.id).await
+        }
+        "entity.data.refresh.updated" => {
+            let p: RefreshPayload = serde_json::from_value(payload)?;
+            if db::entities::set_refresh_status(db, &p.entity_id, &p.status).await? {
+                notify_entity(db, bus, &p.entity_id).await?;
+            }
+            Ok(())
+        }
+        // Stored for the record; later issues give these handlers.
+        _ => Ok(()),
+    }
+}
+
+/// Tells the entity's owner, live, what it looks like now.
+async fn notify_entity(db: &Db, bus: &LiveBus, entity_id: &str) -> anyhow::Result<()> {
+    let Some((customer_id, entity)) = db::entities::get(db, entity_id).await? else {
+        return Ok(());
+    };
+    // An entity of a customer we do not know (e.g. made outside this app) has nobody to tell.
+    let Some(user_id) = db::customers::user_for_customer(db, &customer_id).await? else {
+        return Ok(());
+    };
+    bus.publish(db, &user_id, &LiveEvent::EntityChanged { entity })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,254 @@
+mod common;
+
+use std::time::Duration;
+
+use common::{entity_created, eventually, TestApp, WEBHOOK_SECRET};
+use futures::StreamExt;
+use lean_merchant::server::db::{live_events, webhook_events};
+use lean_merchant::server::webhooks::signature;
+
+async fn entities(app: &TestApp, client: &reqwest::Client) -> Vec<serde_json::Value> {
+    let (status, body) = app.call(client, "list_entities", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    body.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_signed_event_is_stored_once_and_applied() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let (user_id, customer) = app.sign_up(&browser, "ann@example.com").await;
+
+    let body = entity_created("ev-1", "ent-1", &customer);
+    assert_eq!(app.post_signed(&body).await, 200);
+    let list = eventually(|| async {
+        let l = entities(&app, &browser).await;
+        (!l.is_empty()).then_some(l)
+    })
+    .await;
+    assert_eq!(list[0]["id"], "ent-1");
+    assert_eq!(list[0]["bank_name"], "Lean Open Finance MockBank");
+    assert_eq!(list[0]["main_color"], "#1beb75");
+
+    // Lean redelivers (it retries, and duplicates are expected): 200, applied once.
+    assert_eq!(app.post_signed(&body).await, 200);
+    assert_eq!(app.post_signed(&body).await, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, attempts) = webhook_events::status_of(&app.state.db, "ev-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((status.as_str(), attempts), ("processed", 1));
+    assert_eq!(
+        live_events::latest_seq(&app.state.db, &user_id)
+            .await
+            .unwrap(),
+        1,
+        "one live event"
+    );
+    assert_eq!(entities(&app, &browser).await.len(), 1);
+
+    // Another user never sees it.
+    let bob = app.browser();
+    app.sign_up(&bob, "bob@example.com").await;
+    assert!(entities(&app, &bob).await.is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_signatures_are_refused_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let (_, customer) = app.sign_up(&browser, "ann@example.com").await;
+    let body = entity_created("ev-bad", "ent-bad", &customer);
+    let good = signature::sign(WEBHOOK_SECRET.as_bytes(), &body);
+
+    assert_eq!(app.post_webhook(&body, None).await, 401, "missing");
+    assert_eq!(
+        app.post_webhook(&body, Some(signature::sign(b"wrong secret", &body)))
+            .await,
+        401,
+        "wrong secret"
+    );
+    assert_eq!(
+        app.post_webhook(&body, Some("sha512=nothex".into())).await,
+        401,
+        "malformed"
+    );
+    assert_eq!(
+        app.post_webhook(&body, Some(good.replace("sha512=", "sha256=")))
+            .await,
+        401,
+        "wrong scheme"
+    );
+    let mut tampered = body.clone();
+    let pos = tampered.windows(4).position(|w| w == b"Mock").unwrap();
+    tampered[pos] = b'X';
+    assert_eq!(
+        app.post_webhook(&tampered, Some(good.clone())).await,
+        401,
+        "tampered body"
+    );
+
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(webhook_events::status_of(&app.state.db, "ev-bad")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(entities(&app, &browser).await.is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_bodies_never_break_the_endpoint() {
+    let app = TestApp::spawn().await;
+    let bodies: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"not json".to_vec(),
+        b"[1,2,3]".to_vec(),
+        b"{\"type\":\"entity.created\"}".to_vec(),
+        b"{\"event_id\":\"\",\"type\":\"x\"}".to_vec(),
+        vec![0xff, 0xfe, 0x00, 0x80],
+        b"{\"event_id\":\"ev-weird\",\"type\":\"entity.created\",\"payload\":{\"id\":42}}".to_vec(),
+    ];
+    for body in &bodies {
+        assert_eq!(
+            app.post_signed(body).await,
+            200,
+            "signed but malformed: stored as failed, 200"
+        );
+    }
+    // Unknown types are stored and acknowledged.
+    let unknown = br#"{"type":"something.new","payload":{},"message":"?","timestamp":"2026-01-01T00:00:00Z","event_id":"ev-unknown"}"#;
+    assert_eq!(app.post_signed(unknown).await, 200);
+    let status = eventually(|| async {
+        webhook_events::status_of(&app.state.db, "ev-unknown")
+            .await
+            .unwrap()
+            .filter(|(s, _)| s != "received")
+    })
+    .await;
+    assert_eq!(status.0, "processed");
+    // A payload that does not fit the type fails processing, visibly, without harm.
+    let weird = eventually(|| async {
+        webhook_events::status_of(&app.state.db, "ev-weird")
+            .await
+            .unwrap()
+            .filter(|(_, n)| *n > 0)
+    })
+    .await;
+    assert_ne!(weird.0, "processed");
+    // Still serving.
+    assert_eq!(app.post_webhook(b"{}", None).await, 401);
+    assert_eq!(
+        reqwest::get(format!("{}/healthz", app.url))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn refresh_events_before_their_entity_are_tolerated() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let (_, customer) = app.sign_up(&browser, "ann@example.com").await;
+    let refresh = serde_json::to_vec(&serde_json::json!({
+        "type": "entity.data.refresh.updated", "message": "x", "event_id": "ev-r1", "timestamp": "2026-01-01T00:00:00Z",
+        "payload": {"status": "FINISHED", "entity_id": "ent-late", "refresh_id": "r", "customer_id": customer}
+    }))
+    .unwrap();
+    assert_eq!(app.post_signed(&refresh).await, 200);
+    let done = eventually(|| async {
+        webhook_events::status_of(&app.state.db, "ev-r1")
+            .await
+            .unwrap()
+            .filter(|(s, _)| s == "processed")
+    })
+    .await;
+    assert_eq!(done.1, 1);
+    assert_eq!(
+        app.post_signed(&entity_created("ev-c1", "ent-late", &customer))
+            .await,
+        200
+    );
+    eventually(|| async { (!entities(&app, &browser).await.is_empty()).then_some(()) }).await;
+    app.stop().await;
+}
+
+/// Reads SSE events (id, data) from `/live` until `n` have arrived.
+async fn read_events(res: reqwest::Response, n: usize) -> Vec<(i64, String)> {
+    let mut stream = res.bytes_stream();
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while out.len() < n {
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("events in time");
+        buf.push_str(&String::from_utf8_lossy(
+            &chunk.expect("stream open").expect("chunk"),
+        ));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let id = block
+                .lines()
+                .find_map(|l| l.strip_prefix("id:"))
+                .map(|v| v.trim().parse().unwrap());
+            let data = block
+                .lines()
+                .find_map(|l| l.strip_prefix("data:"))
+                .map(|v| v.trim().to_owned());
+            if let (Some(id), Some(data)) = (id, data) {
+                out.push((id, data));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn live_stream_carries_only_your_events_and_resumes_from_last_event_id() {
+    let app = TestApp::spawn().await;
+    let ann = app.browser();
+    let bob = app.browser();
+    let (_, ann_customer) = app.sign_up(&ann, "ann@example.com").await;
+    let (_, bob_customer) = app.sign_up(&bob, "bob@example.com").await;
+
+    assert_eq!(
+        reqwest::get(format!("{}/live", app.url))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+
+    let stream = ann.get(format!("{}/live", app.url)).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    app.post_signed(&entity_created("ev-b", "ent-b", &bob_customer))
+        .await;
+    app.post_signed(&entity_created("ev-a1", "ent-a1", &ann_customer))
+        .await;
+    let got = read_events(stream, 1).await;
+    assert_eq!(got[0].0, 1);
+    assert!(got[0].1.contains("ent-a1") && !got[0].1.contains("ent-b"));
+
+    // While "disconnected", two more events happen; a reconnect with Last-Event-ID gets both, in order.
+    app.post_signed(&entity_created("ev-a2", "ent-a2", &ann_customer))
+        .await;
+    app.post_signed(&entity_created("ev-a3", "ent-a3", &ann_customer))
+        .await;
+    eventually(|| async { (entities(&app, &ann).await.len() == 3).then_some(()) }).await;
+    let resumed = ann
+        .get(format!("{}/live", app.url))
+        .header("Last-Event-ID", "1")
+        .send()
+        .await
+        .unwrap();
+    let got = read_events(resumed, 2).await;
+    assert_eq!(got.iter().map(|e| e.0).collect::<Vec<_>>(), vec![2, 3]);
+    assert!(got[0].1.contains("ent-a2") && got[1].1.contains("ent-a3"));
+    app.stop().await;
+}
