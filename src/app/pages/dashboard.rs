@@ -1,17 +1,18 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::{list_entities, recent_flows};
+use crate::api::{fetch_current_user, list_entities, recent_flows};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::entity_card::EntityCard;
 use crate::app::components::flow_outcome::FlowOutcomeView;
 use crate::app::live::{use_live_events, LiveStatus};
-use crate::app::UserResource;
 use crate::model::{AppError, FlowOutcome};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let user = expect_context::<UserResource>();
+    // Its own fetch, not the shared one: right after sign-in the shared resource may still hold the
+    // signed-out answer while it reloads.
+    let user = Resource::new(|| (), |_| fetch_current_user());
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures::stream::{self, Stream, StreamExt};
+use futures::stream::{self, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 use tower_sessions::Session;
 
@@ -48,39 +48,32 @@ pub async fn stream(
     let replay = stream::iter(
         backlog
             .into_iter()
-            .map(|(seq, payload)| event(seq, payload)),
+            .map(|(seq, payload)| Some(event(seq, payload))),
     );
     let follow = BroadcastStream::new(live).filter_map(move |msg| {
-        let user_id = user_id.clone();
-        async move {
-            match msg {
-                Ok(p) if p.user_id == user_id && p.seq > sent_up_to => {
-                    Some(event(p.seq, p.payload))
-                }
-                // Lagged: this stream fell behind the bus. Ending it makes the browser reconnect with
-                // its Last-Event-ID and fetch the missed events from the table.
-                Err(_) => Some(Err(())),
-                _ => None,
+        let wanted = match msg {
+            Ok(p) if p.user_id == user_id && p.seq > sent_up_to => {
+                Some(Some(event(p.seq, p.payload)))
             }
-        }
+            Ok(_) => None,
+            // Lagged: this stream fell behind the bus. Ending it (None) makes the browser reconnect
+            // with its Last-Event-ID and read the missed events from the table.
+            Err(_) => Some(None),
+        };
+        futures::future::ready(wanted)
     });
-    let body: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> = Box::pin(
-        replay
-            .chain(follow)
-            .take_while(|r| futures::future::ready(r.is_ok()))
-            .map(|r| match r {
-                Ok(e) => Ok(e),
-                Err(()) => Ok(Event::default()),
-            }),
-    );
+    let body = replay
+        .chain(follow)
+        .take_while(|e| futures::future::ready(e.is_some()))
+        .filter_map(|e| futures::future::ready(e.map(Ok::<_, Infallible>)));
     Sse::new(body)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
 
-fn event(seq: i64, payload: String) -> Result<Event, ()> {
-    Ok(Event::default()
+fn event(seq: i64, payload: String) -> Event {
+    Event::default()
         .id(seq.to_string())
         .event("live")
-        .data(payload))
+        .data(payload)
 }

@@ -37,12 +37,14 @@ impl Worker {
         loop {
             match webhook_events::pending(&db, 50).await {
                 Ok(events) if !events.is_empty() => {
+                    let mut failed = false;
                     for ev in events {
                         let result = apply(&db, &bus, &ev.body).await;
                         let error = result.err().map(|e| e.to_string());
                         if let Some(e) = &error {
                             tracing::warn!(event_id = %ev.event_id, error = %e, "webhook processing failed");
                         }
+                        failed |= error.is_some();
                         let give_up = ev.attempts + 1 >= MAX_ATTEMPTS;
                         if let Err(e) =
                             webhook_events::finish(&db, &ev.event_id, error.as_deref(), give_up)
@@ -50,6 +52,10 @@ impl Worker {
                         {
                             tracing::error!(error = %e, "could not record webhook outcome");
                         }
+                    }
+                    if failed {
+                        // Let a transient cause (a busy database, say) pass before trying again.
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                     continue;
                 }
