@@ -270,7 +270,7 @@ async fn server_functions_validate_input_with_plain_errors() {
     assert_eq!(status, 401);
     let (status, _) = app.call(&browser, "sign_up", &[]).await;
     assert!(
-        status >= 400 && status < 500,
+        (400..500).contains(&status),
         "missing arguments are the caller's error, got {status}"
     );
     app.stop().await;
