@@ -41,9 +41,17 @@ test-tools: tools
 build: tools
 	cargo leptos build
 
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
 rust-test:
 	cargo test -p lean-sandbox
 	cargo test -p lean-merchant --features ssr
+	# The same suite on PostgreSQL (each test creates and drops a database of its own).
+	if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+	  TEST_DATABASE_URL="$(PG_TEST_URL)" cargo test -p lean-merchant --features ssr --tests
+	else
+	  echo "!!! PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL run of the Rust suite is SKIPPED !!!"
+	fi
 
 e2e:
 	cd end2end && npx playwright test

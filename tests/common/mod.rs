@@ -20,6 +20,7 @@ pub struct TestApp {
     pub sandbox_url: String,
     pub state: AppState,
     pub dir: tempfile::TempDir,
+    pg_database: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -35,8 +36,9 @@ impl TestApp {
         vars.insert("LEAN_APP_TOKEN", APP_TOKEN.into());
         vars.insert("LEAN_CLIENT_SECRET", CLIENT_SECRET.into());
         vars.insert("LEAN_WEBHOOK_SECRET", WEBHOOK_SECRET.into());
-        if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
-            vars.insert("DATABASE_URL", url);
+        let pg_database = fresh_postgres_database().await;
+        if let Some(url) = &pg_database {
+            vars.insert("DATABASE_URL", url.clone());
         }
         let config = Config::from_vars(Vars(move |k| vars.get(k).cloned())).expect("test config");
         let app = Application::build(config).await.expect("app builds");
@@ -56,6 +58,7 @@ impl TestApp {
             sandbox_url,
             state,
             dir,
+            pg_database,
             stop: Some(tx),
             task: Some(task),
         }
@@ -67,6 +70,17 @@ impl TestApp {
         }
         if let Some(task) = self.task.take() {
             let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+        }
+        if let (Some(url), Ok(base)) = (&self.pg_database, std::env::var("TEST_DATABASE_URL")) {
+            use sqlx::Connection;
+            self.state.db.close().await;
+            let name = url.rsplit('/').next().unwrap_or_default();
+            if let Ok(mut conn) = sqlx::AnyConnection::connect(&base).await {
+                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                let _ = sqlx::query(sqlx::AssertSqlSafe(drop))
+                    .execute(&mut conn)
+                    .await;
+            }
         }
     }
 
@@ -158,6 +172,26 @@ impl TestApp {
             .expect("token json");
         res["access_token"].as_str().expect("token").to_owned()
     }
+}
+
+/// With `TEST_DATABASE_URL=postgres://…` set, every test gets a database of its own on that server, so
+/// the suite runs against PostgreSQL exactly as it does against a fresh SQLite file.
+pub async fn fresh_postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let base = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))?;
+    sqlx::any::install_default_drivers();
+    let name = format!("lm_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::AnyConnection::connect(&base)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let (prefix, _) = base.rsplit_once('/').expect("URL ends with /database");
+    Some(format!("{prefix}/{name}"))
 }
 
 /// An `entity.created` envelope shaped like Lean's UAE sample.

@@ -34,7 +34,9 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         return StatusCode::UNAUTHORIZED;
     }
 
-    let text = String::from_utf8_lossy(&body);
+    // Stored as text. A raw NUL byte cannot be (PostgreSQL refuses it) and never occurs in valid JSON,
+    // so only bodies that are malformed anyway are altered.
+    let text = String::from_utf8_lossy(&body).replace('\0', "\u{FFFD}");
     let stored = match serde_json::from_slice::<Envelope>(&body) {
         Ok(env) if !env.event_id.trim().is_empty() => {
             webhook_events::insert_once(
