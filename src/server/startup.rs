@@ -25,7 +25,7 @@ use super::db::{self, sessions::DbSessionStore};
 use super::lean::LeanClient;
 use super::live::{sse, LiveBus};
 use super::state::{AppState, PublicConfig};
-use super::webhooks::{endpoint, Worker};
+use super::webhooks::{catch_up, endpoint, Worker};
 use crate::app::{shell, App};
 
 pub struct Application {
@@ -147,8 +147,14 @@ impl Application {
             }));
         }
         background.push(tokio::spawn(
-            state.worker.clone().run(db, state.bus.clone()),
+            state.worker.clone().run(db.clone(), state.bus.clone()),
         ));
+        background.push(tokio::spawn(catch_up::run_periodically(
+            db,
+            state.lean.clone(),
+            state.worker.clone(),
+            std::time::Duration::from_secs(600),
+        )));
 
         let sessions = SessionManagerLayer::new(store)
             .with_name("lean_merchant_session")

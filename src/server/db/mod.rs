@@ -2,6 +2,7 @@
 //! same queries run on SQLite (the default) and PostgreSQL. Queries use `$n` placeholders, which both
 //! backends accept.
 
+pub mod app_meta;
 pub mod customers;
 pub mod entities;
 pub mod flow_attempts;

@@ -47,7 +47,7 @@ impl LeanClient {
 }
 
 /// Percent-encodes a path segment (our app_user_ids are UUIDs, but never trust that).
-fn urlencode(s: &str) -> String {
+pub(super) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -3,6 +3,7 @@
 mod client;
 mod customers;
 mod error;
+mod events;
 mod tokens;
 
 pub use client::LeanClient;

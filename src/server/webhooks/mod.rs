@@ -1,6 +1,7 @@
 //! Lean's webhooks: verified on the raw bytes, stored once by `event_id`, acknowledged at once, then
 //! applied by a background worker (Lean's advice: "acknowledge with 200 first, then process").
 
+pub mod catch_up;
 pub mod endpoint;
 pub mod signature;
 pub mod worker;
