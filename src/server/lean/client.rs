@@ -21,6 +21,32 @@ pub struct LeanClient {
     db: Db,
 }
 
+/// Whether a call may be repeated after a transient failure (see [`LeanClient::call`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    Safe,
+    /// For writes Lean does not de-duplicate (payment intents, Account-on-File payments without an
+    /// idempotency key): a lost answer is reported, never resent blindly.
+    #[allow(dead_code)]
+    Never,
+}
+
+/// Three tries in all: enough to ride out a blip, short enough that the user never waits long.
+const MAX_ATTEMPTS: u32 = 3;
+
+enum Sent {
+    Done(StatusCode, Vec<u8>),
+    Failed(LeanError),
+}
+
+/// Exponential backoff with full jitter: 0–200 ms, then 0–400 ms.
+async fn backoff(attempt: u32) {
+    use rand::Rng;
+    let cap_ms = 100u64 << attempt.min(6);
+    let wait = rand::thread_rng().gen_range(0..=cap_ms);
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+}
+
 #[derive(Deserialize)]
 struct ErrorEnvelope {
     status: Option<String>,
@@ -37,7 +63,7 @@ impl LeanClient {
     ) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
+            .timeout(Duration::from_secs(20))
             .build()
             .unwrap_or_default();
         LeanClient {
@@ -56,13 +82,61 @@ impl LeanClient {
     }
 
     /// Sends one API call with the cached `api` token. `Ok(None)` is a 404.
+    ///
+    /// `repeat` says whether the call may be sent again after a 5xx, a 429 or a timeout: true for
+    /// reads and for writes Lean de-duplicates itself (a customer's `app_user_id` is unique). Whatever
+    /// the flag, a 401 renews the token once and retries, since the request never reached Lean's logic.
     pub(super) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<&serde_json::Value>,
+        repeat: Repeat,
     ) -> Result<Option<T>, LeanError> {
-        let token = self.api_token().await?;
+        let mut attempt = 0u32;
+        let mut renewed = false;
+        loop {
+            attempt += 1;
+            match self.send_once(&method, path, body).await {
+                Sent::Done(http, bytes) if http == StatusCode::UNAUTHORIZED && !renewed => {
+                    tracing::info!(path, "Lean answered 401; renewing the api token");
+                    drop(bytes);
+                    self.forget_api_token().await;
+                    renewed = true;
+                }
+                Sent::Done(http, _) if http == StatusCode::NOT_FOUND => return Ok(None),
+                Sent::Done(http, bytes) if http.is_success() => {
+                    return serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                        LeanError::Unavailable(format!("unexpected answer from {path}: {e}"))
+                    })
+                }
+                Sent::Done(http, bytes) => {
+                    let transient = http.is_server_error() || http == StatusCode::TOO_MANY_REQUESTS;
+                    if !(transient && repeat == Repeat::Safe && attempt < MAX_ATTEMPTS) {
+                        return Err(error_from(http, &bytes));
+                    }
+                    backoff(attempt).await;
+                }
+                Sent::Failed(e) => {
+                    if !(repeat == Repeat::Safe && attempt < MAX_ATTEMPTS) {
+                        return Err(e);
+                    }
+                    backoff(attempt).await;
+                }
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Sent {
+        let token = match self.api_token().await {
+            Ok(t) => t,
+            Err(e) => return Sent::Failed(e),
+        };
         let mut req = self
             .http
             .request(method.clone(), format!("{}{}", self.api_url, path))
@@ -73,23 +147,22 @@ impl LeanClient {
         }
         let started = Instant::now();
         let res = req.send().await;
-        let status = res.as_ref().ok().map(|r| r.status().as_u16());
-        self.audit(method.as_str(), path, status, started).await;
-        let res = res.map_err(|e| LeanError::Unavailable(e.to_string()))?;
+        self.audit(
+            method.as_str(),
+            path,
+            res.as_ref().ok().map(|r| r.status().as_u16()),
+            started,
+        )
+        .await;
+        let res = match res {
+            Ok(r) => r,
+            Err(e) => return Sent::Failed(LeanError::Unavailable(e.to_string())),
+        };
         let http = res.status();
-        if http == StatusCode::NOT_FOUND {
-            return Ok(None);
+        match res.bytes().await {
+            Ok(bytes) => Sent::Done(http, bytes.to_vec()),
+            Err(e) => Sent::Failed(LeanError::Unavailable(e.to_string())),
         }
-        let bytes = res
-            .bytes()
-            .await
-            .map_err(|e| LeanError::Unavailable(e.to_string()))?;
-        if !http.is_success() {
-            return Err(error_from(http, &bytes));
-        }
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| LeanError::Unavailable(format!("unexpected answer from {path}: {e}")))
     }
 
     pub(super) async fn audit(

@@ -2,6 +2,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::client::Repeat;
 use super::{LeanClient, LeanError};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -16,7 +17,7 @@ impl LeanClient {
         app_user_id: &str,
     ) -> Result<Option<LeanCustomer>, LeanError> {
         let path = format!("/customers/v1/app-user-id/{}", urlencode(app_user_id));
-        self.call(Method::GET, &path, None).await
+        self.call(Method::GET, &path, None, Repeat::Safe).await
     }
 
     /// Looks the customer up by our user id, creates it on a miss, and re-fetches when a concurrent
@@ -30,6 +31,8 @@ impl LeanClient {
                 Method::POST,
                 "/customers/v1",
                 Some(&json!({ "app_user_id": app_user_id })),
+                // app_user_id is unique at Lean: a repeat gets 409, which is handled below.
+                Repeat::Safe,
             )
             .await;
         match created {

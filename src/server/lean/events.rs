@@ -2,6 +2,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::client::Repeat;
 use super::{LeanClient, LeanError};
 
 #[derive(Debug, Deserialize)]
@@ -30,7 +31,7 @@ impl LeanClient {
             path.push_str("&from=");
             path.push_str(&super::customers::urlencode(from));
         }
-        self.call(Method::GET, &path, None)
+        self.call(Method::GET, &path, None, Repeat::Safe)
             .await?
             .ok_or_else(|| LeanError::Unavailable("the events endpoint answered 404".into()))
     }

@@ -38,6 +38,11 @@ impl LeanClient {
         Ok(token)
     }
 
+    /// Drops the cached token, e.g. after Lean refused it (rotated secret, revoked app).
+    pub(super) async fn forget_api_token(&self) {
+        *self.tokens.0.lock().await = None;
+    }
+
     /// A token that can act for this one customer only; meant to be handed to the Link SDK.
     pub async fn customer_token(&self, customer_id: &str) -> Result<String, LeanError> {
         let (token, _) = self.mint(&format!("customer.{customer_id}")).await?;
