@@ -1,7 +1,12 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use lean_merchant::server::cli::{self, Cli, Command, WebhookAction};
 use lean_merchant::server::{Application, Config};
 
 #[tokio::main]
-async fn main() {
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -17,6 +22,21 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {}
+        Command::Check => return cli::check(&config).await,
+        Command::Webhook {
+            action:
+                WebhookAction::Send {
+                    event_type,
+                    to,
+                    customer_id,
+                    entity_id,
+                },
+        } => {
+            return cli::webhook_send(&config, &event_type, to, customer_id, entity_id).await;
+        }
+    }
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(e) => {
@@ -26,8 +46,9 @@ async fn main() {
     };
     if let Err(e) = app.run_until(shutdown_signal()).await {
         eprintln!("lean-merchant stopped with an error: {e:#}");
-        std::process::exit(1);
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }
 
 async fn shutdown_signal() {

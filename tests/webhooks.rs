@@ -252,3 +252,28 @@ async fn live_stream_carries_only_your_events_and_resumes_from_last_event_id() {
     assert!(got[0].1.contains("ent-a2") && got[1].1.contains("ent-a3"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_cli_sends_a_test_webhook_signed_like_lean() {
+    use lean_merchant::server::cli;
+    use lean_merchant::server::config::{Config, Vars};
+    let app = TestApp::spawn().await;
+    let dir = app.dir.path().display().to_string();
+    let config = Config::from_vars(Vars(move |k| match k {
+        "DATA_DIR" => Some(dir.clone()),
+        "LEAN_WEBHOOK_SECRET" => Some(WEBHOOK_SECRET.into()),
+        _ => None,
+    }))
+    .unwrap();
+    let to = Some(format!("{}/webhooks/lean", app.url));
+    for t in cli::SAMPLE_TYPES {
+        let code = cli::webhook_send(&config, t, to.clone(), None, None).await;
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{t}");
+    }
+    let (kind, _, _) = webhook_events::latest(&app.state.db)
+        .await
+        .unwrap()
+        .expect("stored");
+    assert_eq!(kind, *cli::SAMPLE_TYPES.last().unwrap());
+    app.stop().await;
+}

@@ -8,8 +8,11 @@ mod api;
 mod app;
 mod auth;
 mod banks;
+mod data;
 mod error;
+mod faults;
 mod link;
+mod payments;
 mod permissions;
 mod state;
 mod users;
@@ -80,6 +83,8 @@ impl Sandbox {
         app.webhooks.resume_pending(&app);
 
         let router = app::router(app.clone());
+        // API fault injection (`/sandbox/scenarios/faults`); skips /sandbox, /link and /health.
+        let router = faults::layer(router, app.clone());
         let shutdown = cancel.clone();
         let server = tokio::spawn(async move {
             let result = axum::serve(listener, router)
@@ -127,4 +132,24 @@ fn display_addr(addr: SocketAddr) -> String {
     } else {
         addr.to_string()
     }
+}
+
+/// The credentials persisted in a sandbox state file, or `None` when there is no file yet. For tools
+/// that run beside a sandbox without starting one (e.g. the merchant app's `webhook send` command).
+pub fn stored_credentials(state_path: &std::path::Path) -> anyhow::Result<Option<Credentials>> {
+    #[derive(serde::Deserialize)]
+    struct OnlyApplication {
+        application: state::Application,
+    }
+    let bytes = match std::fs::read(state_path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let parsed: OnlyApplication = serde_json::from_slice(&bytes)?;
+    Ok(Some(Credentials {
+        app_token: parsed.application.app_token,
+        client_secret: parsed.application.client_secret,
+        webhook_secret: parsed.application.webhook_secret,
+    }))
 }

@@ -2,6 +2,7 @@
 //! HMAC) can end up in the browser's wasm.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod lean;

@@ -89,3 +89,12 @@ pub async fn status_of(db: &Db, event_id: &str) -> Result<Option<(String, i64)>,
         .await?;
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
+
+/// The most recently received event: (type, event_id, received_at).
+pub async fn latest(db: &Db) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT event_type, event_id, received_at FROM webhook_events ORDER BY received_at DESC LIMIT 1")
+        .fetch_optional(db)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .transpose()
+}
