@@ -15,7 +15,7 @@ run: tools
 	cargo leptos serve
 
 ## test: every Rust test and the Playwright suite in Chromium
-test: test-tools build rust-test e2e
+test: test-tools rust-test e2e
 
 tools:
 	rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -53,7 +53,9 @@ rust-test:
 	  echo "!!! PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL run of the Rust suite is SKIPPED !!!"
 	fi
 
-e2e:
+# Built by cargo-leptos right before the browser tests: `cargo test` rebuilds target/debug/lean-merchant
+# with other flags, and a server built that way does not hydrate with cargo-leptos's wasm.
+e2e: build
 	cd end2end && npx playwright test
 
 fmt:
