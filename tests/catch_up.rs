@@ -3,56 +3,9 @@
 //! `GET /events/v1` when it starts again.
 mod common;
 
-use std::collections::HashMap;
-use std::time::Duration;
-
-use common::{eventually, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET};
-use lean_merchant::server::config::Vars;
-use lean_merchant::server::{Application, Config};
+use common::{eventually, start_remote_app, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET};
 use lean_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
-
-struct Running {
-    stop: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-async fn start_app(port: u16, sandbox: &str, data: &std::path::Path) -> Running {
-    let mut vars: HashMap<&str, String> = HashMap::new();
-    vars.insert("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"));
-    vars.insert("DATA_DIR", data.display().to_string());
-    vars.insert("LEAN_ENV", "sandbox".into());
-    vars.insert("LEAN_API_URL", sandbox.into());
-    vars.insert("LEAN_AUTH_URL", sandbox.into());
-    vars.insert(
-        "LEAN_LINK_LOADER_URL",
-        format!("{sandbox}/link/loader/prod/ae/latest/lean-link-loader.min.js"),
-    );
-    vars.insert("LEAN_APP_TOKEN", APP_TOKEN.into());
-    vars.insert("LEAN_CLIENT_SECRET", CLIENT_SECRET.into());
-    vars.insert("LEAN_WEBHOOK_SECRET", WEBHOOK_SECRET.into());
-    let config = Config::from_vars(Vars(move |k| vars.get(k).cloned())).expect("config");
-    let app = Application::build(config).await.expect("app builds");
-    assert!(
-        app.sandbox_url().is_none(),
-        "no embedded sandbox in real-Lean mode"
-    );
-    let (stop, rx) = oneshot::channel();
-    let task = tokio::spawn(async move {
-        app.run_until(async {
-            let _ = rx.await;
-        })
-        .await
-        .expect("app runs");
-    });
-    Running { stop, task }
-}
-
-async fn stop_app(r: Running) {
-    let _ = r.stop.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(10), r.task).await;
-}
 
 #[tokio::test]
 async fn events_missed_while_down_are_caught_up_at_start() {
@@ -78,7 +31,7 @@ async fn events_missed_while_down_are_caught_up_at_start() {
     let sb = sandbox.base_url();
     let app_url = format!("http://127.0.0.1:{port}");
 
-    let app = start_app(port, &sb, dir.path()).await;
+    let app = start_remote_app(port, &sb, dir.path(), None).await;
     let browser = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -105,7 +58,7 @@ async fn events_missed_while_down_are_caught_up_at_start() {
         .as_str()
         .expect("customer ensured")
         .to_owned();
-    stop_app(app).await;
+    app.stop().await;
 
     // While the app is down, the user finishes a connect; the sandbox's delivery fails.
     let http = reqwest::Client::new();
@@ -160,7 +113,7 @@ async fn events_missed_while_down_are_caught_up_at_start() {
     .await;
 
     // Back up: the entity is there without any redelivery.
-    let app = start_app(port, &sb, dir.path()).await;
+    let app = start_remote_app(port, &sb, dir.path(), None).await;
     let entities = eventually(|| async {
         let list: Value = browser
             .post(format!("{app_url}/api/list_entities"))
@@ -174,6 +127,6 @@ async fn events_missed_while_down_are_caught_up_at_start() {
     })
     .await;
     assert_eq!(entities[0]["bank_identifier"], "LEAN_MB1");
-    stop_app(app).await;
+    app.stop().await;
     sandbox.shutdown().await;
 }

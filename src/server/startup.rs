@@ -23,7 +23,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::config::{Config, LeanTarget};
 use super::db::{self, sessions::DbSessionStore};
 use super::lean::LeanClient;
-use super::live::{sse, LiveBus};
+use super::live::{pg_listen, sse, Fanout, LiveBus};
 use super::state::{AppState, PublicConfig};
 use super::webhooks::{catch_up, endpoint, Worker};
 use crate::app::{shell, App};
@@ -33,6 +33,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     sandbox: Option<Sandbox>,
+    worker: JoinHandle<()>,
     background: Vec<JoinHandle<()>>,
 }
 
@@ -127,10 +128,15 @@ impl Application {
             leptos_options,
             db: db.clone(),
             lean,
-            bus: LiveBus::new(),
+            bus: LiveBus::new(if config.database_url.starts_with("postgres") {
+                Fanout::Postgres
+            } else {
+                Fanout::Local
+            }),
             worker: Worker::new(),
             webhook_secret: Arc::new(webhook_secret),
             public,
+            shutdown: tokio_util::sync::CancellationToken::new(),
         };
 
         let store = DbSessionStore::new(db.clone());
@@ -146,8 +152,10 @@ impl Application {
                 }
             }));
         }
-        background.push(tokio::spawn(
-            state.worker.clone().run(db.clone(), state.bus.clone()),
+        let worker = tokio::spawn(state.worker.clone().run(
+            db.clone(),
+            state.bus.clone(),
+            state.shutdown.clone(),
         ));
         background.push(tokio::spawn(catch_up::run_periodically(
             db,
@@ -155,6 +163,14 @@ impl Application {
             state.worker.clone(),
             std::time::Duration::from_secs(600),
         )));
+
+        if config.database_url.starts_with("postgres") {
+            background.push(tokio::spawn(pg_listen::run(
+                config.database_url.clone(),
+                state.db.clone(),
+                state.bus.clone(),
+            )));
+        }
 
         let sessions = SessionManagerLayer::new(store)
             .with_name("lean_merchant_session")
@@ -169,6 +185,7 @@ impl Application {
             router,
             state,
             sandbox,
+            worker,
             background,
         })
     }
@@ -197,9 +214,20 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         println!("lean-merchant listening on {}", self.base_url());
+        let closing = self.state.shutdown.clone();
         axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                closing.cancel();
+            })
             .await?;
+        // Requests are done; let the worker finish the event it holds (bounded), then stop the rest.
+        if tokio::time::timeout(std::time::Duration::from_secs(15), self.worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!("webhook worker did not stop in time; its event will be retried later");
+        }
         for task in self.background {
             task.abort();
         }

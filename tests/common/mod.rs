@@ -235,3 +235,57 @@ where
     }
     panic!("condition not met within 5 s");
 }
+
+/// An app in real-Lean mode (LEAN_ENV=sandbox, every host overridden to `lean`), on `port` (0 = any).
+pub struct RemoteApp {
+    pub url: String,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RemoteApp {
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+    }
+}
+
+pub async fn start_remote_app(
+    port: u16,
+    lean: &str,
+    data: &std::path::Path,
+    database_url: Option<String>,
+) -> RemoteApp {
+    let mut vars: HashMap<&str, String> = HashMap::new();
+    vars.insert("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"));
+    vars.insert("DATA_DIR", data.display().to_string());
+    vars.insert("LEAN_ENV", "sandbox".into());
+    vars.insert("LEAN_API_URL", lean.into());
+    vars.insert("LEAN_AUTH_URL", lean.into());
+    vars.insert(
+        "LEAN_LINK_LOADER_URL",
+        format!("{lean}/link/loader/prod/ae/latest/lean-link-loader.min.js"),
+    );
+    vars.insert("LEAN_APP_TOKEN", APP_TOKEN.into());
+    vars.insert("LEAN_CLIENT_SECRET", CLIENT_SECRET.into());
+    vars.insert("LEAN_WEBHOOK_SECRET", WEBHOOK_SECRET.into());
+    if let Some(url) = database_url {
+        vars.insert("DATABASE_URL", url);
+    }
+    let config = Config::from_vars(Vars(move |k| vars.get(k).cloned())).expect("config");
+    let app = Application::build(config).await.expect("app builds");
+    assert!(
+        app.sandbox_url().is_none(),
+        "no embedded sandbox in real-Lean mode"
+    );
+    let url = app.base_url();
+    let (stop, rx) = oneshot::channel();
+    let task = tokio::spawn(async move {
+        app.run_until(async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("app runs");
+    });
+    RemoteApp { url, stop, task }
+}

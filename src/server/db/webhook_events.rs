@@ -5,6 +5,15 @@ use super::{now, Db};
 pub const RECEIVED: &str = "received";
 pub const PROCESSED: &str = "processed";
 pub const FAILED: &str = "failed";
+pub const PROCESSING: &str = "processing";
+
+/// A claim older than this is presumed dead (its instance stopped mid-event) and may be taken over.
+const CLAIM_TIMEOUT_SECS: i64 = 300;
+
+fn stale_before() -> String {
+    (chrono::Utc::now() - chrono::Duration::seconds(CLAIM_TIMEOUT_SECS))
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
 
 /// Stores an inbound webhook once. Returns false when `event_id` was already stored (a redelivery).
 pub async fn insert_once(
@@ -36,12 +45,17 @@ pub struct PendingEvent {
     pub attempts: i64,
 }
 
-/// Events stored but not yet applied, oldest first (what the worker picks up, also after a restart).
+/// Events stored but not yet applied (or whose claim went stale), oldest first: what the worker
+/// picks up, also after a restart.
 pub async fn pending(db: &Db, limit: i64) -> Result<Vec<PendingEvent>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT event_id, body, attempts FROM webhook_events WHERE status = $1 ORDER BY received_at LIMIT $2",
+        "SELECT event_id, body, attempts FROM webhook_events
+         WHERE status = $1 OR (status = $2 AND claimed_at < $3)
+         ORDER BY received_at LIMIT $4",
     )
     .bind(RECEIVED)
+    .bind(PROCESSING)
+    .bind(stale_before())
     .bind(limit)
     .fetch_all(db)
     .await?;
@@ -54,6 +68,23 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<PendingEvent>, sqlx::Err
             })
         })
         .collect()
+}
+
+/// Claims an event for this instance. One UPDATE, so of several instances exactly one gets `true`.
+pub async fn claim(db: &Db, event_id: &str, instance: &str) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE webhook_events SET status = $1, claimed_by = $2, claimed_at = $3
+         WHERE event_id = $4 AND (status = $5 OR (status = $1 AND claimed_at < $6))",
+    )
+    .bind(PROCESSING)
+    .bind(instance)
+    .bind(now())
+    .bind(event_id)
+    .bind(RECEIVED)
+    .bind(stale_before())
+    .execute(db)
+    .await?;
+    Ok(res.rows_affected() == 1)
 }
 
 /// Marks the outcome of one processing attempt. A transient failure keeps the event `received`

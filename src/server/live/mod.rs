@@ -1,6 +1,7 @@
 //! Live updates: every event is written to `live_events` (so a reconnecting browser can resume from
 //! `Last-Event-ID`) and then broadcast in-process to the open streams.
 
+pub mod pg_listen;
 pub mod sse;
 
 use tokio::sync::broadcast;
@@ -15,15 +16,33 @@ pub struct Published {
     pub payload: String,
 }
 
+/// How a published event reaches the open streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fanout {
+    /// One process (SQLite): straight to this process's streams.
+    Local,
+    /// Several instances on one PostgreSQL: `NOTIFY`, which every instance (this one included) hears
+    /// through its `LISTEN` task and forwards to its own streams. See `pg_listen`.
+    Postgres,
+}
+
+pub const CHANNEL: &str = "lean_merchant_live";
+
 #[derive(Clone)]
 pub struct LiveBus {
     tx: broadcast::Sender<Published>,
+    fanout: Fanout,
 }
 
 impl LiveBus {
-    pub fn new() -> Self {
+    pub fn new(fanout: Fanout) -> Self {
         let (tx, _) = broadcast::channel(1024);
-        LiveBus { tx }
+        LiveBus { tx, fanout }
+    }
+
+    /// Hands an event to this process's streams (used by the PostgreSQL listener).
+    pub fn deliver_local(&self, p: Published) {
+        let _ = self.tx.send(p);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Published> {
@@ -41,18 +60,22 @@ impl LiveBus {
             LiveEvent::EntityChanged { .. } => "entity_changed",
         };
         let seq = live_events::append(db, user_id, kind, &payload).await?;
-        // No receivers is fine: nobody has the page open.
-        let _ = self.tx.send(Published {
-            user_id: user_id.to_owned(),
-            seq,
-            payload,
-        });
+        match self.fanout {
+            // No receivers is fine: nobody has the page open.
+            Fanout::Local => self.deliver_local(Published {
+                user_id: user_id.to_owned(),
+                seq,
+                payload,
+            }),
+            // Only the key travels (NOTIFY payloads are small); listeners read the row.
+            Fanout::Postgres => {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(CHANNEL)
+                    .bind(format!("{seq}:{user_id}"))
+                    .execute(db)
+                    .await?;
+            }
+        }
         Ok(seq)
-    }
-}
-
-impl Default for LiveBus {
-    fn default() -> Self {
-        Self::new()
     }
 }

@@ -65,7 +65,8 @@ pub async fn stream(
     let body = replay
         .chain(follow)
         .take_while(|e| futures::future::ready(e.is_some()))
-        .filter_map(|e| futures::future::ready(e.map(Ok::<_, Infallible>)));
+        .filter_map(|e| futures::future::ready(e.map(Ok::<_, Infallible>)))
+        .take_until(state.shutdown.clone().cancelled_owned());
     Sse::new(body)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()

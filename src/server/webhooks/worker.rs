@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use crate::model::LiveEvent;
 use crate::server::db::{self, entities::EntityUpsert, webhook_events, Db};
@@ -18,12 +19,15 @@ const MAX_ATTEMPTS: i64 = 5;
 #[derive(Clone)]
 pub struct Worker {
     wake: Arc<Notify>,
+    /// Names this instance in claims, so an operator can see who applied what.
+    instance: Arc<str>,
 }
 
 impl Worker {
     pub fn new() -> Self {
         Worker {
             wake: Arc::new(Notify::new()),
+            instance: uuid::Uuid::new_v4().to_string().into(),
         }
     }
 
@@ -33,12 +37,27 @@ impl Worker {
 
     /// Runs until the task is aborted. Also polls now and then, so events stored by a previous run
     /// (or another instance) are never stranded.
-    pub async fn run(self, db: Db, bus: LiveBus) {
-        loop {
+    /// Returns once `stop` is cancelled, after finishing the event in hand: an event is never left
+    /// half-applied by a graceful shutdown.
+    pub async fn run(self, db: Db, bus: LiveBus, stop: CancellationToken) {
+        while !stop.is_cancelled() {
             match webhook_events::pending(&db, 50).await {
                 Ok(events) if !events.is_empty() => {
                     let mut failed = false;
                     for ev in events {
+                        if stop.is_cancelled() {
+                            return;
+                        }
+                        match webhook_events::claim(&db, &ev.event_id, &self.instance).await {
+                            Ok(true) => {}
+                            // Another instance has it.
+                            Ok(false) => continue,
+                            Err(e) => {
+                                tracing::error!(error = %e, "could not claim a webhook");
+                                failed = true;
+                                continue;
+                            }
+                        }
                         let result = apply(&db, &bus, &ev.body).await;
                         let error = result.err().map(|e| e.to_string());
                         if let Some(e) = &error {
@@ -63,6 +82,7 @@ impl Worker {
                 Err(e) => tracing::error!(error = %e, "could not read pending webhooks"),
             }
             tokio::select! {
+                _ = stop.cancelled() => {}
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(Duration::from_secs(5)) => {}
             }

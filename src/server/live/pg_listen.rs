@@ -1,0 +1,51 @@
+//! With PostgreSQL, live events cross instances: a webhook applied by instance B reaches a browser
+//! streaming from instance A. Every instance LISTENs; a notification carries `seq:user_id`, and the
+//! listener reads that row and hands it to its own streams.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgListener;
+use sqlx::Row;
+
+use super::{LiveBus, Published, CHANNEL};
+use crate::server::db::Db;
+
+/// Runs until aborted; reconnects after errors. Events published while disconnected are not lost to a
+/// browser: its stream resumes from `Last-Event-ID` when it reconnects.
+pub async fn run(database_url: String, db: Db, bus: LiveBus) {
+    loop {
+        match listen(&database_url, &db, &bus).await {
+            Ok(()) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "live-event listener lost its connection; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+async fn listen(url: &str, db: &Db, bus: &LiveBus) -> Result<(), sqlx::Error> {
+    let mut listener = PgListener::connect(url).await?;
+    listener.listen(CHANNEL).await?;
+    loop {
+        let note = listener.recv().await?;
+        let Some((seq, user_id)) = note.payload().split_once(':') else {
+            continue;
+        };
+        let Ok(seq) = seq.parse::<i64>() else {
+            continue;
+        };
+        let row = sqlx::query("SELECT payload FROM live_events WHERE user_id = $1 AND seq = $2")
+            .bind(user_id)
+            .bind(seq)
+            .fetch_optional(db)
+            .await?;
+        if let Some(row) = row {
+            bus.deliver_local(Published {
+                user_id: user_id.to_owned(),
+                seq,
+                payload: row.try_get(0)?,
+            });
+        }
+    }
+}
