@@ -25,15 +25,7 @@ async fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {}
         Command::Check => return cli::check(&config).await,
-        Command::Webhook {
-            action:
-                WebhookAction::Send {
-                    event_type,
-                    to,
-                    customer_id,
-                    entity_id,
-                },
-        } => {
+        Command::Webhook { action: WebhookAction::Send { event_type, to, customer_id, entity_id } } => {
             return cli::webhook_send(&config, &event_type, to, customer_id, entity_id).await;
         }
     }

@@ -11,11 +11,7 @@ use serde_json::{json, Value};
 async fn events_missed_while_down_are_caught_up_at_start() {
     let dir = tempfile::tempdir().unwrap();
     // Pick a free port for the app, so the sandbox knows where to deliver.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let sandbox = Sandbox::start(SandboxConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
         state_path: dir.path().join("sandbox.json"),
@@ -32,32 +28,17 @@ async fn events_missed_while_down_are_caught_up_at_start() {
     let app_url = format!("http://127.0.0.1:{port}");
 
     let app = start_remote_app(port, &sb, dir.path(), None).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let signed_up = browser
         .post(format!("{app_url}/api/sign_up"))
-        .form(&[
-            ("email", "ann@example.com"),
-            ("password", "correct horse battery"),
-        ])
+        .form(&[("email", "ann@example.com"), ("password", "correct horse battery")])
         .send()
         .await
         .unwrap();
     assert!(signed_up.status().as_u16() < 400);
-    let user: Value = browser
-        .post(format!("{app_url}/api/current_user"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let customer_id = user["customer_id"]
-        .as_str()
-        .expect("customer ensured")
-        .to_owned();
+    let user: Value =
+        browser.post(format!("{app_url}/api/current_user")).send().await.unwrap().json().await.unwrap();
+    let customer_id = user["customer_id"].as_str().expect("customer ensured").to_owned();
     app.stop().await;
 
     // While the app is down, the user finishes a connect; the sandbox's delivery fails.
@@ -86,27 +67,13 @@ async fn events_missed_while_down_are_caught_up_at_start() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        connected.status(),
-        200,
-        "{}",
-        connected.text().await.unwrap_or_default()
-    );
+    assert_eq!(connected.status(), 200, "{}", connected.text().await.unwrap_or_default());
     eventually(|| async {
-        let log: Value = http
-            .get(format!("{sb}/sandbox/deliveries"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+        let log: Value = http.get(format!("{sb}/sandbox/deliveries")).send().await.ok()?.json().await.ok()?;
         // The entity.created delivery has been tried and has failed (nobody listening).
         let failed = log.as_array()?.iter().any(|e| {
             e["type"] == "entity.created"
-                && e["attempts"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|t| t["error"].is_string()))
+                && e["attempts"].as_array().is_some_and(|a| a.iter().any(|t| t["error"].is_string()))
         });
         failed.then_some(())
     })
@@ -115,14 +82,8 @@ async fn events_missed_while_down_are_caught_up_at_start() {
     // Back up: the entity is there without any redelivery.
     let app = start_remote_app(port, &sb, dir.path(), None).await;
     let entities = eventually(|| async {
-        let list: Value = browser
-            .post(format!("{app_url}/api/list_entities"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+        let list: Value =
+            browser.post(format!("{app_url}/api/list_entities")).send().await.ok()?.json().await.ok()?;
         list.as_array().filter(|l| !l.is_empty()).cloned()
     })
     .await;

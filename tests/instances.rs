@@ -6,8 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    entity_created, fresh_postgres_database, start_remote_app, APP_TOKEN, CLIENT_SECRET,
-    WEBHOOK_SECRET,
+    entity_created, fresh_postgres_database, start_remote_app, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET,
 };
 use futures::StreamExt;
 use lean_merchant::server::webhooks::signature;
@@ -32,48 +31,21 @@ async fn webhooks_apply_once_and_live_events_cross_instances() {
     })
     .await
     .unwrap();
-    let a = start_remote_app(
-        0,
-        &sandbox.base_url(),
-        &dir.path().join("a"),
-        Some(database_url.clone()),
-    )
-    .await;
-    let b = start_remote_app(
-        0,
-        &sandbox.base_url(),
-        &dir.path().join("b"),
-        Some(database_url.clone()),
-    )
-    .await;
+    let a = start_remote_app(0, &sandbox.base_url(), &dir.path().join("a"), Some(database_url.clone())).await;
+    let b = start_remote_app(0, &sandbox.base_url(), &dir.path().join("b"), Some(database_url.clone())).await;
 
     // Sessions live in the shared database, so one cookie works on both instances.
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let res = browser
         .post(format!("{}/api/sign_up", a.url))
-        .form(&[
-            ("email", "ann@example.com"),
-            ("password", "correct horse battery"),
-        ])
+        .form(&[("email", "ann@example.com"), ("password", "correct horse battery")])
         .send()
         .await
         .unwrap();
     assert!(res.status().as_u16() < 400);
-    let user: Value = browser
-        .post(format!("{}/api/current_user", b.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let customer = user["customer_id"]
-        .as_str()
-        .expect("signed in on B too")
-        .to_owned();
+    let user: Value =
+        browser.post(format!("{}/api/current_user", b.url)).send().await.unwrap().json().await.unwrap();
+    let customer = user["customer_id"].as_str().expect("signed in on B too").to_owned();
 
     let stream = browser.get(format!("{}/live", a.url)).send().await.unwrap();
     assert_eq!(stream.status(), 200);
@@ -104,29 +76,18 @@ async fn webhooks_apply_once_and_live_events_cross_instances() {
     let mut text = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !text.contains("ent-multi") {
-        let chunk = tokio::time::timeout_at(deadline, chunks.next())
-            .await
-            .expect("live event in time");
+        let chunk = tokio::time::timeout_at(deadline, chunks.next()).await.expect("live event in time");
         text.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     use sqlx::{Connection, Row};
     let mut conn = sqlx::AnyConnection::connect(&database_url).await.unwrap();
-    let row = sqlx::query(
-        "SELECT COUNT(*), MAX(attempts) FROM webhook_events WHERE event_id = 'ev-multi'",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
-    assert_eq!(
-        (row.get::<i64, _>(0), row.get::<i64, _>(1)),
-        (1, 1),
-        "stored once, applied once"
-    );
-    let row = sqlx::query("SELECT COUNT(*) FROM live_events")
+    let row = sqlx::query("SELECT COUNT(*), MAX(attempts) FROM webhook_events WHERE event_id = 'ev-multi'")
         .fetch_one(&mut conn)
         .await
         .unwrap();
+    assert_eq!((row.get::<i64, _>(0), row.get::<i64, _>(1)), (1, 1), "stored once, applied once");
+    let row = sqlx::query("SELECT COUNT(*) FROM live_events").fetch_one(&mut conn).await.unwrap();
     assert_eq!(row.get::<i64, _>(0), 1, "one live event");
 
     a.stop().await;

@@ -34,18 +34,9 @@ async fn a_signed_event_is_stored_once_and_applied() {
     assert_eq!(app.post_signed(&body).await, 200);
     assert_eq!(app.post_signed(&body).await, 200);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (status, attempts) = webhook_events::status_of(&app.state.db, "ev-1")
-        .await
-        .unwrap()
-        .unwrap();
+    let (status, attempts) = webhook_events::status_of(&app.state.db, "ev-1").await.unwrap().unwrap();
     assert_eq!((status.as_str(), attempts), ("processed", 1));
-    assert_eq!(
-        live_events::latest_seq(&app.state.db, &user_id)
-            .await
-            .unwrap(),
-        1,
-        "one live event"
-    );
+    assert_eq!(live_events::latest_seq(&app.state.db, &user_id).await.unwrap(), 1, "one live event");
     assert_eq!(entities(&app, &browser).await.len(), 1);
 
     // Another user never sees it.
@@ -65,36 +56,19 @@ async fn bad_signatures_are_refused_and_nothing_is_stored() {
 
     assert_eq!(app.post_webhook(&body, None).await, 401, "missing");
     assert_eq!(
-        app.post_webhook(&body, Some(signature::sign(b"wrong secret", &body)))
-            .await,
+        app.post_webhook(&body, Some(signature::sign(b"wrong secret", &body))).await,
         401,
         "wrong secret"
     );
-    assert_eq!(
-        app.post_webhook(&body, Some("sha512=nothex".into())).await,
-        401,
-        "malformed"
-    );
-    assert_eq!(
-        app.post_webhook(&body, Some(good.replace("sha512=", "sha256=")))
-            .await,
-        401,
-        "wrong scheme"
-    );
+    assert_eq!(app.post_webhook(&body, Some("sha512=nothex".into())).await, 401, "malformed");
+    assert_eq!(app.post_webhook(&body, Some(good.replace("sha512=", "sha256="))).await, 401, "wrong scheme");
     let mut tampered = body.clone();
     let pos = tampered.windows(4).position(|w| w == b"Mock").unwrap();
     tampered[pos] = b'X';
-    assert_eq!(
-        app.post_webhook(&tampered, Some(good.clone())).await,
-        401,
-        "tampered body"
-    );
+    assert_eq!(app.post_webhook(&tampered, Some(good.clone())).await, 401, "tampered body");
 
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(webhook_events::status_of(&app.state.db, "ev-bad")
-        .await
-        .unwrap()
-        .is_none());
+    assert!(webhook_events::status_of(&app.state.db, "ev-bad").await.unwrap().is_none());
     assert!(entities(&app, &browser).await.is_empty());
     app.stop().await;
 }
@@ -112,41 +86,25 @@ async fn malformed_and_unknown_bodies_never_break_the_endpoint() {
         b"{\"event_id\":\"ev-weird\",\"type\":\"entity.created\",\"payload\":{\"id\":42}}".to_vec(),
     ];
     for body in &bodies {
-        assert_eq!(
-            app.post_signed(body).await,
-            200,
-            "signed but malformed: stored as failed, 200"
-        );
+        assert_eq!(app.post_signed(body).await, 200, "signed but malformed: stored as failed, 200");
     }
     // Unknown types are stored and acknowledged.
     let unknown = br#"{"type":"something.new","payload":{},"message":"?","timestamp":"2026-01-01T00:00:00Z","event_id":"ev-unknown"}"#;
     assert_eq!(app.post_signed(unknown).await, 200);
     let status = eventually(|| async {
-        webhook_events::status_of(&app.state.db, "ev-unknown")
-            .await
-            .unwrap()
-            .filter(|(s, _)| s != "received")
+        webhook_events::status_of(&app.state.db, "ev-unknown").await.unwrap().filter(|(s, _)| s != "received")
     })
     .await;
     assert_eq!(status.0, "processed");
     // A payload that does not fit the type fails processing, visibly, without harm.
     let weird = eventually(|| async {
-        webhook_events::status_of(&app.state.db, "ev-weird")
-            .await
-            .unwrap()
-            .filter(|(_, n)| *n > 0)
+        webhook_events::status_of(&app.state.db, "ev-weird").await.unwrap().filter(|(_, n)| *n > 0)
     })
     .await;
     assert_ne!(weird.0, "processed");
     // Still serving.
     assert_eq!(app.post_webhook(b"{}", None).await, 401);
-    assert_eq!(
-        reqwest::get(format!("{}/healthz", app.url))
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(reqwest::get(format!("{}/healthz", app.url)).await.unwrap().status(), 200);
     app.stop().await;
 }
 
@@ -162,18 +120,11 @@ async fn refresh_events_before_their_entity_are_tolerated() {
     .unwrap();
     assert_eq!(app.post_signed(&refresh).await, 200);
     let done = eventually(|| async {
-        webhook_events::status_of(&app.state.db, "ev-r1")
-            .await
-            .unwrap()
-            .filter(|(s, _)| s == "processed")
+        webhook_events::status_of(&app.state.db, "ev-r1").await.unwrap().filter(|(s, _)| s == "processed")
     })
     .await;
     assert_eq!(done.1, 1);
-    assert_eq!(
-        app.post_signed(&entity_created("ev-c1", "ent-late", &customer))
-            .await,
-        200
-    );
+    assert_eq!(app.post_signed(&entity_created("ev-c1", "ent-late", &customer)).await, 200);
     eventually(|| async { (!entities(&app, &browser).await.is_empty()).then_some(()) }).await;
     app.stop().await;
 }
@@ -185,22 +136,12 @@ async fn read_events(res: reqwest::Response, n: usize) -> Vec<(i64, String)> {
     let mut out = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while out.len() < n {
-        let chunk = tokio::time::timeout_at(deadline, stream.next())
-            .await
-            .expect("events in time");
-        buf.push_str(&String::from_utf8_lossy(
-            &chunk.expect("stream open").expect("chunk"),
-        ));
+        let chunk = tokio::time::timeout_at(deadline, stream.next()).await.expect("events in time");
+        buf.push_str(&String::from_utf8_lossy(&chunk.expect("stream open").expect("chunk")));
         while let Some(end) = buf.find("\n\n") {
             let block: String = buf.drain(..end + 2).collect();
-            let id = block
-                .lines()
-                .find_map(|l| l.strip_prefix("id:"))
-                .map(|v| v.trim().parse().unwrap());
-            let data = block
-                .lines()
-                .find_map(|l| l.strip_prefix("data:"))
-                .map(|v| v.trim().to_owned());
+            let id = block.lines().find_map(|l| l.strip_prefix("id:")).map(|v| v.trim().parse().unwrap());
+            let data = block.lines().find_map(|l| l.strip_prefix("data:")).map(|v| v.trim().to_owned());
             if let (Some(id), Some(data)) = (id, data) {
                 out.push((id, data));
             }
@@ -217,36 +158,21 @@ async fn live_stream_carries_only_your_events_and_resumes_from_last_event_id() {
     let (_, ann_customer) = app.sign_up(&ann, "ann@example.com").await;
     let (_, bob_customer) = app.sign_up(&bob, "bob@example.com").await;
 
-    assert_eq!(
-        reqwest::get(format!("{}/live", app.url))
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(reqwest::get(format!("{}/live", app.url)).await.unwrap().status(), 401);
 
     let stream = ann.get(format!("{}/live", app.url)).send().await.unwrap();
     assert_eq!(stream.status(), 200);
-    app.post_signed(&entity_created("ev-b", "ent-b", &bob_customer))
-        .await;
-    app.post_signed(&entity_created("ev-a1", "ent-a1", &ann_customer))
-        .await;
+    app.post_signed(&entity_created("ev-b", "ent-b", &bob_customer)).await;
+    app.post_signed(&entity_created("ev-a1", "ent-a1", &ann_customer)).await;
     let got = read_events(stream, 1).await;
     assert_eq!(got[0].0, 1);
     assert!(got[0].1.contains("ent-a1") && !got[0].1.contains("ent-b"));
 
     // While "disconnected", two more events happen; a reconnect with Last-Event-ID gets both, in order.
-    app.post_signed(&entity_created("ev-a2", "ent-a2", &ann_customer))
-        .await;
-    app.post_signed(&entity_created("ev-a3", "ent-a3", &ann_customer))
-        .await;
+    app.post_signed(&entity_created("ev-a2", "ent-a2", &ann_customer)).await;
+    app.post_signed(&entity_created("ev-a3", "ent-a3", &ann_customer)).await;
     eventually(|| async { (entities(&app, &ann).await.len() == 3).then_some(()) }).await;
-    let resumed = ann
-        .get(format!("{}/live", app.url))
-        .header("Last-Event-ID", "1")
-        .send()
-        .await
-        .unwrap();
+    let resumed = ann.get(format!("{}/live", app.url)).header("Last-Event-ID", "1").send().await.unwrap();
     let got = read_events(resumed, 2).await;
     assert_eq!(got.iter().map(|e| e.0).collect::<Vec<_>>(), vec![2, 3]);
     assert!(got[0].1.contains("ent-a2") && got[1].1.contains("ent-a3"));
@@ -270,10 +196,7 @@ async fn the_cli_sends_a_test_webhook_signed_like_lean() {
         let code = cli::webhook_send(&config, t, to.clone(), None, None).await;
         assert_eq!(code, std::process::ExitCode::SUCCESS, "{t}");
     }
-    let (kind, _, _) = webhook_events::latest(&app.state.db)
-        .await
-        .unwrap()
-        .expect("stored");
+    let (kind, _, _) = webhook_events::latest(&app.state.db).await.unwrap().expect("stored");
     assert_eq!(kind, *cli::SAMPLE_TYPES.last().unwrap());
     app.stop().await;
 }

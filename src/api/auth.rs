@@ -22,45 +22,28 @@ mod imp {
         if valid {
             Ok(email)
         } else {
-            Err(AppError::invalid(
-                "email",
-                "Enter an email address like name@example.com.",
-            ))
+            Err(AppError::invalid("email", "Enter an email address like name@example.com."))
         }
     }
 
     pub fn check_password(password: &str) -> Result<(), AppError> {
         match password.chars().count() {
-            0..=7 => Err(AppError::invalid(
-                "password",
-                "Use a password of at least 8 characters.",
-            )),
+            0..=7 => Err(AppError::invalid("password", "Use a password of at least 8 characters.")),
             8..=128 => Ok(()),
-            _ => Err(AppError::invalid(
-                "password",
-                "Use a password of at most 128 characters.",
-            )),
+            _ => Err(AppError::invalid("password", "Use a password of at most 128 characters.")),
         }
     }
 
     /// First sign-in: make sure the user has a Lean customer. Failure is logged, not fatal: the user
     /// can still sign in, and the next launch tries again.
     pub async fn ensure_customer(state: &AppState, user_id: &str) -> Result<String, AppError> {
-        if let Some(c) = customers::for_user(&state.db, user_id)
-            .await
-            .map_err(internal)?
-        {
+        if let Some(c) = customers::for_user(&state.db, user_id).await.map_err(internal)? {
             return Ok(c.customer_id);
         }
         let customer = state.lean.ensure_customer(user_id).await?;
-        customers::link(
-            &state.db,
-            user_id,
-            &customer.customer_id,
-            &customer.app_user_id,
-        )
-        .await
-        .map_err(internal)?;
+        customers::link(&state.db, user_id, &customer.customer_id, &customer.app_user_id)
+            .await
+            .map_err(internal)?;
         Ok(customer.customer_id)
     }
 
@@ -74,19 +57,15 @@ mod imp {
         state: &AppState,
         user_id: &str,
     ) -> Result<Option<crate::model::CurrentUser>, AppError> {
-        let Some(u) = db::users::find_by_id(&state.db, user_id)
-            .await
-            .map_err(internal)?
-        else {
+        let Some(u) = db::users::find_by_id(&state.db, user_id).await.map_err(internal)? else {
             return Ok(None);
         };
-        let customer = customers::for_user(&state.db, user_id)
-            .await
-            .map_err(internal)?;
+        let customer = customers::for_user(&state.db, user_id).await.map_err(internal)?;
         Ok(Some(crate::model::CurrentUser {
             id: u.id,
-            email: u.email,
+            email: u.email.clone(),
             customer_id: customer.map(|c| c.customer_id),
+            is_admin: state.config.admin_emails.iter().any(|a| *a == u.email),
         }))
     }
 }
@@ -110,9 +89,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
                 Err(users::CreateError::EmailTaken) => return Err(AppError::EmailTaken),
                 Err(users::CreateError::Db(e)) => return Err(internal(e)),
             };
-            auth::start_session(&session().await?, &user.id)
-                .await
-                .map_err(internal)?;
+            auth::start_session(&session().await?, &user.id).await.map_err(internal)?;
             imp::ensure_customer_quietly(&state, &user.id).await;
             leptos_axum::redirect("/dashboard");
             Ok(())
@@ -132,9 +109,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                 return Err(AppError::invalid("password", "Enter your password."));
             }
             let state = state()?;
-            let user = users::find_by_email(&state.db, &email)
-                .await
-                .map_err(internal)?;
+            let user = users::find_by_email(&state.db, &email).await.map_err(internal)?;
             // Verify against a dummy hash when the user is unknown, so timing does not reveal
             // which emails have accounts.
             let (user_id, hash) = match user {
@@ -145,9 +120,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
             let Some(user_id) = user_id.filter(|_| ok) else {
                 return Err(AppError::BadCredentials);
             };
-            auth::start_session(&session().await?, &user_id)
-                .await
-                .map_err(internal)?;
+            auth::start_session(&session().await?, &user_id).await.map_err(internal)?;
             imp::ensure_customer_quietly(&state, &user_id).await;
             leptos_axum::redirect("/dashboard");
             Ok(())
@@ -166,9 +139,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::api::context::{finish, internal, session};
     finish(
         async {
-            crate::server::auth::end_session(&session().await?)
-                .await
-                .map_err(internal)?;
+            crate::server::auth::end_session(&session().await?).await.map_err(internal)?;
             leptos_axum::redirect("/");
             Ok(())
         }
@@ -182,8 +153,7 @@ pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::api::context::{finish, session, state};
     finish(
         async {
-            let Some(user_id) = crate::server::auth::session_user_id(&session().await?).await
-            else {
+            let Some(user_id) = crate::server::auth::session_user_id(&session().await?).await else {
                 return Ok(None);
             };
             imp::user(&state()?, &user_id).await
@@ -198,19 +168,8 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            parse_email("  Ann@Example.COM ").ok().as_deref(),
-            Some("ann@example.com")
-        );
-        for bad in [
-            "",
-            "ann",
-            "@example.com",
-            "ann@",
-            "ann@example",
-            "a b@example.com",
-            "ann@.com",
-        ] {
+        assert_eq!(parse_email("  Ann@Example.COM ").ok().as_deref(), Some("ann@example.com"));
+        for bad in ["", "ann", "@example.com", "ann@", "ann@example", "a b@example.com", "ann@.com"] {
             assert!(parse_email(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -11,13 +11,8 @@ pub async fn list_entities() -> Result<Vec<Entity>, AppError> {
         async {
             let user_id = user_id().await?;
             let state = state()?;
-            match customers::for_user(&state.db, &user_id)
-                .await
-                .map_err(internal)?
-            {
-                Some(c) => entities::list_for_customer(&state.db, &c.customer_id)
-                    .await
-                    .map_err(internal),
+            match customers::for_user(&state.db, &user_id).await.map_err(internal)? {
+                Some(c) => entities::list_for_customer(&state.db, &c.customer_id).await.map_err(internal),
                 None => Ok(Vec::new()),
             }
         }

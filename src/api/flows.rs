@@ -18,13 +18,7 @@ pub const METHODS: &[&str] = &[
     "manageConsents",
     "captureRedirect",
 ];
-pub const STATUSES: &[&str] = &[
-    "SUCCESS",
-    "ERROR",
-    "CANCELLED",
-    "REDIRECT",
-    "LINK_CLOSED_PROGRAMMATICALLY",
-];
+pub const STATUSES: &[&str] = &["SUCCESS", "ERROR", "CANCELLED", "REDIRECT", "LINK_CLOSED_PROGRAMMATICALLY"];
 
 /// Data permissions requested by "Connect a bank".
 pub const CONNECT_PERMISSIONS: &[&str] = &["identity", "accounts", "balance", "transactions"];
@@ -62,9 +56,7 @@ pub async fn customer_token(customer_id: String) -> Result<String, AppError> {
         async {
             let user_id = user_id().await?;
             let state = state()?;
-            let own = customers::for_user(&state.db, &user_id)
-                .await
-                .map_err(internal)?;
+            let own = customers::for_user(&state.db, &user_id).await.map_err(internal)?;
             match own {
                 Some(c) if c.customer_id == customer_id.trim() => {
                     Ok(state.lean.customer_token(&c.customer_id).await?)
@@ -79,18 +71,12 @@ pub async fn customer_token(customer_id: String) -> Result<String, AppError> {
 /// Stores how an SDK flow ended. The webhook, not this callback, is the source of truth for what was
 /// created; this record is what support needs (`lean_correlation_id`).
 #[server(endpoint = "record_flow_outcome", input = Json)]
-pub async fn record_flow_outcome(
-    method: String,
-    data: CallbackData,
-) -> Result<FlowOutcome, AppError> {
+pub async fn record_flow_outcome(method: String, data: CallbackData) -> Result<FlowOutcome, AppError> {
     use crate::api::context::{finish, internal, state, user_id};
     finish(
         async {
             if !METHODS.contains(&method.as_str()) {
-                return Err(AppError::invalid(
-                    "method",
-                    format!("'{method}' is not a Link SDK method."),
-                ));
+                return Err(AppError::invalid("method", format!("'{method}' is not a Link SDK method.")));
             }
             if !STATUSES.contains(&data.status.as_str()) {
                 return Err(AppError::invalid(
@@ -99,14 +85,8 @@ pub async fn record_flow_outcome(
                 ));
             }
             let too_long = |s: &Option<String>| s.as_ref().is_some_and(|s| s.len() > 2000);
-            if too_long(&data.message)
-                || too_long(&data.secondary_status)
-                || too_long(&data.exit_point)
-            {
-                return Err(AppError::invalid(
-                    "data",
-                    "The callback data is too long to store.",
-                ));
+            if too_long(&data.message) || too_long(&data.secondary_status) || too_long(&data.exit_point) {
+                return Err(AppError::invalid("data", "The callback data is too long to store."));
             }
             let user_id = user_id().await?;
             let state = state()?;
@@ -125,9 +105,7 @@ pub async fn recent_flows() -> Result<Vec<FlowOutcome>, AppError> {
     finish(
         async {
             let user_id = user_id().await?;
-            crate::server::db::flow_attempts::recent(&state()?.db, &user_id, 5)
-                .await
-                .map_err(internal)
+            crate::server::db::flow_attempts::recent(&state()?.db, &user_id, 5).await.map_err(internal)
         }
         .await,
     )

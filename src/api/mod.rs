@@ -2,10 +2,12 @@
 //! an `AppError` the UI can show as it is.
 
 pub mod auth;
+pub mod diagnostics;
 pub mod entities;
 pub mod flows;
 
 pub use auth::{fetch_current_user, SignIn, SignOut, SignUp};
+pub use diagnostics::fetch_diagnostics;
 pub use entities::list_entities;
 pub use flows::{launch_connect, recent_flows, record_flow_outcome};
 
@@ -31,9 +33,7 @@ pub(crate) mod context {
 
     /// The signed-in user's id, or `SignInRequired`.
     pub async fn user_id() -> Result<String, AppError> {
-        session_user_id(&session().await?)
-            .await
-            .ok_or(AppError::SignInRequired)
+        session_user_id(&session().await?).await.ok_or(AppError::SignInRequired)
     }
 
     /// Gives the HTTP response the status that matches the error, so API clients and tests see a

@@ -35,14 +35,12 @@ pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<Liv
                     }
                 }
             });
-            let _ =
-                es.add_event_listener_with_callback("live", on_message.as_ref().unchecked_ref());
+            let _ = es.add_event_listener_with_callback("live", on_message.as_ref().unchecked_ref());
             on_message.forget();
             let on_open = Closure::<dyn Fn()>::new(move || set_status.set(LiveStatus::Live));
             es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
             on_open.forget();
-            let on_error =
-                Closure::<dyn Fn()>::new(move || set_status.set(LiveStatus::Reconnecting));
+            let on_error = Closure::<dyn Fn()>::new(move || set_status.set(LiveStatus::Reconnecting));
             es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             on_error.forget();
             source.set_value(Some(es));

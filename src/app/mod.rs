@@ -7,13 +7,13 @@ mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
+use leptos_router::{SsrMode, StaticSegment};
 
 use crate::api::fetch_current_user;
 use components::header::Header;
+use pages::diagnostics::DiagnosticsPage;
 use pages::{
-    dashboard::DashboardPage, home::HomePage, not_found::NotFound, sign_in::SignInPage,
-    sign_up::SignUpPage,
+    dashboard::DashboardPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
 };
 
 /// The HTML document. The Link SDK loader is loaded with the page, as Lean advises, so it is warm by
@@ -74,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signup") view=SignUpPage/>
                     <Route path=StaticSegment("signin") view=SignInPage/>
                     <Route path=StaticSegment("dashboard") view=DashboardPage/>
+                    // Async SSR so a refusal is a real 403, not a 200 page that says so.
+                    <Route path=StaticSegment("diagnostics") view=DiagnosticsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="footer">

@@ -52,8 +52,7 @@ mod browser {
         callback: impl FnOnce(CallbackData) + 'static,
     ) -> Result<(), SdkError> {
         let window = web_sys::window().ok_or(SdkError::NotLoaded)?;
-        let lean =
-            Reflect::get(&window, &JsValue::from_str("Lean")).map_err(|_| SdkError::NotLoaded)?;
+        let lean = Reflect::get(&window, &JsValue::from_str("Lean")).map_err(|_| SdkError::NotLoaded)?;
         if lean.is_undefined() || lean.is_null() {
             return Err(SdkError::NotLoaded);
         }
@@ -63,8 +62,7 @@ mod browser {
             .ok_or(SdkError::NotLoaded)?;
 
         let json = serde_json::to_string(config).map_err(|e| SdkError::Launch(e.to_string()))?;
-        let js_config =
-            JSON::parse(&json).map_err(|_| SdkError::Launch("config is not JSON".into()))?;
+        let js_config = JSON::parse(&json).map_err(|_| SdkError::Launch("config is not JSON".into()))?;
         let on_done = Closure::once_into_js(move |data: JsValue| callback(decode(data)));
         Reflect::set(&js_config, &JsValue::from_str("callback"), &on_done)
             .map_err(|_| SdkError::Launch("cannot attach the callback".into()))?;
@@ -88,10 +86,7 @@ mod browser {
 }
 
 /// Launches `Lean.connect`; `callback` gets the CallbackData when the SDK closes.
-pub fn connect(
-    config: &LaunchConfig,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
+pub fn connect(config: &LaunchConfig, callback: impl FnOnce(CallbackData) + 'static) -> Result<(), SdkError> {
     #[cfg(feature = "hydrate")]
     {
         browser::launch("connect", &ConnectConfig::from(config), callback)

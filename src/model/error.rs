@@ -30,10 +30,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid {
-            field: field.to_owned(),
-            message: message.into(),
-        }
+        AppError::Invalid { field: field.to_owned(), message: message.into() }
     }
 
     /// The HTTP status a server function answers with when it fails this way.

@@ -1,11 +1,13 @@
 //! Types that cross the wire between the server and the browser.
 
+mod diagnostics;
 mod entity;
 mod error;
 mod flow;
 mod live;
 mod user;
 
+pub use diagnostics::{Check, Diagnostics, LastWebhook, Setting};
 pub use entity::{Entity, EntityStatus};
 pub use error::AppError;
 pub use flow::{CallbackBank, CallbackData, FlowOutcome, LaunchConfig};

@@ -7,4 +7,6 @@ pub struct CurrentUser {
     pub email: String,
     /// Lean's customer id, once ensured at first sign-in.
     pub customer_id: Option<String>,
+    /// May open `/diagnostics` (listed in ADMIN_EMAILS).
+    pub is_admin: bool,
 }

@@ -1,8 +1,6 @@
 //! Passwords (argon2id) and the session key that marks a signed-in user.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use tower_sessions::Session;
 
@@ -23,11 +21,7 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false)
     })
     .await
@@ -39,10 +33,7 @@ pub async fn session_user_id(session: &Session) -> Option<String> {
 }
 
 /// Signs in: a new session id (no fixation) carrying the user id.
-pub async fn start_session(
-    session: &Session,
-    user_id: &str,
-) -> Result<(), tower_sessions::session::Error> {
+pub async fn start_session(session: &Session, user_id: &str) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(USER_KEY, user_id).await
 }

@@ -9,15 +9,12 @@ use serde_json::{json, Value};
 
 use super::config::{Config, LeanTarget};
 use super::db;
+use super::diagnostics;
 use super::lean::LeanClient;
 use super::webhooks::signature;
 
 #[derive(Parser)]
-#[command(
-    name = "lean-merchant",
-    version,
-    about = "Reference merchant app for Lean's Link SDK"
-)]
+#[command(name = "lean-merchant", version, about = "Reference merchant app for Lean's Link SDK")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -69,42 +66,22 @@ fn credentials(config: &Config) -> anyhow::Result<Option<Credentials>> {
             client_secret: r.client_secret.clone(),
             webhook_secret: r.webhook_secret.clone(),
         }),
-        LeanTarget::Embedded {
-            state_path,
-            app_token,
-            client_secret,
-            webhook_secret,
-            ..
-        } => {
+        LeanTarget::Embedded { state_path, app_token, client_secret, webhook_secret, .. } => {
             let stored = lean_sandbox::stored_credentials(state_path)?;
             let pick = |given: &Option<SecretString>, stored: Option<String>| {
                 given.clone().or(stored.map(SecretString::from))
             };
-            let app = app_token
-                .clone()
-                .or(stored.as_ref().map(|s| s.app_token.clone()));
-            let client = pick(
-                client_secret,
-                stored.as_ref().map(|s| s.client_secret.clone()),
-            );
+            let app = app_token.clone().or(stored.as_ref().map(|s| s.app_token.clone()));
+            let client = pick(client_secret, stored.as_ref().map(|s| s.client_secret.clone()));
             let hook = pick(webhook_secret, stored.map(|s| s.webhook_secret));
             match (app, client, hook) {
-                (Some(app_token), Some(client_secret), Some(webhook_secret)) => Some(Credentials {
-                    app_token,
-                    client_secret,
-                    webhook_secret,
-                }),
+                (Some(app_token), Some(client_secret), Some(webhook_secret)) => {
+                    Some(Credentials { app_token, client_secret, webhook_secret })
+                }
                 _ => None,
             }
         }
     })
-}
-
-fn own_base_url(config: &Config) -> String {
-    config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", config.addr))
 }
 
 /// `lean-merchant webhook send`
@@ -127,14 +104,11 @@ pub async fn webhook_send(
         }
     };
     let Some(body) = sample_event(event_type, customer_id.as_deref(), entity_id.as_deref()) else {
-        eprintln!(
-            "Unknown event type {event_type}; choose one of: {}",
-            SAMPLE_TYPES.join(", ")
-        );
+        eprintln!("Unknown event type {event_type}; choose one of: {}", SAMPLE_TYPES.join(", "));
         return ExitCode::FAILURE;
     };
     let bytes = serde_json::to_vec(&body).unwrap_or_default();
-    let url = to.unwrap_or_else(|| format!("{}/webhooks/lean", own_base_url(config)));
+    let url = to.unwrap_or_else(|| format!("{}/webhooks/lean", config.base_url()));
     let sig = signature::sign(creds.webhook_secret.expose_secret().as_bytes(), &bytes);
     let res = reqwest::Client::new()
         .post(&url)
@@ -145,11 +119,7 @@ pub async fn webhook_send(
         .await;
     match res {
         Ok(r) => {
-            println!(
-                "POST {url} → {} (event_id {})",
-                r.status(),
-                body["event_id"].as_str().unwrap_or("")
-            );
+            println!("POST {url} → {} (event_id {})", r.status(), body["event_id"].as_str().unwrap_or(""));
             if r.status().as_u16() == 200 {
                 ExitCode::SUCCESS
             } else {
@@ -165,63 +135,18 @@ pub async fn webhook_send(
 
 /// `lean-merchant check`: every line says OK or what to fix; secrets are reported as set or not set.
 pub async fn check(config: &Config) -> ExitCode {
-    let mut ok = true;
-    println!("Settings (values are never printed):");
-    for var in [
-        "LEAN_ENV",
-        "LEAN_REGION",
-        "LEAN_APP_TOKEN",
-        "LEAN_CLIENT_SECRET",
-        "LEAN_WEBHOOK_SECRET",
-        "LEAN_API_URL",
-        "LEAN_AUTH_URL",
-        "LEAN_LINK_LOADER_URL",
-        "DATABASE_URL",
-        "PUBLIC_URL",
-        "LEPTOS_SITE_ADDR",
-    ] {
-        let set = std::env::var(var).is_ok_and(|v| !v.trim().is_empty());
-        println!(
-            "  {var:<22} {}",
-            if set { "set" } else { "not set (default)" }
-        );
-    }
-
-    print!("Database: ");
-    let db = match db::connect(&config.database_url).await {
-        Ok(db) => {
-            println!(
-                "OK ({})",
-                config.database_url.split(':').next().unwrap_or("?")
-            );
-            Some(db)
-        }
-        Err(e) => {
-            ok = false;
-            println!("FAILED: {e:#}");
-            None
-        }
-    };
-
+    let db = db::connect(&config.database_url).await.map_err(|e| format!("{e:#}"));
     // In embedded mode the sandbox is started briefly on a free port, so this works with the app down.
     let mut embedded = None;
-    let target = match &config.lean {
-        LeanTarget::Remote(r) => Some((r.api_url.clone(), r.auth_url.clone(), r.env_name.clone())),
-        LeanTarget::Embedded {
-            state_path,
-            app_token,
-            client_secret,
-            webhook_secret,
-            ..
-        } => {
+    let endpoints = match &config.lean {
+        LeanTarget::Remote(r) => Some((r.api_url.clone(), r.auth_url.clone())),
+        LeanTarget::Embedded { state_path, app_token, client_secret, webhook_secret, .. } => {
             let started = lean_sandbox::Sandbox::start(lean_sandbox::SandboxConfig {
                 addr: ([127, 0, 0, 1], 0).into(),
                 state_path: state_path.clone(),
                 app_token: app_token.clone(),
                 client_secret: client_secret.as_ref().map(|s| s.expose_secret().to_owned()),
-                webhook_secret: webhook_secret
-                    .as_ref()
-                    .map(|s| s.expose_secret().to_owned()),
+                webhook_secret: webhook_secret.as_ref().map(|s| s.expose_secret().to_owned()),
                 webhook_url: None,
                 retry_scale: 1.0,
             })
@@ -230,59 +155,47 @@ pub async fn check(config: &Config) -> ExitCode {
                 Ok(sb) => {
                     let base = sb.base_url();
                     embedded = Some(sb);
-                    Some((base.clone(), base, "embedded".to_owned()))
+                    Some((base.clone(), base))
                 }
                 Err(e) => {
-                    ok = false;
-                    println!("Embedded sandbox: FAILED to start: {e:#}");
+                    eprintln!("The embedded sandbox did not start: {e:#}");
                     None
                 }
             }
         }
     };
-    if let (Some((api, auth, env)), Some(db)) = (target, db.as_ref()) {
-        let creds = match credentials(config) {
-            Ok(c) => c,
-            Err(e) => {
-                println!("Credentials: FAILED to read: {e:#}");
-                None
-            }
-        };
-        print!("Lean ({env}, {auth}): ");
-        match creds {
-            None => {
-                ok = false;
-                println!("FAILED: no credentials");
-            }
-            Some(c) => {
-                let lean = LeanClient::new(&api, &auth, &c.app_token, c.client_secret, db.clone());
-                match lean.api_token().await {
-                    Ok(_) => println!("OK, an api token was minted"),
-                    Err(e) => {
-                        ok = false;
-                        println!("FAILED to mint a token: {e}. Check LEAN_APP_TOKEN and LEAN_CLIENT_SECRET.");
-                    }
-                }
-            }
+    let lean = match (endpoints, credentials(config), db.as_ref()) {
+        (Some((api, auth)), Ok(Some(c)), Ok(db)) => {
+            Some(LeanClient::new(&api, &auth, &c.app_token, c.client_secret, db.clone()))
         }
-    }
+        _ => None,
+    };
+    let report = diagnostics::report(config, db.as_ref().map_err(Clone::clone), lean.as_ref()).await;
     if let Some(sb) = embedded {
         sb.shutdown().await;
     }
 
-    println!("Register in Lean's dashboard (Development → Webhooks):");
-    println!("  Webhook URL: {}/webhooks/lean", own_base_url(config));
+    let mark = |ok: bool| if ok { "OK  " } else { "FAIL" };
+    println!("Lean environment: {}", report.lean_env);
+    println!("Settings (values are never printed):");
+    for s in &report.settings {
+        println!("  {:<22} {}", s.name, if s.set { "set" } else { "not set (default)" });
+    }
+    println!("[{}] Database: {}", mark(report.database.ok), report.database.detail);
+    println!("[{}] Lean: {}", mark(report.lean.ok), report.lean.detail);
+    println!("Register in Lean's dashboard:");
+    println!("  Webhook URL (Development → Webhooks): {}", report.webhook_url);
+    for url in &report.redirect_urls {
+        println!("  Redirect URL (Integration settings): {url}");
+    }
     if config.public_url.is_none() && !matches!(config.lean, LeanTarget::Embedded { .. }) {
         println!("  (set PUBLIC_URL to the https address Lean can reach, e.g. a tunnel)");
     }
-    if let Some(db) = &db {
-        match db::webhook_events::latest(db).await {
-            Ok(Some((kind, id, at))) => println!("Last webhook received: {kind} {id} at {at}"),
-            Ok(None) => println!("Last webhook received: none yet"),
-            Err(e) => println!("Last webhook received: unknown ({e})"),
-        }
+    match &report.last_webhook {
+        Some(w) => println!("Last webhook received: {} {} at {}", w.event_type, w.event_id, w.received_at),
+        None => println!("Last webhook received: none yet"),
     }
-    if ok {
+    if report.ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -303,11 +216,7 @@ pub const SAMPLE_TYPES: &[&str] = &[
 ];
 
 /// A payload shaped like Lean's published samples (../shared/lean/webhooks), with fresh ids.
-pub fn sample_event(
-    event_type: &str,
-    customer_id: Option<&str>,
-    entity_id: Option<&str>,
-) -> Option<Value> {
+pub fn sample_event(event_type: &str, customer_id: Option<&str>, entity_id: Option<&str>) -> Option<Value> {
     let id = || uuid::Uuid::new_v4().to_string();
     let customer = customer_id.map(str::to_owned).unwrap_or_else(id);
     let entity = entity_id.map(str::to_owned).unwrap_or_else(id);

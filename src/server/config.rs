@@ -46,6 +46,8 @@ pub struct Config {
     pub lean: LeanTarget,
     /// Set `Secure` on the session cookie (on whenever the app is served over https).
     pub secure_cookies: bool,
+    /// Users (by email, lower case) who may open `/diagnostics`.
+    pub admin_emails: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,10 +58,7 @@ pub struct ConfigError {
 }
 
 fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        var,
-        message: message.into(),
-    }
+    ConfigError { var, message: message.into() }
 }
 
 /// Reads variables through a lookup function so tests can pass a map instead of the process env.
@@ -67,19 +66,12 @@ pub struct Vars<F: Fn(&str) -> Option<String>>(pub F);
 
 impl<F: Fn(&str) -> Option<String>> Vars<F> {
     fn get(&self, name: &str) -> Option<String> {
-        (self.0)(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
+        (self.0)(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
     }
 
     fn addr(&self, name: &'static str, default: &str) -> Result<SocketAddr, ConfigError> {
         let raw = self.get(name).unwrap_or_else(|| default.to_owned());
-        raw.parse().map_err(|_| {
-            err(
-                name,
-                format!("'{raw}' is not an address like 127.0.0.1:3000"),
-            )
-        })
+        raw.parse().map_err(|_| err(name, format!("'{raw}' is not an address like 127.0.0.1:3000")))
     }
 
     fn url(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
@@ -88,20 +80,28 @@ impl<F: Fn(&str) -> Option<String>> Vars<F> {
             Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
                 Ok(Some(v.trim_end_matches('/').to_owned()))
             }
-            Some(v) => Err(err(
-                name,
-                format!("'{v}' must start with http:// or https://"),
-            )),
+            Some(v) => Err(err(name, format!("'{v}' must start with http:// or https://"))),
         }
     }
 
     fn required(&self, name: &'static str, why: &str) -> Result<String, ConfigError> {
-        self.get(name)
-            .ok_or_else(|| err(name, format!("is required {why}")))
+        self.get(name).ok_or_else(|| err(name, format!("is required {why}")))
     }
 }
 
 impl Config {
+    /// This app's own address as Lean must reach it.
+    pub fn base_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+
+    pub fn lean_env_name(&self) -> &str {
+        match &self.lean {
+            LeanTarget::Embedded { .. } => "embedded",
+            LeanTarget::Remote(r) => &r.env_name,
+        }
+    }
+
     /// Loads `.env` (if present) and then reads the process environment.
     pub fn from_env() -> Result<Config, ConfigError> {
         // A missing .env is normal; a malformed one is not silently ignored.
@@ -125,39 +125,24 @@ impl Config {
                 u
             }
             Some(u) => {
-                return Err(err(
-                    "DATABASE_URL",
-                    format!("'{u}' must start with sqlite: or postgres://"),
-                ))
+                return Err(err("DATABASE_URL", format!("'{u}' must start with sqlite: or postgres://")))
             }
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.join("lean-merchant.db").display()
-            ),
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("lean-merchant.db").display()),
         };
-        let site_root = v
-            .get("LEPTOS_SITE_ROOT")
-            .unwrap_or_else(|| "target/site".into());
+        let site_root = v.get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let public_url = v.url("PUBLIC_URL")?;
-        let secure_cookies = public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"));
+        let secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
 
         let env_name = v.get("LEAN_ENV").unwrap_or_else(|| "embedded".into());
         let lean = match env_name.as_str() {
             "embedded" => {
                 let retry_scale = match v.get("LEAN_SANDBOX_RETRY_SCALE") {
                     None => 1.0,
-                    Some(s) => s
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|f| f.is_finite() && *f >= 0.0)
-                        .ok_or_else(|| {
-                            err(
-                                "LEAN_SANDBOX_RETRY_SCALE",
-                                format!("'{s}' is not a number >= 0"),
-                            )
-                        })?,
+                    Some(s) => {
+                        s.parse::<f64>().ok().filter(|f| f.is_finite() && *f >= 0.0).ok_or_else(|| {
+                            err("LEAN_SANDBOX_RETRY_SCALE", format!("'{s}' is not a number >= 0"))
+                        })?
+                    }
                 };
                 LeanTarget::Embedded {
                     addr: v.addr("LEAN_SANDBOX_ADDR", "127.0.0.1:4010")?,
@@ -171,24 +156,16 @@ impl Config {
             "sandbox" | "production" => {
                 let region = v.get("LEAN_REGION").unwrap_or_else(|| "ae".into());
                 let (api, auth, link_region) = match (env_name.as_str(), region.as_str()) {
-                    ("sandbox", "ae") => (
-                        "https://sandbox.leantech.me",
-                        "https://auth.sandbox.leantech.me",
-                        "ae",
-                    ),
-                    ("sandbox", "sa") => (
-                        "https://sandbox.sa.leantech.me",
-                        "https://auth.sandbox.sa.leantech.me",
-                        "sa",
-                    ),
-                    ("production", "ae") => {
-                        ("https://api2.leantech.me", "https://auth.leantech.me", "ae")
+                    ("sandbox", "ae") => {
+                        ("https://sandbox.leantech.me", "https://auth.sandbox.leantech.me", "ae")
                     }
-                    ("production", "sa") => (
-                        "https://api2.sa.leantech.me",
-                        "https://auth.sa.leantech.me",
-                        "sa",
-                    ),
+                    ("sandbox", "sa") => {
+                        ("https://sandbox.sa.leantech.me", "https://auth.sandbox.sa.leantech.me", "sa")
+                    }
+                    ("production", "ae") => ("https://api2.leantech.me", "https://auth.leantech.me", "ae"),
+                    ("production", "sa") => {
+                        ("https://api2.sa.leantech.me", "https://auth.sa.leantech.me", "sa")
+                    }
                     _ => return Err(err("LEAN_REGION", format!("'{region}' must be ae or sa"))),
                 };
                 let why = "when LEAN_ENV is sandbox or production (copy it from Lean's dashboard)";
@@ -206,22 +183,22 @@ impl Config {
                 })
             }
             other => {
-                return Err(err(
-                    "LEAN_ENV",
-                    format!("'{other}' must be embedded, sandbox or production"),
-                ))
+                return Err(err("LEAN_ENV", format!("'{other}' must be embedded, sandbox or production")))
             }
         };
 
-        Ok(Config {
-            addr,
-            database_url,
-            data_dir,
-            site_root,
-            public_url,
-            lean,
-            secure_cookies,
-        })
+        let mut admin_emails = Vec::new();
+        for email in v.get("ADMIN_EMAILS").unwrap_or_default().split(',').map(|e| e.trim().to_lowercase()) {
+            if email.is_empty() {
+                continue;
+            }
+            if !email.contains('@') {
+                return Err(err("ADMIN_EMAILS", format!("'{email}' is not an email address")));
+            }
+            admin_emails.push(email);
+        }
+
+        Ok(Config { addr, database_url, data_dir, site_root, public_url, lean, secure_cookies, admin_emails })
     }
 }
 
@@ -231,10 +208,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_vars(Vars(move |k| map.get(k).cloned()))
     }
 
@@ -247,26 +222,13 @@ mod tests {
 
     #[test]
     fn errors_name_the_variable() {
+        assert_eq!(config(&[("LEAN_ENV", "staging")]).unwrap_err().var, "LEAN_ENV");
+        assert_eq!(config(&[("LEPTOS_SITE_ADDR", "nope")]).unwrap_err().var, "LEPTOS_SITE_ADDR");
+        assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var, "DATABASE_URL");
+        assert_eq!(config(&[("LEAN_ENV", "sandbox")]).unwrap_err().var, "LEAN_APP_TOKEN");
+        assert_eq!(config(&[("ADMIN_EMAILS", "ann@example.com, bob")]).unwrap_err().var, "ADMIN_EMAILS");
         assert_eq!(
-            config(&[("LEAN_ENV", "staging")]).unwrap_err().var,
-            "LEAN_ENV"
-        );
-        assert_eq!(
-            config(&[("LEPTOS_SITE_ADDR", "nope")]).unwrap_err().var,
-            "LEPTOS_SITE_ADDR"
-        );
-        assert_eq!(
-            config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
-            "DATABASE_URL"
-        );
-        assert_eq!(
-            config(&[("LEAN_ENV", "sandbox")]).unwrap_err().var,
-            "LEAN_APP_TOKEN"
-        );
-        assert_eq!(
-            config(&[("LEAN_SANDBOX_RETRY_SCALE", "-1")])
-                .unwrap_err()
-                .var,
+            config(&[("LEAN_SANDBOX_RETRY_SCALE", "-1")]).unwrap_err().var,
             "LEAN_SANDBOX_RETRY_SCALE"
         );
     }
@@ -281,9 +243,7 @@ mod tests {
             ("LEAN_WEBHOOK_SECRET", "c"),
         ])
         .expect("valid");
-        let LeanTarget::Remote(r) = c.lean else {
-            panic!("remote expected")
-        };
+        let LeanTarget::Remote(r) = c.lean else { panic!("remote expected") };
         assert_eq!(r.api_url, "https://sandbox.sa.leantech.me");
         assert_eq!(r.auth_url, "https://auth.sandbox.sa.leantech.me");
         assert!(r.loader_url.contains("/prod/sa/"));

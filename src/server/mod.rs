@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod diagnostics;
 pub mod lean;
 pub mod live;
 pub mod startup;

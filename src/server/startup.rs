@@ -38,18 +38,17 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Application> {
+    pub async fn build(mut config: Config) -> anyhow::Result<Application> {
         let db = db::connect(&config.database_url).await?;
-        let listener = TcpListener::bind(config.addr).await.map_err(|e| {
-            anyhow::anyhow!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.addr)
-        })?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.addr))?;
         let addr = listener.local_addr()?;
+        // Port 0 becomes the real port: diagnostics and webhook URLs name the address actually served.
+        config.addr = addr;
         let webhook_url = format!(
             "{}/webhooks/lean",
-            config
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{addr}"))
+            config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"))
         );
 
         let (lean, webhook_secret, public, sandbox) = match &config.lean {
@@ -66,17 +65,13 @@ impl Application {
                     state_path: state_path.clone(),
                     app_token: app_token.clone(),
                     client_secret: client_secret.as_ref().map(|s| s.expose_secret().to_owned()),
-                    webhook_secret: webhook_secret
-                        .as_ref()
-                        .map(|s| s.expose_secret().to_owned()),
+                    webhook_secret: webhook_secret.as_ref().map(|s| s.expose_secret().to_owned()),
                     webhook_url: Some(webhook_url),
                     retry_scale: *retry_scale,
                 })
                 .await
                 .map_err(|e| {
-                    anyhow::anyhow!(
-                        "cannot start the embedded sandbox on LEAN_SANDBOX_ADDR {sb_addr}: {e}"
-                    )
+                    anyhow::anyhow!("cannot start the embedded sandbox on LEAN_SANDBOX_ADDR {sb_addr}: {e}")
                 })?;
                 let creds = sandbox.credentials();
                 let base = sandbox.base_url();
@@ -88,16 +83,8 @@ impl Application {
                     SecretString::from(creds.client_secret),
                     db.clone(),
                 );
-                let public = PublicConfig {
-                    loader_url: sandbox.loader_url(),
-                    sandbox: true,
-                };
-                (
-                    lean,
-                    SecretString::from(creds.webhook_secret),
-                    public,
-                    Some(sandbox),
-                )
+                let public = PublicConfig { loader_url: sandbox.loader_url(), sandbox: true };
+                (lean, SecretString::from(creds.webhook_secret), public, Some(sandbox))
             }
             LeanTarget::Remote(r) => {
                 let lean = LeanClient::new(
@@ -107,18 +94,13 @@ impl Application {
                     r.client_secret.clone(),
                     db.clone(),
                 );
-                let public = PublicConfig {
-                    loader_url: r.loader_url.clone(),
-                    sandbox: r.sandbox,
-                };
+                let public = PublicConfig { loader_url: r.loader_url.clone(), sandbox: r.sandbox };
                 (lean, r.webhook_secret.clone(), public, None)
             }
         };
 
         let leptos_options = LeptosOptions::builder()
-            .output_name(
-                std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "lean-merchant".into()),
-            )
+            .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "lean-merchant".into()))
             .site_root(config.site_root.clone())
             .site_pkg_dir("pkg")
             .site_addr(addr)
@@ -136,6 +118,7 @@ impl Application {
             worker: Worker::new(),
             webhook_secret: Arc::new(webhook_secret),
             public,
+            config: Arc::new(config.clone()),
             shutdown: tokio_util::sync::CancellationToken::new(),
         };
 
@@ -152,11 +135,8 @@ impl Application {
                 }
             }));
         }
-        let worker = tokio::spawn(state.worker.clone().run(
-            db.clone(),
-            state.bus.clone(),
-            state.shutdown.clone(),
-        ));
+        let worker =
+            tokio::spawn(state.worker.clone().run(db.clone(), state.bus.clone(), state.shutdown.clone()));
         background.push(tokio::spawn(catch_up::run_periodically(
             db,
             state.lean.clone(),
@@ -180,20 +160,11 @@ impl Application {
             .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
         let router = router(state.clone()).layer(sessions);
-        Ok(Application {
-            listener,
-            router,
-            state,
-            sandbox,
-            worker,
-            background,
-        })
+        Ok(Application { listener, router, state, sandbox, worker, background })
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub fn base_url(&self) -> String {
@@ -209,10 +180,7 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish and stops the sandbox.
-    pub async fn run_until(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         println!("lean-merchant listening on {}", self.base_url());
         let closing = self.state.shutdown.clone();
         axum::serve(self.listener, self.router)
@@ -222,10 +190,7 @@ impl Application {
             })
             .await?;
         // Requests are done; let the worker finish the event it holds (bounded), then stop the rest.
-        if tokio::time::timeout(std::time::Duration::from_secs(15), self.worker)
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(std::time::Duration::from_secs(15), self.worker).await.is_err() {
             tracing::warn!("webhook worker did not stop in time; its event will be retried later");
         }
         for task in self.background {
@@ -253,13 +218,8 @@ fn router(state: AppState) -> Router {
         .route("/webhooks/lean", post(endpoint::receive))
         .route("/live", get(sse::stream))
         .route("/healthz", get(|| async { "ok" }))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || {
-            shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
 }
 

@@ -27,6 +27,7 @@ pub struct AppState {
     pub worker: Worker,
     pub webhook_secret: Arc<SecretString>,
     pub public: PublicConfig,
+    pub config: Arc<super::Config>,
     /// Cancelled when the server starts shutting down, so long-lived responses (live streams) end and
     /// the graceful shutdown does not wait on browsers.
     pub shutdown: tokio_util::sync::CancellationToken,

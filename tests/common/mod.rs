@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 pub const APP_TOKEN: &str = "0c7a5e52-2b7e-4b43-9f0e-6a1d2f3c4b5a";
 pub const CLIENT_SECRET: &str = "it-client-secret-d00dfeed";
 pub const WEBHOOK_SECRET: &str = "it-webhook-secret-cafebabe";
+pub const ADMIN_EMAIL: &str = "admin@example.com";
 
 pub struct TestApp {
     pub url: String,
@@ -36,6 +37,7 @@ impl TestApp {
         vars.insert("LEAN_APP_TOKEN", APP_TOKEN.into());
         vars.insert("LEAN_CLIENT_SECRET", CLIENT_SECRET.into());
         vars.insert("LEAN_WEBHOOK_SECRET", WEBHOOK_SECRET.into());
+        vars.insert("ADMIN_EMAILS", ADMIN_EMAIL.into());
         let pg_database = fresh_postgres_database().await;
         if let Some(url) = &pg_database {
             vars.insert("DATABASE_URL", url.clone());
@@ -53,15 +55,7 @@ impl TestApp {
             .await
             .expect("app runs");
         });
-        TestApp {
-            url,
-            sandbox_url,
-            state,
-            dir,
-            pg_database,
-            stop: Some(tx),
-            task: Some(task),
-        }
+        TestApp { url, sandbox_url, state, dir, pg_database, stop: Some(tx), task: Some(task) }
     }
 
     pub async fn stop(mut self) {
@@ -77,28 +71,18 @@ impl TestApp {
             let name = url.rsplit('/').next().unwrap_or_default();
             if let Ok(mut conn) = sqlx::AnyConnection::connect(&base).await {
                 let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                let _ = sqlx::query(sqlx::AssertSqlSafe(drop))
-                    .execute(&mut conn)
-                    .await;
+                let _ = sqlx::query(sqlx::AssertSqlSafe(drop)).execute(&mut conn).await;
             }
         }
     }
 
     /// A browser-like client with its own cookie jar.
     pub fn browser(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client")
+        reqwest::Client::builder().cookie_store(true).build().expect("client")
     }
 
     /// Calls a server function with form-encoded arguments; returns status and JSON body.
-    pub async fn call(
-        &self,
-        client: &reqwest::Client,
-        name: &str,
-        form: &[(&str, &str)],
-    ) -> (u16, Value) {
+    pub async fn call(&self, client: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
         let res = client
             .post(format!("{}/api/{name}", self.url))
             .form(form)
@@ -107,29 +91,18 @@ impl TestApp {
             .expect("server fn reachable");
         let status = res.status().as_u16();
         let text = res.text().await.unwrap_or_default();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     /// Signs up a new user in `client`'s session; returns (user id, Lean customer id).
     pub async fn sign_up(&self, client: &reqwest::Client, email: &str) -> (String, String) {
-        let (status, body) = self
-            .call(
-                client,
-                "sign_up",
-                &[("email", email), ("password", "correct horse battery")],
-            )
-            .await;
+        let (status, body) =
+            self.call(client, "sign_up", &[("email", email), ("password", "correct horse battery")]).await;
         assert!(status < 400, "sign up failed: {status} {body}");
         let (status, user) = self.call(client, "current_user", &[]).await;
         assert_eq!(status, 200, "{user}");
         let id = user["id"].as_str().expect("user id").to_owned();
-        let customer = user["customer_id"]
-            .as_str()
-            .expect("customer ensured at sign-up")
-            .to_owned();
+        let customer = user["customer_id"].as_str().expect("customer ensured at sign-up").to_owned();
         (id, customer)
     }
 
@@ -142,16 +115,11 @@ impl TestApp {
         if let Some(sig) = signature {
             req = req.header("lean-signature", sig);
         }
-        req.send()
-            .await
-            .expect("webhook endpoint reachable")
-            .status()
-            .as_u16()
+        req.send().await.expect("webhook endpoint reachable").status().as_u16()
     }
 
     pub async fn post_signed(&self, body: &[u8]) -> u16 {
-        self.post_webhook(body, Some(signature::sign(WEBHOOK_SECRET.as_bytes(), body)))
-            .await
+        self.post_webhook(body, Some(signature::sign(WEBHOOK_SECRET.as_bytes(), body))).await
     }
 
     /// An api-scoped token minted directly from the sandbox, to check Lean's side of things.
@@ -178,14 +146,10 @@ impl TestApp {
 /// the suite runs against PostgreSQL exactly as it does against a fresh SQLite file.
 pub async fn fresh_postgres_database() -> Option<String> {
     use sqlx::Connection;
-    let base = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))?;
+    let base = std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))?;
     sqlx::any::install_default_drivers();
     let name = format!("lm_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::AnyConnection::connect(&base)
-        .await
-        .expect("TEST_DATABASE_URL reachable");
+    let mut conn = sqlx::AnyConnection::connect(&base).await.expect("TEST_DATABASE_URL reachable");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
@@ -262,10 +226,7 @@ pub async fn start_remote_app(
     vars.insert("LEAN_ENV", "sandbox".into());
     vars.insert("LEAN_API_URL", lean.into());
     vars.insert("LEAN_AUTH_URL", lean.into());
-    vars.insert(
-        "LEAN_LINK_LOADER_URL",
-        format!("{lean}/link/loader/prod/ae/latest/lean-link-loader.min.js"),
-    );
+    vars.insert("LEAN_LINK_LOADER_URL", format!("{lean}/link/loader/prod/ae/latest/lean-link-loader.min.js"));
     vars.insert("LEAN_APP_TOKEN", APP_TOKEN.into());
     vars.insert("LEAN_CLIENT_SECRET", CLIENT_SECRET.into());
     vars.insert("LEAN_WEBHOOK_SECRET", WEBHOOK_SECRET.into());
@@ -274,10 +235,7 @@ pub async fn start_remote_app(
     }
     let config = Config::from_vars(Vars(move |k| vars.get(k).cloned())).expect("config");
     let app = Application::build(config).await.expect("app builds");
-    assert!(
-        app.sandbox_url().is_none(),
-        "no embedded sandbox in real-Lean mode"
-    );
+    assert!(app.sandbox_url().is_none(), "no embedded sandbox in real-Lean mode");
     let url = app.base_url();
     let (stop, rx) = oneshot::channel();
     let task = tokio::spawn(async move {

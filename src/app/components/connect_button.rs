@@ -8,9 +8,7 @@ use crate::model::FlowOutcome;
 /// "Connect a bank": mints a launch config on the server, opens `Lean.connect`, and records the
 /// callback. The entity itself arrives later, by webhook.
 #[component]
-pub fn ConnectButton(
-    on_outcome: impl Fn(FlowOutcome) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn ConnectButton(on_outcome: impl Fn(FlowOutcome) + Copy + Send + Sync + 'static) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 

@@ -16,11 +16,7 @@ fn permission_label(p: &str) -> String {
 /// Lean's colours come from a webhook; only a plain `#rrggbb` is put into a style attribute.
 fn safe_color(c: Option<&str>, fallback: &'static str) -> String {
     match c {
-        Some(c)
-            if c.len() == 7
-                && c.starts_with('#')
-                && c[1..].chars().all(|ch| ch.is_ascii_hexdigit()) =>
-        {
+        Some(c) if c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit()) => {
             c.into()
         }
         _ => fallback.into(),
@@ -42,12 +38,8 @@ pub fn EntityCard(entity: Entity) -> impl IntoView {
         Some("FAILED") => "The bank could not provide data",
         Some(_) => "Data refresh in progress",
     };
-    let initials: String = entity
-        .bank_name
-        .split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .take(2)
-        .collect();
+    let initials: String =
+        entity.bank_name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
         <article class="entity" data-testid="entity-card" data-entity-id=entity.id.clone()
             style=format!("--bank-accent: {accent}")>

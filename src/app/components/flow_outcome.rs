@@ -11,10 +11,9 @@ pub fn FlowOutcomeView(outcome: FlowOutcome) -> impl IntoView {
             "notice ok",
             "Bank connected. Lean is confirming it; it will appear below in a moment.".to_owned(),
         ),
-        "CANCELLED" => (
-            "notice",
-            "You closed the bank connection before finishing. Nothing was connected.".to_owned(),
-        ),
+        "CANCELLED" => {
+            ("notice", "You closed the bank connection before finishing. Nothing was connected.".to_owned())
+        }
         "ERROR" => (
             "notice error",
             format!(
@@ -26,10 +25,7 @@ pub fn FlowOutcomeView(outcome: FlowOutcome) -> impl IntoView {
                     .unwrap_or_else(|| "unknown error".into())
             ),
         ),
-        other => (
-            "notice",
-            format!("The Link SDK closed with status {other}."),
-        ),
+        other => ("notice", format!("The Link SDK closed with status {other}.")),
     };
     view! {
         <div class=class role="status" data-testid="flow-outcome" data-status=outcome.status.clone()>

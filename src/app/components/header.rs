@@ -29,6 +29,7 @@ pub fn Header() -> impl IntoView {
                                 Some(u) => {
                                     view! {
                                         <A href="/dashboard">"Dashboard"</A>
+                                        {u.is_admin.then(|| view! { <A href="/diagnostics">"Diagnostics"</A> })}
                                         <span class="who" title="Signed in">{u.email}</span>
                                         <ActionForm action=sign_out attr:class="inline-form">
                                             <button type="submit" class="button ghost">"Sign out"</button>

@@ -1,4 +1,5 @@
 pub mod dashboard;
+pub mod diagnostics;
 pub mod home;
 pub mod not_found;
 pub mod sign_in;

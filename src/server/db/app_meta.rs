@@ -3,10 +3,7 @@ use sqlx::Row;
 use super::Db;
 
 pub async fn get(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
-    let row = sqlx::query("SELECT value FROM app_meta WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db)
-        .await?;
+    let row = sqlx::query("SELECT value FROM app_meta WHERE key = $1").bind(key).fetch_optional(db).await?;
     row.map(|r| r.try_get(0)).transpose()
 }
 

@@ -12,13 +12,7 @@ pub async fn for_user(db: &Db, user_id: &str) -> Result<Option<CustomerRow>, sql
         .bind(user_id)
         .fetch_optional(db)
         .await?;
-    row.map(|r| {
-        Ok(CustomerRow {
-            customer_id: r.try_get(0)?,
-            app_user_id: r.try_get(1)?,
-        })
-    })
-    .transpose()
+    row.map(|r| Ok(CustomerRow { customer_id: r.try_get(0)?, app_user_id: r.try_get(1)? })).transpose()
 }
 
 pub async fn user_for_customer(db: &Db, customer_id: &str) -> Result<Option<String>, sqlx::Error> {
@@ -30,12 +24,7 @@ pub async fn user_for_customer(db: &Db, customer_id: &str) -> Result<Option<Stri
 }
 
 /// Idempotent: two sign-ins racing to link the same customer both succeed.
-pub async fn link(
-    db: &Db,
-    user_id: &str,
-    customer_id: &str,
-    app_user_id: &str,
-) -> Result<(), sqlx::Error> {
+pub async fn link(db: &Db, user_id: &str, customer_id: &str, app_user_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO customers (user_id, customer_id, app_user_id, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id) DO NOTHING",

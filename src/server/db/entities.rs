@@ -80,14 +80,10 @@ pub async fn set_refresh_status(db: &Db, id: &str, status: &str) -> Result<bool,
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<(String, Entity)>, sqlx::Error> {
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        ", customer_id FROM entities WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
+    let row = sqlx::query(concat!("SELECT ", columns!(), ", customer_id FROM entities WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
     row.map(|r| Ok((r.try_get(10)?, from_row(&r)?))).transpose()
 }
 

@@ -28,11 +28,7 @@ pub async fn append(db: &Db, user_id: &str, kind: &str, payload: &str) -> Result
 }
 
 /// Events after `after_seq`, oldest first, for resuming a stream from `Last-Event-ID`.
-pub async fn since(
-    db: &Db,
-    user_id: &str,
-    after_seq: i64,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn since(db: &Db, user_id: &str, after_seq: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT seq, payload FROM live_events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT 500",
     )
@@ -40,9 +36,7 @@ pub async fn since(
     .bind(after_seq)
     .fetch_all(db)
     .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 pub async fn latest_seq(db: &Db, user_id: &str) -> Result<i64, sqlx::Error> {

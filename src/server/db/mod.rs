@@ -24,8 +24,7 @@ pub fn now() -> String {
 }
 
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
+    e.as_database_error().is_some_and(|d| d.is_unique_violation())
 }
 
 /// Opens the pool, creating the SQLite file's folder if needed, and applies migrations.
@@ -47,18 +46,14 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .map_err(|e| anyhow::anyhow!("cannot open the database at DATABASE_URL: {e}"))?;
     if sqlite {
         // WAL lets the SSE readers and the webhook writer work at the same time.
-        sqlx::query("PRAGMA journal_mode=WAL")
-            .execute(&pool)
-            .await?;
+        sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
     }
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
 
 fn sqlite_file(url: &str) -> Option<&Path> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
 }

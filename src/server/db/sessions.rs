@@ -39,13 +39,15 @@ impl SessionStore for DbSessionStore {
         // Ids are random 128-bit numbers; on the rare collision, draw again.
         loop {
             let data = serde_json::to_string(&record).map_err(|e| Error::Encode(e.to_string()))?;
-            let res = sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
-                .bind(record.id.to_string())
-                .bind(data)
-                .bind(record.expiry_date.unix_timestamp())
-                .execute(&self.db)
-                .await
-                .map_err(backend)?;
+            let res = sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(record.expiry_date.unix_timestamp())
+            .execute(&self.db)
+            .await
+            .map_err(backend)?;
             if res.rows_affected() == 1 {
                 return Ok(());
             }
@@ -79,9 +81,7 @@ impl SessionStore for DbSessionStore {
             None => Ok(None),
             Some(r) => {
                 let data: String = r.try_get(0).map_err(backend)?;
-                serde_json::from_str(&data)
-                    .map(Some)
-                    .map_err(|e| Error::Decode(e.to_string()))
+                serde_json::from_str(&data).map(Some).map_err(|e| Error::Decode(e.to_string()))
             }
         }
     }

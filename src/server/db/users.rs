@@ -15,21 +15,15 @@ pub enum CreateError {
 
 pub async fn create(db: &Db, email: &str, password_hash: &str) -> Result<UserRow, CreateError> {
     let id = uuid::Uuid::new_v4().to_string();
-    let res = sqlx::query(
-        "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&id)
-    .bind(email)
-    .bind(password_hash)
-    .bind(now())
-    .execute(db)
-    .await;
+    let res = sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&id)
+        .bind(email)
+        .bind(password_hash)
+        .bind(now())
+        .execute(db)
+        .await;
     match res {
-        Ok(_) => Ok(UserRow {
-            id,
-            email: email.to_owned(),
-            password_hash: password_hash.to_owned(),
-        }),
+        Ok(_) => Ok(UserRow { id, email: email.to_owned(), password_hash: password_hash.to_owned() }),
         Err(e) if is_unique_violation(&e) => Err(CreateError::EmailTaken),
         Err(e) => Err(CreateError::Db(e)),
     }
@@ -40,14 +34,8 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, sqlx
         .bind(email)
         .fetch_optional(db)
         .await?;
-    row.map(|r| {
-        Ok(UserRow {
-            id: r.try_get(0)?,
-            email: r.try_get(1)?,
-            password_hash: r.try_get(2)?,
-        })
-    })
-    .transpose()
+    row.map(|r| Ok(UserRow { id: r.try_get(0)?, email: r.try_get(1)?, password_hash: r.try_get(2)? }))
+        .transpose()
 }
 
 pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
@@ -55,12 +43,6 @@ pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Erro
         .bind(id)
         .fetch_optional(db)
         .await?;
-    row.map(|r| {
-        Ok(UserRow {
-            id: r.try_get(0)?,
-            email: r.try_get(1)?,
-            password_hash: r.try_get(2)?,
-        })
-    })
-    .transpose()
+    row.map(|r| Ok(UserRow { id: r.try_get(0)?, email: r.try_get(1)?, password_hash: r.try_get(2)? }))
+        .transpose()
 }

@@ -60,13 +60,7 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<PendingEvent>, sqlx::Err
     .fetch_all(db)
     .await?;
     rows.iter()
-        .map(|r| {
-            Ok(PendingEvent {
-                event_id: r.try_get(0)?,
-                body: r.try_get(1)?,
-                attempts: r.try_get(2)?,
-            })
-        })
+        .map(|r| Ok(PendingEvent { event_id: r.try_get(0)?, body: r.try_get(1)?, attempts: r.try_get(2)? }))
         .collect()
 }
 
@@ -89,12 +83,7 @@ pub async fn claim(db: &Db, event_id: &str, instance: &str) -> Result<bool, sqlx
 
 /// Marks the outcome of one processing attempt. A transient failure keeps the event `received`
 /// so it is tried again; `give_up` turns it `failed`.
-pub async fn finish(
-    db: &Db,
-    event_id: &str,
-    error: Option<&str>,
-    give_up: bool,
-) -> Result<(), sqlx::Error> {
+pub async fn finish(db: &Db, event_id: &str, error: Option<&str>, give_up: bool) -> Result<(), sqlx::Error> {
     let status = match (error, give_up) {
         (None, _) => PROCESSED,
         (Some(_), true) => FAILED,
@@ -123,9 +112,10 @@ pub async fn status_of(db: &Db, event_id: &str) -> Result<Option<(String, i64)>,
 
 /// The most recently received event: (type, event_id, received_at).
 pub async fn latest(db: &Db) -> Result<Option<(String, String, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT event_type, event_id, received_at FROM webhook_events ORDER BY received_at DESC LIMIT 1")
-        .fetch_optional(db)
-        .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .transpose()
+    let row = sqlx::query(
+        "SELECT event_type, event_id, received_at FROM webhook_events ORDER BY received_at DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
 }

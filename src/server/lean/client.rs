@@ -54,13 +54,7 @@ struct ErrorEnvelope {
 }
 
 impl LeanClient {
-    pub fn new(
-        api_url: &str,
-        auth_url: &str,
-        app_token: &str,
-        client_secret: SecretString,
-        db: Db,
-    ) -> Self {
+    pub fn new(api_url: &str, auth_url: &str, app_token: &str, client_secret: SecretString, db: Db) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(20))
@@ -106,9 +100,9 @@ impl LeanClient {
                 }
                 Sent::Done(http, _) if http == StatusCode::NOT_FOUND => return Ok(None),
                 Sent::Done(http, bytes) if http.is_success() => {
-                    return serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                        LeanError::Unavailable(format!("unexpected answer from {path}: {e}"))
-                    })
+                    return serde_json::from_slice(&bytes)
+                        .map(Some)
+                        .map_err(|e| LeanError::Unavailable(format!("unexpected answer from {path}: {e}")))
                 }
                 Sent::Done(http, bytes) => {
                     let transient = http.is_server_error() || http == StatusCode::TOO_MANY_REQUESTS;
@@ -127,12 +121,7 @@ impl LeanClient {
         }
     }
 
-    async fn send_once(
-        &self,
-        method: &Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Sent {
+    async fn send_once(&self, method: &Method, path: &str, body: Option<&serde_json::Value>) -> Sent {
         let token = match self.api_token().await {
             Ok(t) => t,
             Err(e) => return Sent::Failed(e),
@@ -147,13 +136,7 @@ impl LeanClient {
         }
         let started = Instant::now();
         let res = req.send().await;
-        self.audit(
-            method.as_str(),
-            path,
-            res.as_ref().ok().map(|r| r.status().as_u16()),
-            started,
-        )
-        .await;
+        self.audit(method.as_str(), path, res.as_ref().ok().map(|r| r.status().as_u16()), started).await;
         let res = match res {
             Ok(r) => r,
             Err(e) => return Sent::Failed(LeanError::Unavailable(e.to_string())),
@@ -165,13 +148,7 @@ impl LeanClient {
         }
     }
 
-    pub(super) async fn audit(
-        &self,
-        method: &str,
-        path: &str,
-        status: Option<u16>,
-        started: Instant,
-    ) {
+    pub(super) async fn audit(&self, method: &str, path: &str, status: Option<u16>, started: Instant) {
         let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         if let Err(e) = db::lean_api_calls::record(&self.db, method, path, status, ms, None).await {
             tracing::warn!(error = %e, "could not record a Lean call");

@@ -37,9 +37,7 @@ impl LeanClient {
             .await;
         match created {
             Ok(Some(c)) => Ok(c),
-            Ok(None) => Err(LeanError::Unavailable(
-                "customer creation answered 404".into(),
-            )),
+            Ok(None) => Err(LeanError::Unavailable("customer creation answered 404".into())),
             Err(e) if e.code() == Some("CUSTOMER_ALREADY_EXISTS") => self
                 .customer_by_app_user_id(app_user_id)
                 .await?
@@ -53,9 +51,7 @@ impl LeanClient {
 pub(super) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

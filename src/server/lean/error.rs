@@ -5,11 +5,7 @@ use crate::model::AppError;
 pub enum LeanError {
     /// Lean answered with its error envelope `{status, message, timestamp, metadata}`.
     #[error("Lean answered {http} {code}: {message}")]
-    Api {
-        http: u16,
-        code: String,
-        message: String,
-    },
+    Api { http: u16, code: String, message: String },
     /// No usable answer: connection refused, timeout, or a body we could not read.
     #[error("Lean unavailable: {0}")]
     Unavailable(String),

@@ -20,12 +20,7 @@ pub struct PageInfo {
 
 impl LeanClient {
     /// `GET /events/v1`: every webhook Lean sent in the past 90 days, oldest filter by `from`.
-    pub async fn events(
-        &self,
-        page: u32,
-        size: u32,
-        from: Option<&str>,
-    ) -> Result<EventsPage, LeanError> {
+    pub async fn events(&self, page: u32, size: u32, from: Option<&str>) -> Result<EventsPage, LeanError> {
         let mut path = format!("/events/v1?page={page}&size={size}");
         if let Some(from) = from {
             path.push_str("&from=");

@@ -38,6 +38,11 @@ impl LeanClient {
         Ok(token)
     }
 
+    /// Mints a fresh api token (not cached): proves the credentials work right now.
+    pub async fn verify_credentials(&self) -> Result<(), LeanError> {
+        self.mint("api").await.map(|_| ())
+    }
+
     /// Drops the cached token, e.g. after Lean refused it (rotated secret, revoked app).
     pub(super) async fn forget_api_token(&self) {
         *self.tokens.0.lock().await = None;
@@ -52,12 +57,7 @@ impl LeanClient {
     /// Test hook for the "no api token in served bytes" test.
     #[doc(hidden)]
     pub async fn cached_api_token(&self) -> Option<String> {
-        self.tokens
-            .0
-            .lock()
-            .await
-            .as_ref()
-            .map(|(t, _)| t.expose_secret().to_owned())
+        self.tokens.0.lock().await.as_ref().map(|(t, _)| t.expose_secret().to_owned())
     }
 
     async fn mint(&self, scope: &str) -> Result<(SecretString, Duration), LeanError> {
@@ -75,27 +75,15 @@ impl LeanClient {
             .form(&form)
             .send()
             .await;
-        self.audit(
-            "POST",
-            "/oauth2/token",
-            res.as_ref().ok().map(|r| r.status().as_u16()),
-            started,
-        )
-        .await;
+        self.audit("POST", "/oauth2/token", res.as_ref().ok().map(|r| r.status().as_u16()), started).await;
         let res = res.map_err(|e| LeanError::Unavailable(e.to_string()))?;
         let status = res.status();
-        let bytes = res
-            .bytes()
-            .await
-            .map_err(|e| LeanError::Unavailable(e.to_string()))?;
+        let bytes = res.bytes().await.map_err(|e| LeanError::Unavailable(e.to_string()))?;
         if !status.is_success() {
             return Err(error_from(status, &bytes));
         }
         let parsed: TokenResponse = serde_json::from_slice(&bytes)
             .map_err(|e| LeanError::Unavailable(format!("unexpected token answer: {e}")))?;
-        Ok((
-            SecretString::from(parsed.access_token),
-            Duration::from_secs(parsed.expires_in),
-        ))
+        Ok((SecretString::from(parsed.access_token), Duration::from_secs(parsed.expires_in)))
     }
 }

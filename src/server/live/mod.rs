@@ -49,12 +49,7 @@ impl LiveBus {
         self.tx.subscribe()
     }
 
-    pub async fn publish(
-        &self,
-        db: &Db,
-        user_id: &str,
-        event: &LiveEvent,
-    ) -> Result<i64, sqlx::Error> {
+    pub async fn publish(&self, db: &Db, user_id: &str, event: &LiveEvent) -> Result<i64, sqlx::Error> {
         let payload = serde_json::to_string(event).unwrap_or_default();
         let kind = match event {
             LiveEvent::EntityChanged { .. } => "entity_changed",
@@ -62,11 +57,7 @@ impl LiveBus {
         let seq = live_events::append(db, user_id, kind, &payload).await?;
         match self.fanout {
             // No receivers is fine: nobody has the page open.
-            Fanout::Local => self.deliver_local(Published {
-                user_id: user_id.to_owned(),
-                seq,
-                payload,
-            }),
+            Fanout::Local => self.deliver_local(Published { user_id: user_id.to_owned(), seq, payload }),
             // Only the key travels (NOTIFY payloads are small); listeners read the row.
             Fanout::Postgres => {
                 sqlx::query("SELECT pg_notify($1, $2)")

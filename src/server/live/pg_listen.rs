@@ -41,11 +41,7 @@ async fn listen(url: &str, db: &Db, bus: &LiveBus) -> Result<(), sqlx::Error> {
             .fetch_optional(db)
             .await?;
         if let Some(row) = row {
-            bus.deliver_local(Published {
-                user_id: user_id.to_owned(),
-                seq,
-                payload: row.try_get(0)?,
-            });
+            bus.deliver_local(Published { user_id: user_id.to_owned(), seq, payload: row.try_get(0)? });
         }
     }
 }

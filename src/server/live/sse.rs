@@ -19,42 +19,26 @@ use crate::server::auth::session_user_id;
 use crate::server::db::live_events;
 use crate::server::state::AppState;
 
-pub async fn stream(
-    State(state): State<AppState>,
-    session: Session,
-    headers: HeaderMap,
-) -> Response {
+pub async fn stream(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Response {
     let Some(user_id) = session_user_id(&session).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let last_seen = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok());
+    let last_seen =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
 
     let live = state.bus.subscribe();
     // A fresh page load has no Last-Event-ID: it rendered the current state, so start from now.
     let start = match last_seen {
         Some(seq) => seq,
-        None => live_events::latest_seq(&state.db, &user_id)
-            .await
-            .unwrap_or(0),
+        None => live_events::latest_seq(&state.db, &user_id).await.unwrap_or(0),
     };
-    let backlog = live_events::since(&state.db, &user_id, start)
-        .await
-        .unwrap_or_default();
+    let backlog = live_events::since(&state.db, &user_id, start).await.unwrap_or_default();
     let sent_up_to = backlog.last().map(|(seq, _)| *seq).unwrap_or(start);
 
-    let replay = stream::iter(
-        backlog
-            .into_iter()
-            .map(|(seq, payload)| Some(event(seq, payload))),
-    );
+    let replay = stream::iter(backlog.into_iter().map(|(seq, payload)| Some(event(seq, payload))));
     let follow = BroadcastStream::new(live).filter_map(move |msg| {
         let wanted = match msg {
-            Ok(p) if p.user_id == user_id && p.seq > sent_up_to => {
-                Some(Some(event(p.seq, p.payload)))
-            }
+            Ok(p) if p.user_id == user_id && p.seq > sent_up_to => Some(Some(event(p.seq, p.payload))),
             Ok(_) => None,
             // Lagged: this stream fell behind the bus. Ending it (None) makes the browser reconnect
             // with its Last-Event-ID and read the missed events from the table.
@@ -67,14 +51,9 @@ pub async fn stream(
         .take_while(|e| futures::future::ready(e.is_some()))
         .filter_map(|e| futures::future::ready(e.map(Ok::<_, Infallible>)))
         .take_until(state.shutdown.clone().cancelled_owned());
-    Sse::new(body)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
+    Sse::new(body).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
 
 fn event(seq: i64, payload: String) -> Event {
-    Event::default()
-        .id(seq.to_string())
-        .event("live")
-        .data(payload)
+    Event::default().id(seq.to_string()).event("live").data(payload)
 }

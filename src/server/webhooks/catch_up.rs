@@ -26,11 +26,7 @@ pub struct CatchUp {
     pub new: usize,
 }
 
-pub async fn run_once(
-    db: &Db,
-    lean: &LeanClient,
-    worker: &Worker,
-) -> Result<CatchUp, CatchUpError> {
+pub async fn run_once(db: &Db, lean: &LeanClient, worker: &Worker) -> Result<CatchUp, CatchUpError> {
     let from = app_meta::get(db, CURSOR_KEY)
         .await?
         .and_then(|c| DateTime::parse_from_rfc3339(&c).ok())
@@ -45,20 +41,10 @@ pub async fn run_once(
             let Some(event_id) = event.get("event_id").and_then(Value::as_str) else {
                 continue;
             };
-            let event_type = event
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown");
+            let event_type = event.get("type").and_then(Value::as_str).unwrap_or("unknown");
             let body = serde_json::to_string(event).unwrap_or_default();
-            if webhook_events::insert_once(
-                db,
-                event_id,
-                event_type,
-                &body,
-                webhook_events::RECEIVED,
-                None,
-            )
-            .await?
+            if webhook_events::insert_once(db, event_id, event_type, &body, webhook_events::RECEIVED, None)
+                .await?
             {
                 result.new += 1;
             }
@@ -76,12 +62,7 @@ pub async fn run_once(
         }
     }
     if let Some(newest) = newest {
-        app_meta::set(
-            db,
-            CURSOR_KEY,
-            &newest.to_rfc3339_opts(SecondsFormat::Micros, true),
-        )
-        .await?;
+        app_meta::set(db, CURSOR_KEY, &newest.to_rfc3339_opts(SecondsFormat::Micros, true)).await?;
     }
     if result.new > 0 {
         worker.wake();
@@ -93,11 +74,9 @@ pub async fn run_once(
 pub async fn run_periodically(db: Db, lean: LeanClient, worker: Worker, period: Duration) {
     loop {
         match run_once(&db, &lean, &worker).await {
-            Ok(r) if r.new > 0 => tracing::info!(
-                new = r.new,
-                seen = r.seen,
-                "webhook catch-up found missed events"
-            ),
+            Ok(r) if r.new > 0 => {
+                tracing::info!(new = r.new, seen = r.seen, "webhook catch-up found missed events")
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "webhook catch-up failed; will try again"),
         }

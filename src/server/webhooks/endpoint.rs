@@ -25,11 +25,7 @@ struct Envelope {
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let header = headers.get("lean-signature").and_then(|v| v.to_str().ok());
-    if let Err(e) = signature::verify(
-        state.webhook_secret.expose_secret().as_bytes(),
-        header,
-        &body,
-    ) {
+    if let Err(e) = signature::verify(state.webhook_secret.expose_secret().as_bytes(), header, &body) {
         tracing::warn!(reason = %e, "webhook rejected");
         return StatusCode::UNAUTHORIZED;
     }

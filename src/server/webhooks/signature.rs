@@ -19,15 +19,11 @@ pub enum SignatureError {
 /// (`verify_slice`), so timing reveals nothing about the expected digest.
 pub fn verify(secret: &[u8], header: Option<&str>, body: &[u8]) -> Result<(), SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?.trim();
-    let hex_digest = header
-        .strip_prefix("sha512=")
-        .ok_or(SignatureError::Malformed)?;
-    let given =
-        hex::decode(hex_digest.to_ascii_lowercase()).map_err(|_| SignatureError::Malformed)?;
+    let hex_digest = header.strip_prefix("sha512=").ok_or(SignatureError::Malformed)?;
+    let given = hex::decode(hex_digest.to_ascii_lowercase()).map_err(|_| SignatureError::Malformed)?;
     let mut mac = HmacSha512::new_from_slice(secret).map_err(|_| SignatureError::Mismatch)?;
     mac.update(body);
-    mac.verify_slice(&given)
-        .map_err(|_| SignatureError::Mismatch)
+    mac.verify_slice(&given).map_err(|_| SignatureError::Mismatch)
 }
 
 /// The header value Lean would send for `body`; used by tests and the "send a test webhook" tool.
@@ -49,10 +45,7 @@ mod tests {
     #[test]
     fn reference_vector() {
         assert_eq!(sign(b"test_webhook_secret", BODY.as_bytes()), SIG);
-        assert_eq!(
-            verify(b"test_webhook_secret", Some(SIG), BODY.as_bytes()),
-            Ok(())
-        );
+        assert_eq!(verify(b"test_webhook_secret", Some(SIG), BODY.as_bytes()), Ok(()));
         assert_eq!(
             verify(
                 b"test_webhook_secret",
@@ -66,22 +59,10 @@ mod tests {
     #[test]
     fn rejects_missing_malformed_wrong_and_tampered() {
         let body = BODY.as_bytes();
-        assert_eq!(
-            verify(b"test_webhook_secret", None, body),
-            Err(SignatureError::Missing)
-        );
-        assert_eq!(
-            verify(b"test_webhook_secret", Some("md5=abc"), body),
-            Err(SignatureError::Malformed)
-        );
-        assert_eq!(
-            verify(b"test_webhook_secret", Some("sha512=zz"), body),
-            Err(SignatureError::Malformed)
-        );
-        assert_eq!(
-            verify(b"other", Some(SIG), body),
-            Err(SignatureError::Mismatch)
-        );
+        assert_eq!(verify(b"test_webhook_secret", None, body), Err(SignatureError::Missing));
+        assert_eq!(verify(b"test_webhook_secret", Some("md5=abc"), body), Err(SignatureError::Malformed));
+        assert_eq!(verify(b"test_webhook_secret", Some("sha512=zz"), body), Err(SignatureError::Malformed));
+        assert_eq!(verify(b"other", Some(SIG), body), Err(SignatureError::Mismatch));
         let tampered = BODY.replace("ready", "READY");
         assert_eq!(
             verify(b"test_webhook_secret", Some(SIG), tampered.as_bytes()),

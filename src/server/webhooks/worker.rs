@@ -25,10 +25,7 @@ pub struct Worker {
 
 impl Worker {
     pub fn new() -> Self {
-        Worker {
-            wake: Arc::new(Notify::new()),
-            instance: uuid::Uuid::new_v4().to_string().into(),
-        }
+        Worker { wake: Arc::new(Notify::new()), instance: uuid::Uuid::new_v4().to_string().into() }
     }
 
     pub fn wake(&self) {
@@ -66,8 +63,7 @@ impl Worker {
                         failed |= error.is_some();
                         let give_up = ev.attempts + 1 >= MAX_ATTEMPTS;
                         if let Err(e) =
-                            webhook_events::finish(&db, &ev.event_id, error.as_deref(), give_up)
-                                .await
+                            webhook_events::finish(&db, &ev.event_id, error.as_deref(), give_up).await
                         {
                             tracing::error!(error = %e, "could not record webhook outcome");
                         }
@@ -122,10 +118,7 @@ struct RefreshPayload {
 
 async fn apply(db: &Db, bus: &LiveBus, body: &str) -> anyhow::Result<()> {
     let event: Value = serde_json::from_str(body)?;
-    let event_type = event
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let event_type = event.get("type").and_then(Value::as_str).unwrap_or_default();
     let payload = event.get("payload").cloned().unwrap_or(Value::Null);
     match event_type {
         "entity.created" | "entity.updated" | "entity.reconnected" => {
@@ -167,7 +160,6 @@ async fn notify_entity(db: &Db, bus: &LiveBus, entity_id: &str) -> anyhow::Resul
     let Some(user_id) = db::customers::user_for_customer(db, &customer_id).await? else {
         return Ok(());
     };
-    bus.publish(db, &user_id, &LiveEvent::EntityChanged { entity })
-        .await?;
+    bus.publish(db, &user_id, &LiveEvent::EntityChanged { entity }).await?;
     Ok(())
 }
