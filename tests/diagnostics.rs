@@ -17,8 +17,13 @@ async fn diagnostics_are_for_admins_and_never_show_secrets() {
     assert!(page.text().await.unwrap().contains("Only administrators"));
 
     assert_eq!(app.post_signed(&entity_created("ev-d", "ent-d", &customer)).await, 200);
+    let (status, _) = app.call(&user, "catch_up_now", &[]).await;
+    assert_eq!(status, 403);
     let admin = app.browser();
     app.sign_up(&admin, ADMIN_EMAIL).await;
+    let (status, counts) = app.call(&admin, "catch_up_now", &[]).await;
+    assert_eq!(status, 200, "{counts}");
+    assert_eq!(counts[1], 0, "the embedded sandbox delivered everything; nothing was missing");
     let (status, report) = app.call(&admin, "diagnostics", &[]).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["database"]["ok"], true);

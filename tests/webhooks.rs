@@ -92,7 +92,10 @@ async fn malformed_and_unknown_bodies_never_break_the_endpoint() {
     let unknown = br#"{"type":"something.new","payload":{},"message":"?","timestamp":"2026-01-01T00:00:00Z","event_id":"ev-unknown"}"#;
     assert_eq!(app.post_signed(unknown).await, 200);
     let status = eventually(|| async {
-        webhook_events::status_of(&app.state.db, "ev-unknown").await.unwrap().filter(|(s, _)| s != "received")
+        webhook_events::status_of(&app.state.db, "ev-unknown")
+            .await
+            .unwrap()
+            .filter(|(s, _)| s != "received" && s != "processing")
     })
     .await;
     assert_eq!(status.0, "processed");
@@ -198,5 +201,26 @@ async fn the_cli_sends_a_test_webhook_signed_like_lean() {
     }
     let (kind, _, _) = webhook_events::latest(&app.state.db).await.unwrap().expect("stored");
     assert_eq!(kind, *cli::SAMPLE_TYPES.last().unwrap());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn nothing_acknowledged_is_lost_when_the_app_stops_right_away() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let (_, customer) = app.sign_up(&browser, "ann@example.com").await;
+    for i in 0..20 {
+        let body = entity_created(&format!("ev-{i}"), &format!("ent-{i}"), &customer);
+        assert_eq!(app.post_signed(&body).await, 200);
+    }
+    // Graceful stop straight after the acknowledgements, then start again on the same data.
+    let app = app.restart().await;
+    eventually(|| async { (entities(&app, &browser).await.len() == 20).then_some(()) }).await;
+    for i in 0..20 {
+        let (status, attempts) =
+            webhook_events::status_of(&app.state.db, &format!("ev-{i}")).await.unwrap().expect("stored");
+        assert_eq!(status, "processed");
+        assert!(attempts >= 1);
+    }
     app.stop().await;
 }

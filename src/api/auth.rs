@@ -65,7 +65,7 @@ mod imp {
             id: u.id,
             email: u.email.clone(),
             customer_id: customer.map(|c| c.customer_id),
-            is_admin: state.config.admin_emails.iter().any(|a| *a == u.email),
+            is_admin: state.config.admin_emails.contains(&u.email),
         }))
     }
 }

@@ -28,7 +28,18 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::spawn_in(tempfile::tempdir().expect("temp dir"), None).await
+    }
+
+    /// Stops the app and starts it again on the same data (files and database).
+    pub async fn restart(mut self) -> TestApp {
+        self.shut_down().await;
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("temp dir"));
+        let pg = self.pg_database.take();
+        Self::spawn_in(dir, pg).await
+    }
+
+    async fn spawn_in(dir: tempfile::TempDir, pg_database: Option<String>) -> TestApp {
         let mut vars: HashMap<&str, String> = HashMap::new();
         vars.insert("LEPTOS_SITE_ADDR", "127.0.0.1:0".into());
         vars.insert("DATA_DIR", dir.path().display().to_string());
@@ -38,7 +49,10 @@ impl TestApp {
         vars.insert("LEAN_CLIENT_SECRET", CLIENT_SECRET.into());
         vars.insert("LEAN_WEBHOOK_SECRET", WEBHOOK_SECRET.into());
         vars.insert("ADMIN_EMAILS", ADMIN_EMAIL.into());
-        let pg_database = fresh_postgres_database().await;
+        let pg_database = match pg_database {
+            Some(url) => Some(url),
+            None => fresh_postgres_database().await,
+        };
         if let Some(url) = &pg_database {
             vars.insert("DATABASE_URL", url.clone());
         }
@@ -59,15 +73,23 @@ impl TestApp {
     }
 
     pub async fn stop(mut self) {
+        self.shut_down().await;
+        self.drop_database().await;
+    }
+
+    async fn shut_down(&mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
             let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
         }
+        self.state.db.close().await;
+    }
+
+    async fn drop_database(&mut self) {
         if let (Some(url), Ok(base)) = (&self.pg_database, std::env::var("TEST_DATABASE_URL")) {
             use sqlx::Connection;
-            self.state.db.close().await;
             let name = url.rsplit('/').next().unwrap_or_default();
             if let Ok(mut conn) = sqlx::AnyConnection::connect(&base).await {
                 let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::fetch_diagnostics;
+use crate::api::{fetch_diagnostics, CatchUpNow};
 use crate::model::{AppError, Check, Diagnostics};
 
 /// Admin-only view of `lean-merchant check`: settings present (never values), database, Lean
@@ -62,6 +62,7 @@ fn Report(d: Diagnostics) -> impl IntoView {
         </section>
         <section class="history">
             <h2>"Last webhook received"</h2>
+            <CatchUpButton/>
             {match d.last_webhook.clone() {
                 Some(w) => view! {
                     <p><code>{w.event_type}</code>" · "<code>{w.event_id}</code>" · "{w.received_at}</p>
@@ -81,5 +82,25 @@ fn Report(d: Diagnostics) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// Reads Lean's event list now and applies anything this app missed.
+#[component]
+fn CatchUpButton() -> impl IntoView {
+    let action = ServerAction::<CatchUpNow>::new();
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <button type="submit" class="button ghost" disabled=move || action.pending().get()>
+                "Catch up missed webhooks now"
+            </button>
+        </ActionForm>
+        <p class="small" role="status" data-testid="catch-up-result">
+            {move || action.value().get().map(|r| match r {
+                Ok((seen, 0)) => format!("Checked {seen} events from Lean: nothing was missing."),
+                Ok((seen, new)) => format!("Checked {seen} events from Lean: {new} were missing and are being applied."),
+                Err(e) => e.to_string(),
+            })}
+        </p>
     }
 }
