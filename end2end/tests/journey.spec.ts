@@ -41,6 +41,11 @@ async function expectNoSeriousA11yIssues(page: Page) {
 }
 
 test('a new user connects a bank and sees it arrive live, and it survives reload and restart', async ({ page }) => {
+  // The whole journey runs under the app's Content-Security-Policy: any violation fails the test.
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
+  });
   await page.goto(app.url);
   await hydrated(page);
   await page.screenshot({ path: path.join(SHOTS, 'home-en.png'), fullPage: true });
@@ -95,6 +100,7 @@ test('a new user connects a bank and sees it arrive live, and it survives reload
   await hydrated(page);
   await expect(page.getByTestId('entity-card')).toContainText('Lean Mockbank');
   await expect(page.getByTestId('live-status')).toHaveText(/Live/);
+  expect(violations).toEqual([]);
 });
 
 test('closing the Link UI records a cancelled flow and connects nothing', async ({ page }) => {

@@ -20,7 +20,16 @@ use pages::{
 /// the time a flow starts.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let loader_url = use_context::<crate::server::state::PublicConfig>().map(|p| p.loader_url);
+    let loader_url = {
+        let public = use_context::<crate::server::state::PublicConfig>();
+        if let (Some(public), Some(res)) = (&public, use_context::<leptos_axum::ResponseOptions>()) {
+            let nonce = leptos::nonce::use_nonce();
+            if let Ok(value) = axum::http::HeaderValue::from_str(&public.csp.header(nonce.as_deref())) {
+                res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+            }
+        }
+        public.map(|p| p.loader_url)
+    };
     #[cfg(not(feature = "ssr"))]
     let loader_url: Option<String> = None;
     view! {
@@ -31,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                {loader_url.map(|src| view! { <script src=src></script> })}
+                {loader_url.map(|src| view! { <script src=src nonce=leptos::nonce::use_nonce()></script> })}
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

@@ -8,6 +8,7 @@ pub mod db;
 pub mod diagnostics;
 pub mod lean;
 pub mod live;
+pub mod security;
 pub mod startup;
 pub mod state;
 pub mod webhooks;

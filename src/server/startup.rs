@@ -24,6 +24,7 @@ use super::config::{Config, LeanTarget};
 use super::db::{self, sessions::DbSessionStore};
 use super::lean::LeanClient;
 use super::live::{pg_listen, sse, Fanout, LiveBus};
+use super::security::{self, Csp};
 use super::state::{AppState, PublicConfig};
 use super::webhooks::{catch_up, endpoint, Worker};
 use crate::app::{shell, App};
@@ -83,7 +84,11 @@ impl Application {
                     SecretString::from(creds.client_secret),
                     db.clone(),
                 );
-                let public = PublicConfig { loader_url: sandbox.loader_url(), sandbox: true };
+                let public = PublicConfig {
+                    loader_url: sandbox.loader_url(),
+                    sandbox: true,
+                    csp: Csp::sandbox(&base),
+                };
                 (lean, SecretString::from(creds.webhook_secret), public, Some(sandbox))
             }
             LeanTarget::Remote(r) => {
@@ -94,7 +99,11 @@ impl Application {
                     r.client_secret.clone(),
                     db.clone(),
                 );
-                let public = PublicConfig { loader_url: r.loader_url.clone(), sandbox: r.sandbox };
+                let public = PublicConfig {
+                    loader_url: r.loader_url.clone(),
+                    sandbox: r.sandbox,
+                    csp: Csp::real_lean(&r.loader_url),
+                };
                 (lean, r.webhook_secret.clone(), public, None)
             }
         };
@@ -159,7 +168,7 @@ impl Application {
             .with_secure(config.secure_cookies)
             .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
-        let router = router(state.clone()).layer(sessions);
+        let router = router(state.clone()).layer(sessions).layer(security::layers());
         Ok(Application { listener, router, state, sandbox, worker, background })
     }
 

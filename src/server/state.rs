@@ -15,6 +15,8 @@ pub struct PublicConfig {
     pub loader_url: String,
     /// Passed to the SDK as `sandbox: true` (embedded sandbox and Lean's sandbox).
     pub sandbox: bool,
+    /// Content-Security-Policy sources for pages.
+    pub csp: super::security::Csp,
 }
 
 /// Shared by every request; handed to server functions through context.
