@@ -44,7 +44,7 @@ build: tools
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 rust-test:
-	cargo test -p lean-sandbox
+	@cargo test -p lean-sandbox
 	cargo test -p lean-merchant --features ssr
 	# The same suite on PostgreSQL (each test creates and drops a database of its own).
 	if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then

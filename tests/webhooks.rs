@@ -224,3 +224,21 @@ async fn nothing_acknowledged_is_lost_when_the_app_stops_right_away() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn only_your_own_banks_can_be_disconnected() {
+    let app = TestApp::spawn().await;
+    let ann = app.browser();
+    let bob = app.browser();
+    let (_, ann_customer) = app.sign_up(&ann, "ann@example.com").await;
+    app.sign_up(&bob, "bob@example.com").await;
+    app.post_signed(&entity_created("ev-x", "ent-x", &ann_customer)).await;
+    eventually(|| async { (!entities(&app, &ann).await.is_empty()).then_some(()) }).await;
+
+    let (status, _) = app.call(&bob, "disconnect_entity", &[("entity_id", "ent-x")]).await;
+    assert_eq!(status, 403, "another user's entity");
+    let (status, _) = app.call(&bob, "disconnect_entity", &[("entity_id", "no-such-entity")]).await;
+    assert_eq!(status, 403, "unknown ids look the same as others' ids");
+    assert_eq!(entities(&app, &ann).await.len(), 1);
+    app.stop().await;
+}

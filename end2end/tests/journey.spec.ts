@@ -127,7 +127,7 @@ test('bad sign-in and sign-up input get clear errors', async ({ page }) => {
   const email = `cy+${Date.now()}@example.com`;
   await signUp(page, email);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.locator('header').getByRole('link', { name: 'Sign in' })).toBeVisible();
   await page.goto(`${app.url}/signup`);
   await hydrated(page);
   await page.getByLabel('Email').fill(email);
@@ -138,4 +138,37 @@ test('bad sign-in and sign-up input get clear errors', async ({ page }) => {
   // A signed-out visit to the dashboard goes to sign-in.
   await page.goto(`${app.url}/dashboard`);
   await expect(page).toHaveURL(/\/signin$/);
+});
+
+async function connectSimpleUser(page: Page) {
+  await page.getByTestId('connect-bank').click();
+  const link = page.frameLocator('#lean-link-frame');
+  await link.getByTestId('bank-LEAN_MB1').click();
+  await link.getByLabel('Username').fill('user_simple');
+  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await link.getByRole('button', { name: 'Allow' }).click();
+  await link.getByRole('button', { name: 'Done' }).click();
+  await expect(page.locator('#lean-link-frame')).toHaveCount(0);
+}
+
+test('connecting the same bank again is explained, and disconnecting asks first', async ({ page }) => {
+  await signUp(page, `di+${Date.now()}@example.com`);
+  await connectSimpleUser(page);
+  await expect(page.getByTestId('entity-card')).toHaveCount(1);
+
+  await connectSimpleUser(page);
+  await expect(page.getByTestId('flow-outcome')).toContainText('Lean Mockbank was already connected');
+  await expect(page.getByTestId('entity-card')).toHaveCount(1);
+
+  const card = page.getByTestId('entity-card');
+  await card.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(card).toContainText('Disconnect Lean Mockbank?');
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-disconnect-confirm-en.png'), fullPage: true });
+  await card.getByRole('button', { name: 'Keep it' }).click();
+  await expect(card).toHaveCount(1);
+  await card.getByRole('button', { name: 'Disconnect' }).click();
+  await card.getByRole('button', { name: 'Yes, disconnect' }).click();
+  await expect(page.getByTestId('entity-card')).toHaveCount(0);
+  await expect(page.getByTestId('entity-empty')).toBeVisible();
 });

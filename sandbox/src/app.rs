@@ -27,16 +27,8 @@ impl App {
         config: &SandboxConfig,
         cancel: CancellationToken,
     ) -> anyhow::Result<Arc<App>> {
-        let webhooks = Webhooks::new(
-            config.webhook_url.clone(),
-            config.retry_scale,
-            cancel.clone(),
-        )?;
-        Ok(Arc::new(App {
-            store,
-            base_url,
-            webhooks,
-        }))
+        let webhooks = Webhooks::new(config.webhook_url.clone(), config.retry_scale, cancel.clone())?;
+        Ok(Arc::new(App { store, base_url, webhooks }))
     }
 
     pub fn credentials(&self) -> Credentials {
@@ -54,11 +46,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(api::routes())
         .merge(link::routes())
         .fallback(|| async {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "INVALID_URL",
-                "The requested URL does not exist.",
-            )
+            ApiError::new(StatusCode::NOT_FOUND, "INVALID_URL", "The requested URL does not exist.")
         })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

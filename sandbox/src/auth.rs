@@ -81,9 +81,8 @@ impl Claims {
         match &self.customers {
             None => Ok(TokenKind::Api),
             Some(list) => {
-                let first = list
-                    .first()
-                    .ok_or_else(|| ApiError::invalid_token("The token names no customer."))?;
+                let first =
+                    list.first().ok_or_else(|| ApiError::invalid_token("The token names no customer."))?;
                 Uuid::parse_str(&first.id)
                     .map(TokenKind::Customer)
                     .map_err(|_| ApiError::invalid_token("The token names an invalid customer."))
@@ -93,12 +92,8 @@ impl Claims {
 }
 
 pub fn mint(app: &App, kind: &TokenKind) -> anyhow::Result<(String, Claims)> {
-    let (app_token, key) = app.store.read(|s| {
-        (
-            s.application.app_token.clone(),
-            s.application.jwt_key_hex.clone(),
-        )
-    });
+    let (app_token, key) =
+        app.store.read(|s| (s.application.app_token.clone(), s.application.jwt_key_hex.clone()));
     let key = hex::decode(key)?;
     let now = chrono::Utc::now().timestamp();
     let base = &app.base_url;
@@ -135,12 +130,8 @@ pub fn mint(app: &App, kind: &TokenKind) -> anyhow::Result<(String, Claims)> {
 
 /// Checks signature, expiry and that the token belongs to this application.
 pub fn verify(app: &App, token: &str) -> Result<Claims, ApiError> {
-    let (app_token, key) = app.store.read(|s| {
-        (
-            s.application.app_token.clone(),
-            s.application.jwt_key_hex.clone(),
-        )
-    });
+    let (app_token, key) =
+        app.store.read(|s| (s.application.app_token.clone(), s.application.jwt_key_hex.clone()));
     let key = hex::decode(key).map_err(ApiError::internal)?;
     let mut validation = Validation::new(Algorithm::HS256);
     // The audience differs per token kind and the issuer changes with the port; both are
@@ -149,23 +140,20 @@ pub fn verify(app: &App, token: &str) -> Result<Claims, ApiError> {
     validation.validate_nbf = true;
     validation.leeway = 5;
     validation.set_required_spec_claims(&["exp", "sub"]);
-    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&key), &validation)
-        .map_err(|err| {
+    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&key), &validation).map_err(
+        |err| {
             use jsonwebtoken::errors::ErrorKind;
             match err.kind() {
-                ErrorKind::ExpiredSignature => {
-                    ApiError::invalid_token("The access token has expired.")
-                }
+                ErrorKind::ExpiredSignature => ApiError::invalid_token("The access token has expired."),
                 ErrorKind::InvalidSignature => {
                     ApiError::invalid_token("The access token signature is invalid.")
                 }
                 _ => ApiError::invalid_token("The access token is malformed or invalid."),
             }
-        })?;
+        },
+    )?;
     if data.claims.sub != app_token {
-        return Err(ApiError::invalid_token(
-            "The access token was issued to a different application.",
-        ));
+        return Err(ApiError::invalid_token("The access token was issued to a different application."));
     }
     Ok(data.claims)
 }
@@ -182,9 +170,7 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         .split_once(' ')
         .ok_or_else(|| ApiError::invalid_token("Expected `Authorization: Bearer <token>`."))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::invalid_token(
-            "Expected `Authorization: Bearer <token>`.",
-        ));
+        return Err(ApiError::invalid_token("Expected `Authorization: Bearer <token>`."));
     }
     Ok(token.trim())
 }
@@ -226,10 +212,7 @@ impl FromRequestParts<Arc<App>> for CustomerCaller {
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, ApiError> {
         let claims = verify(app, bearer(parts)?)?;
         match claims.kind()? {
-            TokenKind::Customer(customer_id) => Ok(CustomerCaller {
-                customer_id,
-                claims,
-            }),
+            TokenKind::Customer(customer_id) => Ok(CustomerCaller { customer_id, claims }),
             TokenKind::Api => Err(ApiError::incorrect_access_level()),
         }
     }

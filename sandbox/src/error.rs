@@ -14,11 +14,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(http: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            http,
-            code,
-            message: message.into(),
-        }
+        ApiError { http, code, message: message.into() }
     }
     pub fn invalid_parameters(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "INVALID_PARAMETERS", message)

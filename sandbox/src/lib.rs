@@ -81,6 +81,8 @@ impl Sandbox {
 
         // Events that were still being retried when the previous process stopped carry on.
         app.webhooks.resume_pending(&app);
+        // Payment cool-offs and bank verdicts that were still running carry on too.
+        payments::logic::resume(&app);
 
         let router = app::router(app.clone());
         // API fault injection (`/sandbox/scenarios/faults`); skips /sandbox, /link and /health.
@@ -95,13 +97,7 @@ impl Sandbox {
             }
         });
 
-        Ok(Sandbox {
-            base_url,
-            credentials,
-            cancel,
-            server,
-            app,
-        })
+        Ok(Sandbox { base_url, credentials, cancel, server, app })
     }
     /// e.g. `http://127.0.0.1:4010` (no trailing slash). Auth and API share this origin.
     pub fn base_url(&self) -> String {

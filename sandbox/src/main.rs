@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use lean_sandbox::{Sandbox, SandboxConfig};
 
-const USAGE: &str =
-    "usage: lean-sandbox [--port 4010] [--host 127.0.0.1] [--state data/sandbox.json] \
+const USAGE: &str = "usage: lean-sandbox [--port 4010] [--host 127.0.0.1] [--state data/sandbox.json] \
 [--webhook-url URL] [--retry-scale 1.0] [--app-token T] [--client-secret S] [--webhook-secret W]";
 
 fn parse_args() -> anyhow::Result<SandboxConfig> {
@@ -27,16 +26,10 @@ fn parse_args() -> anyhow::Result<SandboxConfig> {
             println!("{USAGE}");
             std::process::exit(0);
         }
-        let value = args
-            .next()
-            .with_context(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let value = args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"))?;
         match flag.as_str() {
-            "--port" => config
-                .addr
-                .set_port(value.parse().context("--port must be a number")?),
-            "--host" => config
-                .addr
-                .set_ip(value.parse().context("--host must be an IP address")?),
+            "--port" => config.addr.set_port(value.parse().context("--port must be a number")?),
+            "--host" => config.addr.set_ip(value.parse().context("--host must be an IP address")?),
             "--state" => config.state_path = PathBuf::from(value),
             "--webhook-url" => config.webhook_url = Some(value),
             "--retry-scale" => {

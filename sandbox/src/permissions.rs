@@ -26,10 +26,7 @@ pub fn is_data(name: &str) -> bool {
 pub fn boolean_map(granted: &[String]) -> serde_json::Value {
     let mut map = serde_json::Map::new();
     for name in DATA_PERMISSIONS {
-        map.insert(
-            name.to_string(),
-            serde_json::Value::Bool(granted.iter().any(|g| g == name)),
-        );
+        map.insert(name.to_string(), serde_json::Value::Bool(granted.iter().any(|g| g == name)));
     }
     serde_json::Value::Object(map)
 }

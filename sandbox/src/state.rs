@@ -76,6 +76,12 @@ pub struct Entity {
     pub accounts: Vec<Account>,
     /// Newest last; a reconnect adds a consent and revokes the older one.
     pub consents: Vec<Consent>,
+    /// Test user (bank username) who connected it; "Expire session" targets this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_by: Option<String>,
+    /// Set while the entity needs `Lean.reconnect`; data calls answer RECONNECT_REQUIRED.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect_id: Option<Uuid>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -124,6 +130,12 @@ pub struct State {
     pub entities: Vec<Entity>,
     #[serde(default)]
     pub events: Vec<Event>,
+    /// Payments domain (destinations, sources, intents, payments, AoF consents).
+    #[serde(default)]
+    pub payments: crate::payments::PaymentsState,
+    /// Data API: async results, refreshes, scenarios (see `crate::data`).
+    #[serde(default)]
+    pub data: crate::data::DataState,
 }
 
 impl State {
@@ -168,6 +180,8 @@ impl Store {
             customers: Vec::new(),
             entities: Vec::new(),
             events: Vec::new(),
+            payments: Default::default(),
+            data: Default::default(),
         });
         if let Some(v) = overrides.app_token {
             state.application.app_token = v;
@@ -178,10 +192,7 @@ impl Store {
         if let Some(v) = overrides.webhook_secret {
             state.application.webhook_secret = v;
         }
-        let store = Store {
-            path: path.to_path_buf(),
-            state: Mutex::new(state),
-        };
+        let store = Store { path: path.to_path_buf(), state: Mutex::new(state) };
         store.update(|_| ())?;
         Ok(store)
     }
@@ -204,24 +215,18 @@ impl Store {
         let bytes = serde_json::to_vec_pretty(state)?;
         if let Some(dir) = self.path.parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             }
         }
         let mut tmp = self.path.clone().into_os_string();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
         std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &self.path)
-            .with_context(|| format!("replacing {}", self.path.display()))?;
+        std::fs::rename(&tmp, &self.path).with_context(|| format!("replacing {}", self.path.display()))?;
         Ok(())
     }
 }
 
 pub fn random_secret(len: usize) -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
+    rand::thread_rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
 }

@@ -27,31 +27,11 @@ pub struct TestUser {
 }
 
 pub const USERS: [TestUser; 5] = [
-    TestUser {
-        username: "user_simple",
-        password: "pass_simple",
-        behaviour: Behaviour::Simple,
-    },
-    TestUser {
-        username: "user_otp",
-        password: "pass_otp",
-        behaviour: Behaviour::Otp,
-    },
-    TestUser {
-        username: "user_locked",
-        password: "pass_locked",
-        behaviour: Behaviour::Locked,
-    },
-    TestUser {
-        username: "user_bank_error",
-        password: "pass_bank_error",
-        behaviour: Behaviour::BankError,
-    },
-    TestUser {
-        username: "user_slow",
-        password: "pass_slow",
-        behaviour: Behaviour::Slow,
-    },
+    TestUser { username: "user_simple", password: "pass_simple", behaviour: Behaviour::Simple },
+    TestUser { username: "user_otp", password: "pass_otp", behaviour: Behaviour::Otp },
+    TestUser { username: "user_locked", password: "pass_locked", behaviour: Behaviour::Locked },
+    TestUser { username: "user_bank_error", password: "pass_bank_error", behaviour: Behaviour::BankError },
+    TestUser { username: "user_slow", password: "pass_slow", behaviour: Behaviour::Slow },
 ];
 
 pub const SLOW_LOGIN: Duration = Duration::from_secs(2);
@@ -64,10 +44,7 @@ pub enum LoginOutcome {
     MfaRequired,
     InvalidMfa,
     InvalidCredentials,
-    Failed {
-        status: &'static str,
-        message: &'static str,
-    },
+    Failed { status: &'static str, message: &'static str },
 }
 
 impl LoginOutcome {
@@ -93,15 +70,8 @@ impl LoginOutcome {
 
 /// Checks credentials (and the OTP when given). Returns the behaviour too so the caller can
 /// apply the slow user's delay where a person would notice it.
-pub fn login(
-    username: &str,
-    password: &str,
-    otp: Option<&str>,
-) -> (LoginOutcome, Option<Behaviour>) {
-    let Some(user) = USERS
-        .iter()
-        .find(|u| u.username == username.trim() && u.password == password)
-    else {
+pub fn login(username: &str, password: &str, otp: Option<&str>) -> (LoginOutcome, Option<Behaviour>) {
+    let Some(user) = USERS.iter().find(|u| u.username == username.trim() && u.password == password) else {
         return (LoginOutcome::InvalidCredentials, None);
     };
     let outcome = match user.behaviour {

@@ -57,11 +57,7 @@ pub struct Webhooks {
 }
 
 impl Webhooks {
-    pub fn new(
-        url: Option<String>,
-        retry_scale: f64,
-        cancel: CancellationToken,
-    ) -> anyhow::Result<Webhooks> {
+    pub fn new(url: Option<String>, retry_scale: f64, cancel: CancellationToken) -> anyhow::Result<Webhooks> {
         let client = reqwest::Client::builder()
             .timeout(RESPONSE_TIMEOUT)
             // A redirect is not a 200 from the registered endpoint.
@@ -70,11 +66,7 @@ impl Webhooks {
             .build()?;
         Ok(Webhooks {
             url,
-            retry_scale: if retry_scale.is_finite() && retry_scale >= 0.0 {
-                retry_scale
-            } else {
-                1.0
-            },
+            retry_scale: if retry_scale.is_finite() && retry_scale >= 0.0 { retry_scale } else { 1.0 },
             client,
             cancel,
             tracker: TaskTracker::new(),
@@ -120,11 +112,8 @@ impl Webhooks {
             timestamp: &timestamp,
             event_id,
         })?;
-        let delivery = if self.url.is_some() {
-            DeliveryStatus::Pending
-        } else {
-            DeliveryStatus::NotDelivered
-        };
+        let delivery =
+            if self.url.is_some() { DeliveryStatus::Pending } else { DeliveryStatus::NotDelivered };
         let event = Event {
             event_id,
             kind: kind.to_string(),
@@ -197,8 +186,7 @@ impl Webhooks {
                 self.finish(app, event_id, DeliveryStatus::Failed);
                 return;
             }
-            if let (Some(last), Some(minutes)) =
-                (last_at, attempts.checked_sub(1).map(|i| RETRY_MINUTES[i]))
+            if let (Some(last), Some(minutes)) = (last_at, attempts.checked_sub(1).map(|i| RETRY_MINUTES[i]))
             {
                 let wait = Duration::from_secs_f64(minutes * 60.0 * self.retry_scale);
                 let elapsed = (Utc::now() - last).to_std().unwrap_or_default();
@@ -214,16 +202,10 @@ impl Webhooks {
                 .send()
                 .await;
             let attempt = match &result {
-                Ok(resp) => Attempt {
-                    at: Utc::now(),
-                    http_status: Some(resp.status().as_u16()),
-                    error: None,
-                },
-                Err(err) => Attempt {
-                    at: Utc::now(),
-                    http_status: None,
-                    error: Some(describe(err)),
-                },
+                Ok(resp) => {
+                    Attempt { at: Utc::now(), http_status: Some(resp.status().as_u16()), error: None }
+                }
+                Err(err) => Attempt { at: Utc::now(), http_status: None, error: Some(describe(err)) },
             };
             let delivered = attempt.http_status == Some(200);
             let recorded = app.store.update(|s| {
@@ -256,11 +238,7 @@ impl Webhooks {
     }
 }
 
-async fn lane_worker(
-    app: Arc<App>,
-    mut rx: mpsc::UnboundedReceiver<Uuid>,
-    cancel: CancellationToken,
-) {
+async fn lane_worker(app: Arc<App>, mut rx: mpsc::UnboundedReceiver<Uuid>, cancel: CancellationToken) {
     loop {
         let next = tokio::select! {
             _ = cancel.cancelled() => return,

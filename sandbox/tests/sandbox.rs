@@ -24,10 +24,7 @@ async fn error_of(resp: reqwest::Response) -> (u16, Value) {
     let status = resp.status().as_u16();
     let body: Value = resp.json().await.expect("error body is JSON");
     for key in ["status", "message", "timestamp", "metadata"] {
-        assert!(
-            body.get(key).is_some(),
-            "error envelope lacks {key}: {body}"
-        );
+        assert!(body.get(key).is_some(), "error envelope lacks {key}: {body}");
     }
     (status, body)
 }
@@ -66,14 +63,8 @@ async fn tokens_are_minted_and_checked() {
     assert_eq!(cl["sub"], creds.app_token.as_str());
     assert_eq!(cl["iss"], base.as_str());
     assert_eq!(cl["applications"][0]["id"], creds.app_token.as_str());
-    assert_eq!(
-        cl["exp"].as_i64().unwrap() - cl["iat"].as_i64().unwrap(),
-        3600
-    );
-    assert!(cl["scope"]
-        .as_array()
-        .unwrap()
-        .contains(&json!("customer.write")));
+    assert_eq!(cl["exp"].as_i64().unwrap() - cl["iat"].as_i64().unwrap(), 3600);
+    assert!(cl["scope"].as_array().unwrap().contains(&json!("customer.write")));
     assert!(cl.get("customers").is_none());
     assert!(cl["jti"].is_string() && cl["nbf"].is_i64());
 
@@ -83,10 +74,7 @@ async fn tokens_are_minted_and_checked() {
     let ct = token(&c, &sb, &scope).await;
     let cl = claims(&state, &ct);
     assert_eq!(cl["customers"][0]["id"], customer_id.as_str());
-    assert!(cl["scope"]
-        .as_array()
-        .unwrap()
-        .contains(&json!("connect.write")));
+    assert!(cl["scope"].as_array().unwrap().contains(&json!("connect.write")));
 
     // Bad secret → 401; unknown customer / bad grant / bad scope → 400.
     let form = |secret: &str, grant: &str, scope: &str| {
@@ -98,44 +86,19 @@ async fn tokens_are_minted_and_checked() {
         ]
     };
     let cases = [
+        (form("wrong", "client_credentials", "api"), 401, "INVALID_CLIENT"),
         (
-            form("wrong", "client_credentials", "api"),
-            401,
-            "INVALID_CLIENT",
-        ),
-        (
-            form(
-                &creds.client_secret,
-                "client_credentials",
-                "customer.6b0d4a54-6a48-4c3b-9a0c-6f1f5d6c2b11",
-            ),
+            form(&creds.client_secret, "client_credentials", "customer.6b0d4a54-6a48-4c3b-9a0c-6f1f5d6c2b11"),
             400,
             "INVALID_PARAMETERS",
         ),
-        (
-            form(&creds.client_secret, "password", "api"),
-            400,
-            "INVALID_PARAMETERS",
-        ),
-        (
-            form(&creds.client_secret, "client_credentials", "everything"),
-            400,
-            "INVALID_PARAMETERS",
-        ),
+        (form(&creds.client_secret, "password", "api"), 400, "INVALID_PARAMETERS"),
+        (form(&creds.client_secret, "client_credentials", "everything"), 400, "INVALID_PARAMETERS"),
     ];
     for (f, http_status, code) in cases {
-        let resp = c
-            .post(format!("{base}/oauth2/token"))
-            .form(&f)
-            .send()
-            .await
-            .unwrap();
+        let resp = c.post(format!("{base}/oauth2/token")).form(&f).send().await.unwrap();
         let (s, body) = error_of(resp).await;
-        assert_eq!(
-            (s, body["status"].as_str().unwrap()),
-            (http_status, code),
-            "{f:?}"
-        );
+        assert_eq!((s, body["status"].as_str().unwrap()), (http_status, code), "{f:?}");
     }
 
     // Auth failures on an API route.
@@ -157,20 +120,12 @@ async fn tokens_are_minted_and_checked() {
     };
     let expired = forged(&jwt_key(&state), now - 600);
     let (s, body) = error_of(c.get(&url).bearer_auth(expired).send().await.unwrap()).await;
-    assert_eq!(
-        (s, body["status"].as_str().unwrap()),
-        (401, "INVALID_TOKEN")
-    );
+    assert_eq!((s, body["status"].as_str().unwrap()), (401, "INVALID_TOKEN"));
     let wrong_key = forged(b"not-the-sandbox-key-not-the-sandbox-key", now + 600);
     let (s, _) = error_of(c.get(&url).bearer_auth(wrong_key).send().await.unwrap()).await;
     assert_eq!(s, 401);
     // A valid token with the persisted key is accepted (sanity check of the forgery helper).
-    let ok = c
-        .get(&url)
-        .bearer_auth(forged(&jwt_key(&state), now + 600))
-        .send()
-        .await
-        .unwrap();
+    let ok = c.get(&url).bearer_auth(forged(&jwt_key(&state), now + 600)).send().await.unwrap();
     assert_eq!(ok.status(), 200);
 
     // Customer token on a backend endpoint → 403.
@@ -183,10 +138,7 @@ async fn tokens_are_minted_and_checked() {
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (s, body["status"].as_str().unwrap()),
-        (403, "INCORRECT_ACCESS_LEVEL")
-    );
+    assert_eq!((s, body["status"].as_str().unwrap()), (403, "INCORRECT_ACCESS_LEVEL"));
 
     sb.shutdown().await;
 }
@@ -237,10 +189,7 @@ async fn customers_crud_and_errors() {
     .await;
     assert_eq!(s, 409);
     assert_eq!(body["status"], "CUSTOMER_ALREADY_EXISTS");
-    assert_eq!(
-        body["message"],
-        "A customer already exists for the app_user_id you have provided."
-    );
+    assert_eq!(body["message"], "A customer already exists for the app_user_id you have provided.");
     assert!(body["metadata"].is_null());
 
     // Unknown → 404.
@@ -249,10 +198,7 @@ async fn customers_crud_and_errors() {
         format!("{base}/customers/v1/app-user-id/nobody"),
     ] {
         let (s, body) = error_of(c.get(&url).bearer_auth(&api).send().await.unwrap()).await;
-        assert_eq!(
-            (s, body["status"].as_str().unwrap()),
-            (404, "CUSTOMER_NOT_FOUND")
-        );
+        assert_eq!((s, body["status"].as_str().unwrap()), (404, "CUSTOMER_NOT_FOUND"));
     }
 
     // Validation → 400.
@@ -264,13 +210,7 @@ async fn customers_crud_and_errors() {
         json!({"app_user_id": 5}),
         json!({"app_user_id": "ok", "government_identifiers": [{"type": "PASSPORT", "value": "1"}]}),
     ] {
-        let resp = c
-            .post(format!("{base}/customers/v1"))
-            .bearer_auth(&api)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+        let resp = c.post(format!("{base}/customers/v1")).bearer_auth(&api).json(&bad).send().await.unwrap();
         assert_eq!(error_of(resp).await.0, 400, "{bad}");
     }
     let resp = c
@@ -313,25 +253,13 @@ async fn banks_and_link_assets_are_served() {
     let ct = token(&c, &sb, &format!("customer.{customer}")).await;
 
     for tok in [&api, &ct] {
-        let banks: Value = c
-            .get(format!("{base}/banks/v1/"))
-            .bearer_auth(tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let banks: Value =
+            c.get(format!("{base}/banks/v1/")).bearer_auth(tok).send().await.unwrap().json().await.unwrap();
         let banks = banks.as_array().unwrap();
         assert!(banks.len() >= 4);
-        let of = banks
-            .iter()
-            .find(|b| b["identifier"] == "LEAN_OF_RETAIL_UAE")
-            .expect("open finance mock bank");
-        assert!(of["traits"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("auth-redirect")));
+        let of =
+            banks.iter().find(|b| b["identifier"] == "LEAN_OF_RETAIL_UAE").expect("open finance mock bank");
+        assert!(of["traits"].as_array().unwrap().contains(&json!("auth-redirect")));
         assert_eq!(of["mock"], true);
         assert!(banks.iter().any(|b| b["country_code"] == "SAU"));
         assert!(banks.iter().any(|b| b["bank_type"] == "SME"));
@@ -347,36 +275,16 @@ async fn banks_and_link_assets_are_served() {
     assert_eq!(loader.status(), 200);
     let js = loader.text().await.unwrap();
     assert!(js.contains("window.LeanV2") && js.contains("captureRedirect"));
-    let v2 = c
-        .get(format!("{base}/link/sdk/web/v2/prod/ae/latest/Lean.min.js"))
-        .send()
-        .await
-        .unwrap();
+    let v2 = c.get(format!("{base}/link/sdk/web/v2/prod/ae/latest/Lean.min.js")).send().await.unwrap();
     assert_eq!(v2.text().await.unwrap(), js);
-    let page = c
-        .get(format!("{base}/link/lean-sdk.html?method=connect"))
-        .send()
-        .await
-        .unwrap();
+    let page = c.get(format!("{base}/link/lean-sdk.html?method=connect")).send().await.unwrap();
     assert!(page.text().await.unwrap().contains("/link/assets/ui.js"));
 
     sb.shutdown().await;
 }
 
-async fn link_post(
-    c: &reqwest::Client,
-    base: &str,
-    path: &str,
-    ct: &str,
-    body: Value,
-) -> (u16, Value) {
-    let resp = c
-        .post(format!("{base}{path}"))
-        .bearer_auth(ct)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+async fn link_post(c: &reqwest::Client, base: &str, path: &str, ct: &str, body: Value) -> (u16, Value) {
+    let resp = c.post(format!("{base}{path}")).bearer_auth(ct).json(&body).send().await.unwrap();
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap())
 }
@@ -401,17 +309,10 @@ async fn otp_connect_creates_entity_and_signed_webhooks() {
         .await
         .unwrap();
     assert_eq!(session.status(), 200);
-    let mismatch = c
-        .get(format!("{base}/link/api/session?customer_id={other}"))
-        .bearer_auth(&ct)
-        .send()
-        .await
-        .unwrap();
+    let mismatch =
+        c.get(format!("{base}/link/api/session?customer_id={other}")).bearer_auth(&ct).send().await.unwrap();
     let (s, body) = error_of(mismatch).await;
-    assert_eq!(
-        (s, body["status"].as_str().unwrap()),
-        (401, "INVALID_TOKEN")
-    );
+    assert_eq!((s, body["status"].as_str().unwrap()), (401, "INVALID_TOKEN"));
 
     let login = |otp: Option<&str>, password: &str| {
         json!({"customer_id": customer, "bank_identifier": "LEAN_MB1", "username": "user_otp",
@@ -421,23 +322,9 @@ async fn otp_connect_creates_entity_and_signed_webhooks() {
     assert_eq!(r["status"], "INVALID_CREDENTIALS");
     let (_, r) = link_post(&c, &base, "/link/api/login", &ct, login(None, "pass_otp")).await;
     assert_eq!(r["status"], "MFA_REQUIRED");
-    let (_, r) = link_post(
-        &c,
-        &base,
-        "/link/api/login",
-        &ct,
-        login(Some("0000"), "pass_otp"),
-    )
-    .await;
+    let (_, r) = link_post(&c, &base, "/link/api/login", &ct, login(Some("0000"), "pass_otp")).await;
     assert_eq!(r["status"], "INVALID_MFA");
-    let (_, r) = link_post(
-        &c,
-        &base,
-        "/link/api/login",
-        &ct,
-        login(Some("1111"), "pass_otp"),
-    )
-    .await;
+    let (_, r) = link_post(&c, &base, "/link/api/login", &ct, login(Some("1111"), "pass_otp")).await;
     assert_eq!(r["status"], "OK");
 
     let connect = |customer_id: &str, otp: &str| {
@@ -448,23 +335,9 @@ async fn otp_connect_creates_entity_and_signed_webhooks() {
     // A token for one customer cannot connect another.
     let (s, _) = link_post(&c, &base, "/link/api/connect", &ct, connect(&other, "1111")).await;
     assert_eq!(s, 401);
-    let (_, r) = link_post(
-        &c,
-        &base,
-        "/link/api/connect",
-        &ct,
-        connect(&customer, "2222"),
-    )
-    .await;
+    let (_, r) = link_post(&c, &base, "/link/api/connect", &ct, connect(&customer, "2222")).await;
     assert_eq!(r["status"], "INVALID_MFA");
-    let (s, r) = link_post(
-        &c,
-        &base,
-        "/link/api/connect",
-        &ct,
-        connect(&customer, "1111"),
-    )
-    .await;
+    let (s, r) = link_post(&c, &base, "/link/api/connect", &ct, connect(&customer, "1111")).await;
     assert_eq!((s, r["status"].as_str().unwrap()), (200, "OK"));
     let entity_id = r["entity_id"].as_str().unwrap().to_string();
 
@@ -491,9 +364,7 @@ async fn otp_connect_creates_entity_and_signed_webhooks() {
     assert_eq!(e["consents"][0]["consent_status"], "ACTIVE");
     assert!(!e["consents"][0]["accounts"].as_array().unwrap().is_empty());
     let one = c
-        .get(format!(
-            "{base}/customers/v1/{customer}/entities/{entity_id}"
-        ))
+        .get(format!("{base}/customers/v1/{customer}/entities/{entity_id}"))
         .bearer_auth(&api)
         .send()
         .await
@@ -507,10 +378,7 @@ async fn otp_connect_creates_entity_and_signed_webhooks() {
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (s, body["status"].as_str().unwrap()),
-        (404, "UNKNOWN_ENTITY")
-    );
+    assert_eq!((s, body["status"].as_str().unwrap()), (404, "UNKNOWN_ENTITY"));
 
     // Webhooks: entity.created, then refresh PENDING, then FINISHED, all signed.
     let got = rx.wait_for(3, Duration::from_secs(10)).await;
@@ -519,38 +387,23 @@ async fn otp_connect_creates_entity_and_signed_webhooks() {
     let mut types = Vec::new();
     for w in &got {
         let sig = w.signature.as_deref().expect("lean-signature header");
-        assert!(
-            verify_signature(&secret, &w.body, sig),
-            "signature verifies"
-        );
+        assert!(verify_signature(&secret, &w.body, sig), "signature verifies");
         assert_eq!(w.content_type.as_deref(), Some("application/json"));
         let v: Value = serde_json::from_slice(&w.body).unwrap();
         assert!(uuid::Uuid::parse_str(v["event_id"].as_str().unwrap()).is_ok());
         assert!(chrono::DateTime::parse_from_rfc3339(v["timestamp"].as_str().unwrap()).is_ok());
-        types.push((
-            v["type"].as_str().unwrap().to_string(),
-            v["payload"]["status"].clone(),
-        ));
+        types.push((v["type"].as_str().unwrap().to_string(), v["payload"]["status"].clone()));
     }
     assert_eq!(types[0].0, "entity.created");
-    assert_eq!(
-        types[1],
-        ("entity.data.refresh.updated".to_string(), json!("PENDING"))
-    );
-    assert_eq!(
-        types[2],
-        ("entity.data.refresh.updated".to_string(), json!("FINISHED"))
-    );
+    assert_eq!(types[1], ("entity.data.refresh.updated".to_string(), json!("PENDING")));
+    assert_eq!(types[2], ("entity.data.refresh.updated".to_string(), json!("FINISHED")));
     let created: Value = serde_json::from_slice(&got[0].body).unwrap();
     assert_eq!(created["message"], "An entity object has been created.");
     let p = &created["payload"];
     assert_eq!(p["id"], entity_id.as_str());
     assert_eq!(p["customer_id"], customer.as_str());
     assert_eq!(p["app_user_id"], "otp-user");
-    assert_eq!(
-        p["permissions"],
-        json!(["identity", "accounts", "balance", "transactions"])
-    );
+    assert_eq!(p["permissions"], json!(["identity", "accounts", "balance", "transactions"]));
     for key in [
         "logo",
         "name",
@@ -566,23 +419,10 @@ async fn otp_connect_creates_entity_and_signed_webhooks() {
     let finished: Value = serde_json::from_slice(&got[2].body).unwrap();
     assert_eq!(finished["payload"]["entity_id"], entity_id.as_str());
     assert_eq!(finished["payload"]["data_status"]["accounts"], "OK");
-    assert!(
-        finished["payload"]["data_status"]["account_data"]
-            .as_array()
-            .unwrap()
-            .len()
-            >= 2
-    );
+    assert!(finished["payload"]["data_status"]["account_data"].as_array().unwrap().len() >= 2);
 
     // Reconnecting the same bank reuses the entity and sends entity.updated.
-    let (_, r) = link_post(
-        &c,
-        &base,
-        "/link/api/connect",
-        &ct,
-        connect(&customer, "1111"),
-    )
-    .await;
+    let (_, r) = link_post(&c, &base, "/link/api/connect", &ct, connect(&customer, "1111")).await;
     assert_eq!(r["entity_id"], entity_id.as_str());
     let got = rx.wait_for(4, Duration::from_secs(10)).await;
     let updated: Value = serde_json::from_slice(&got[3].body).unwrap();
@@ -590,9 +430,7 @@ async fn otp_connect_creates_entity_and_signed_webhooks() {
 
     // The event log API lists them.
     let events: Value = c
-        .get(format!(
-            "{base}/events/v1?page=0&size=50&type=entity.created"
-        ))
+        .get(format!("{base}/events/v1?page=0&size=50&type=entity.created"))
         .bearer_auth(&api)
         .send()
         .await
@@ -626,14 +464,7 @@ async fn failing_users_and_bad_requests() {
         ("user_simple", "nope", "INVALID_CREDENTIALS"),
         ("user_otp", "pass_otp", "MFA_REQUIRED"),
     ] {
-        let (_, r) = link_post(
-            &c,
-            &base,
-            "/link/api/connect",
-            &ct,
-            body(user, pass, perms.clone()),
-        )
-        .await;
+        let (_, r) = link_post(&c, &base, "/link/api/connect", &ct, body(user, pass, perms.clone())).await;
         assert_eq!(r["status"], status, "{user}");
     }
     let (s, _) = link_post(
@@ -645,57 +476,27 @@ async fn failing_users_and_bad_requests() {
     )
     .await;
     assert_eq!(s, 400);
-    let (s, _) = link_post(
-        &c,
-        &base,
-        "/link/api/connect",
-        &ct,
-        body("user_simple", "pass_simple", json!([])),
-    )
-    .await;
+    let (s, _) =
+        link_post(&c, &base, "/link/api/connect", &ct, body("user_simple", "pass_simple", json!([]))).await;
     assert_eq!(s, 400);
     // The API token is not a Link session token.
-    let (s, _) = link_post(
-        &c,
-        &base,
-        "/link/api/connect",
-        &api,
-        body("user_simple", "pass_simple", perms.clone()),
-    )
-    .await;
+    let (s, _) =
+        link_post(&c, &base, "/link/api/connect", &api, body("user_simple", "pass_simple", perms.clone()))
+            .await;
     assert_eq!(s, 403);
 
     let started = std::time::Instant::now();
-    let (_, r) = link_post(
-        &c,
-        &base,
-        "/link/api/login",
-        &ct,
-        body("user_slow", "pass_slow", perms.clone()),
-    )
-    .await;
+    let (_, r) =
+        link_post(&c, &base, "/link/api/login", &ct, body("user_slow", "pass_slow", perms.clone())).await;
     assert_eq!(r["status"], "OK");
     assert!(started.elapsed() >= Duration::from_millis(1900));
 
-    let (s, r) = link_post(
-        &c,
-        &base,
-        "/link/api/connect",
-        &ct,
-        body("user_simple", "pass_simple", perms),
-    )
-    .await;
+    let (s, r) =
+        link_post(&c, &base, "/link/api/connect", &ct, body("user_simple", "pass_simple", perms)).await;
     assert_eq!((s, r["status"].as_str().unwrap()), (200, "OK"));
 
     // No webhook URL: events are logged but marked not delivered.
-    let log: Value = c
-        .get(format!("{base}/sandbox/deliveries"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = c.get(format!("{base}/sandbox/deliveries")).send().await.unwrap().json().await.unwrap();
     assert_eq!(log[0]["type"], "entity.created");
     assert_eq!(log[0]["delivery"], "NOT_DELIVERED");
 
@@ -729,39 +530,18 @@ async fn failed_webhooks_are_retried_until_200() {
     assert_eq!(got.len(), 4);
     let kinds: Vec<String> = got
         .iter()
-        .map(|w| {
-            serde_json::from_slice::<Value>(&w.body).unwrap()["type"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|w| serde_json::from_slice::<Value>(&w.body).unwrap()["type"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(kinds[0], "entity.created");
     assert_eq!(kinds[1], "entity.created");
     assert_eq!(got[0].body, got[1].body, "a retry resends the same bytes");
     assert_eq!(kinds[2], "entity.data.refresh.updated");
 
-    let log: Value = c
-        .get(format!("{base}/sandbox/deliveries"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let created = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["type"] == "entity.created")
-        .unwrap();
+    let log: Value = c.get(format!("{base}/sandbox/deliveries")).send().await.unwrap().json().await.unwrap();
+    let created = log.as_array().unwrap().iter().find(|e| e["type"] == "entity.created").unwrap();
     assert_eq!(created["delivery"], "DELIVERED");
-    let statuses: Vec<Value> = created["attempts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["http_status"].clone())
-        .collect();
+    let statuses: Vec<Value> =
+        created["attempts"].as_array().unwrap().iter().map(|a| a["http_status"].clone()).collect();
     assert_eq!(statuses, vec![json!(500), json!(200)]);
 
     sb.shutdown().await;
@@ -833,9 +613,7 @@ async fn state_survives_a_restart() {
     assert_eq!(now.app_token, "my-app");
     assert_eq!(now.client_secret, "my-secret");
     assert_eq!(now.webhook_secret, creds.webhook_secret);
-    assert!(sb
-        .loader_url()
-        .ends_with("/link/loader/prod/ae/latest/lean-link-loader.min.js"));
+    assert!(sb.loader_url().ends_with("/link/loader/prod/ae/latest/lean-link-loader.min.js"));
     sb.shutdown().await;
     let raw: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
     assert_eq!(raw["application"]["app_token"], "my-app");

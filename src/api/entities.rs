@@ -19,3 +19,34 @@ pub async fn list_entities() -> Result<Vec<Entity>, AppError> {
         .await,
     )
 }
+
+/// Disconnects one of the user's banks at Lean (DELETE entity, reason USER_REQUESTED). Another user's
+/// entity, or an unknown id, is refused alike, so ids are never confirmed to exist.
+#[server(endpoint = "disconnect_entity")]
+pub async fn disconnect_entity(entity_id: String) -> Result<(), AppError> {
+    use crate::api::context::{finish, internal, state, user_id};
+    use crate::model::LiveEvent;
+    use crate::server::db::{customers, entities};
+    finish(
+        async {
+            let user_id = user_id().await?;
+            let state = state()?;
+            let own = customers::for_user(&state.db, &user_id).await.map_err(internal)?;
+            let found = entities::get(&state.db, entity_id.trim()).await.map_err(internal)?;
+            let (customer_id, mut entity) = match (own, found) {
+                (Some(c), Some((owner, e))) if owner == c.customer_id => (owner, e),
+                _ => return Err(AppError::Forbidden),
+            };
+            state.lean.delete_entity(&customer_id, &entity.id).await?;
+            entities::mark_deleted(&state.db, &entity.id).await.map_err(internal)?;
+            entity.status = crate::model::EntityStatus::Deleted;
+            state
+                .bus
+                .publish(&state.db, &user_id, &LiveEvent::EntityChanged { entity })
+                .await
+                .map_err(internal)?;
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -53,14 +53,10 @@ async fn logo(Path(file): Path<String>) -> Response {
     let bank = file.strip_suffix(".svg").and_then(banks::find);
     match bank {
         Some(b) => (
-            [
-                (header::CONTENT_TYPE, "image/svg+xml"),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
+            [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")],
             b.logo_svg(),
         )
             .into_response(),
-        None => ApiError::new(StatusCode::NOT_FOUND, "INVALID_URL", "No such bank logo.")
-            .into_response(),
+        None => ApiError::new(StatusCode::NOT_FOUND, "INVALID_URL", "No such bank logo.").into_response(),
     }
 }

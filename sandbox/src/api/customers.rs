@@ -24,10 +24,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/customers/v1/", get(list).post(create))
         .route("/customers/v1/{customer_id}", get(fetch).put(update))
         .route("/customers/v1/{customer_id}/", get(fetch).put(update))
-        .route(
-            "/customers/v1/app-user-id/{app_user_id}",
-            get(by_app_user_id),
-        )
+        .route("/customers/v1/app-user-id/{app_user_id}", get(by_app_user_id))
 }
 
 pub fn customer_json(c: &Customer) -> Value {
@@ -43,18 +40,11 @@ pub fn parse_customer_id(raw: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| ApiError::customer_not_found())
 }
 
-fn json_body(
-    body: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<serde_json::Map<String, Value>> {
+fn json_body(body: Result<Json<Value>, JsonRejection>) -> ApiResult<serde_json::Map<String, Value>> {
     match body {
         Ok(Json(Value::Object(map))) => Ok(map),
-        Ok(_) => Err(ApiError::invalid_parameters(
-            "The request body must be a JSON object.",
-        )),
-        Err(e) => Err(ApiError::invalid_parameters(format!(
-            "Invalid JSON body: {}",
-            e.body_text()
-        ))),
+        Ok(_) => Err(ApiError::invalid_parameters("The request body must be a JSON object.")),
+        Err(e) => Err(ApiError::invalid_parameters(format!("Invalid JSON body: {}", e.body_text()))),
     }
 }
 
@@ -62,9 +52,7 @@ fn json_body(
 fn government_identifiers(
     body: &serde_json::Map<String, Value>,
 ) -> ApiResult<Option<Vec<GovernmentIdentifier>>> {
-    let raw = body
-        .get("government_identifiers")
-        .or_else(|| body.get("government_identifier"));
+    let raw = body.get("government_identifiers").or_else(|| body.get("government_identifier"));
     let Some(raw) = raw else { return Ok(None) };
     if raw.is_null() {
         return Ok(None);
@@ -75,11 +63,7 @@ fn government_identifiers(
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let kind = item.get("type").and_then(Value::as_str).unwrap_or_default();
-        let value = item
-            .get("value")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .trim();
+        let value = item.get("value").and_then(Value::as_str).unwrap_or_default().trim();
         if !GOVERNMENT_ID_TYPES.contains(&kind) {
             return Err(ApiError::invalid_parameters(format!(
                 "government_identifiers[].type must be one of {}.",
@@ -91,10 +75,7 @@ fn government_identifiers(
                 "government_identifiers[].value must be a non-empty string.",
             ));
         }
-        out.push(GovernmentIdentifier {
-            kind: kind.to_string(),
-            value: value.to_string(),
-        });
+        out.push(GovernmentIdentifier { kind: kind.to_string(), value: value.to_string() });
     }
     Ok(Some(out))
 }
@@ -106,21 +87,13 @@ async fn create(
 ) -> ApiResult<Json<Value>> {
     let body = json_body(body)?;
     let app_user_id = match body.get("app_user_id") {
-        None | Some(Value::Null) => {
-            return Err(ApiError::missing_parameters("app_user_id is required."))
-        }
+        None | Some(Value::Null) => return Err(ApiError::missing_parameters("app_user_id is required.")),
         Some(Value::String(s)) => s.clone(),
-        Some(_) => {
-            return Err(ApiError::invalid_parameters(
-                "app_user_id must be a string.",
-            ))
-        }
+        Some(_) => return Err(ApiError::invalid_parameters("app_user_id must be a string.")),
     };
     let len = app_user_id.chars().count();
     if !(1..=255).contains(&len) {
-        return Err(ApiError::invalid_parameters(
-            "app_user_id must be between 1 and 255 characters.",
-        ));
+        return Err(ApiError::invalid_parameters("app_user_id must be between 1 and 255 characters."));
     }
     let government_identifiers = government_identifiers(&body)?;
 
@@ -153,10 +126,7 @@ async fn fetch(
     Path(customer_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = parse_customer_id(&customer_id)?;
-    app.store
-        .read(|s| s.customer(id).map(customer_json))
-        .map(Json)
-        .ok_or_else(ApiError::customer_not_found)
+    app.store.read(|s| s.customer(id).map(customer_json)).map(Json).ok_or_else(ApiError::customer_not_found)
 }
 
 async fn update(
@@ -170,13 +140,10 @@ async fn update(
     let ids = government_identifiers(&body)?
         .ok_or_else(|| ApiError::missing_parameters("government_identifiers is required."))?;
     let updated = app.store.update(|s| {
-        s.customers
-            .iter_mut()
-            .find(|c| c.customer_id == id)
-            .map(|c| {
-                c.government_identifiers = Some(ids);
-                customer_json(c)
-            })
+        s.customers.iter_mut().find(|c| c.customer_id == id).map(|c| {
+            c.government_identifiers = Some(ids);
+            customer_json(c)
+        })
     })?;
     updated.map(Json).ok_or_else(ApiError::customer_not_found)
 }
@@ -187,12 +154,7 @@ async fn by_app_user_id(
     Path(app_user_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     app.store
-        .read(|s| {
-            s.customers
-                .iter()
-                .find(|c| c.app_user_id == app_user_id)
-                .map(customer_json)
-        })
+        .read(|s| s.customers.iter().find(|c| c.app_user_id == app_user_id).map(customer_json))
         .map(Json)
         .ok_or_else(ApiError::customer_not_found)
 }
@@ -209,12 +171,6 @@ async fn list(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(q) = query.map_err(|e| ApiError::invalid_parameters(e.body_text()))?;
-    let items: Vec<Value> = app
-        .store
-        .read(|s| s.customers.iter().map(customer_json).collect());
-    Ok(Json(super::paginate(
-        items,
-        q.page_number.unwrap_or(0),
-        q.page_size.unwrap_or(50),
-    )))
+    let items: Vec<Value> = app.store.read(|s| s.customers.iter().map(customer_json).collect());
+    Ok(Json(super::paginate(items, q.page_number.unwrap_or(0), q.page_size.unwrap_or(50))))
 }

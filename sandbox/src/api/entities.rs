@@ -22,14 +22,8 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/customers/v1/{customer_id}/entities", get(list))
         .route("/customers/v1/{customer_id}/entities/", get(list))
-        .route(
-            "/customers/v1/{customer_id}/entities/{entity_id}",
-            get(fetch).delete(remove),
-        )
-        .route(
-            "/customers/v1/{customer_id}/entities/{entity_id}/",
-            get(fetch).delete(remove),
-        )
+        .route("/customers/v1/{customer_id}/entities/{entity_id}", get(fetch).delete(remove))
+        .route("/customers/v1/{customer_id}/entities/{entity_id}/", get(fetch).delete(remove))
 }
 
 fn millis(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -135,10 +129,8 @@ async fn remove(
     let (cid, eid) = ids(&customer_id, &entity_id)?;
     let now = chrono::Utc::now();
     let found = app.store.update(|s| {
-        let entity = s
-            .entities
-            .iter_mut()
-            .find(|e| e.id == eid && e.customer_id == cid && e.status == ACTIVE)?;
+        let entity =
+            s.entities.iter_mut().find(|e| e.id == eid && e.customer_id == cid && e.status == ACTIVE)?;
         entity.status = DELETED.to_string();
         entity.updated_at = now;
         for c in &mut entity.consents {
@@ -147,7 +139,5 @@ async fn remove(
         }
         Some(())
     })?;
-    found
-        .map(|_| Json(json!({})))
-        .ok_or_else(ApiError::unknown_entity)
+    found.map(|_| Json(json!({}))).ok_or_else(ApiError::unknown_entity)
 }

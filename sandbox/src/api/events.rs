@@ -15,9 +15,7 @@ use crate::auth::ApiCaller;
 use crate::error::{ApiError, ApiResult};
 
 pub fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/events/v1", get(list))
-        .route("/events/v1/", get(list))
+    Router::new().route("/events/v1", get(list)).route("/events/v1/", get(list))
 }
 
 #[derive(Deserialize)]
@@ -40,11 +38,7 @@ async fn list(
         s.events
             .iter()
             .rev()
-            .filter(|e| {
-                q.kind
-                    .as_deref()
-                    .is_none_or(|k| k.is_empty() || e.kind == k)
-            })
+            .filter(|e| q.kind.as_deref().is_none_or(|k| k.is_empty() || e.kind == k))
             .filter(|e| q.from.is_none_or(|f| e.created_at >= f))
             .filter(|e| q.to.is_none_or(|t| e.created_at <= t))
             .map(|e| {
@@ -58,9 +52,5 @@ async fn list(
             })
             .collect()
     });
-    Ok(Json(super::paginate(
-        items,
-        q.page.unwrap_or(0),
-        q.size.unwrap_or(50),
-    )))
+    Ok(Json(super::paginate(items, q.page.unwrap_or(0), q.size.unwrap_or(50))))
 }

@@ -1,10 +1,14 @@
 //! Lean's REST API: auth, customers, entities, banks, events, plus a debug view of deliveries.
 
 mod banks;
+mod consents;
 mod customers;
+mod data;
 mod debug;
 pub mod entities;
 mod events;
+pub mod payments;
+mod scenarios;
 mod token;
 
 use std::sync::Arc;
@@ -21,17 +25,17 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(banks::routes())
         .merge(events::routes())
         .merge(debug::routes())
+        .merge(data::routes())
+        .merge(scenarios::routes())
+        .merge(payments::routes())
+        .merge(consents::routes())
 }
 
 /// Lean's list envelope: `{"data": [...], "page": {number, size, total_elements, total_pages}}`.
 pub fn paginate(items: Vec<serde_json::Value>, number: usize, size: usize) -> serde_json::Value {
     let size = size.clamp(1, 1000);
     let total = items.len();
-    let data: Vec<_> = items
-        .into_iter()
-        .skip(number.saturating_mul(size))
-        .take(size)
-        .collect();
+    let data: Vec<_> = items.into_iter().skip(number.saturating_mul(size)).take(size).collect();
     serde_json::json!({
         "data": data,
         "page": {

@@ -24,15 +24,12 @@ async fn token(
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> ApiResult<Json<Value>> {
     let Form(form) = form.map_err(|e| {
-        ApiError::invalid_parameters(format!(
-            "Expected an application/x-www-form-urlencoded body: {e}"
-        ))
+        ApiError::invalid_parameters(format!("Expected an application/x-www-form-urlencoded body: {e}"))
     })?;
     let field = |name: &str| form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
 
     let creds = app.credentials();
-    let (Some(client_id), Some(client_secret)) = (field("client_id"), field("client_secret"))
-    else {
+    let (Some(client_id), Some(client_secret)) = (field("client_id"), field("client_secret")) else {
         return Err(invalid_client());
     };
     // Both compared in full each time so a wrong id and a wrong secret look the same.
@@ -57,13 +54,10 @@ async fn token(
     let kind = if scope == "api" {
         TokenKind::Api
     } else if let Some(id) = scope.strip_prefix("customer.") {
-        let id = Uuid::parse_str(id).map_err(|_| {
-            ApiError::invalid_parameters(format!("`{id}` is not a valid customer_id."))
-        })?;
+        let id = Uuid::parse_str(id)
+            .map_err(|_| ApiError::invalid_parameters(format!("`{id}` is not a valid customer_id.")))?;
         if app.store.read(|s| s.customer(id).is_none()) {
-            return Err(ApiError::invalid_parameters(format!(
-                "No customer exists with customer_id {id}."
-            )));
+            return Err(ApiError::invalid_parameters(format!("No customer exists with customer_id {id}.")));
         }
         TokenKind::Customer(id)
     } else {

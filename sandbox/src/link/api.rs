@@ -39,9 +39,7 @@ fn check_customer(caller: &CustomerCaller, customer_id: &str) -> ApiResult<Uuid>
     let id = Uuid::parse_str(customer_id.trim())
         .map_err(|_| ApiError::invalid_parameters("customer_id is not a valid UUID."))?;
     if id != caller.customer_id {
-        return Err(ApiError::invalid_token(
-            "The access_token was not issued for this customer_id.",
-        ));
+        return Err(ApiError::invalid_token("The access_token was not issued for this customer_id."));
     }
     Ok(id)
 }
@@ -58,15 +56,12 @@ async fn session(
     query: Result<Query<SessionQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(q) = query.map_err(|e| ApiError::invalid_parameters(e.body_text()))?;
-    let customer_id = q
-        .customer_id
-        .ok_or_else(|| ApiError::missing_parameters("customer_id is required."))?;
+    let customer_id =
+        q.customer_id.ok_or_else(|| ApiError::missing_parameters("customer_id is required."))?;
     let id = check_customer(&caller, &customer_id)?;
     if let Some(app_token) = q.app_token {
         if app_token != app.credentials().app_token {
-            return Err(ApiError::invalid_parameters(
-                "app_token does not match this application.",
-            ));
+            return Err(ApiError::invalid_parameters("app_token does not match this application."));
         }
     }
     let remaining = caller.claims.exp - chrono::Utc::now().timestamp();
@@ -96,14 +91,10 @@ struct LoginRequest {
     otp: Option<String>,
 }
 
-fn parse_body<T: serde::de::DeserializeOwned>(
-    body: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<T> {
-    let Json(value) = body.map_err(|e| {
-        ApiError::invalid_parameters(format!("Invalid JSON body: {}", e.body_text()))
-    })?;
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::invalid_parameters(format!("Invalid request: {e}")))
+fn parse_body<T: serde::de::DeserializeOwned>(body: Result<Json<Value>, JsonRejection>) -> ApiResult<T> {
+    let Json(value) =
+        body.map_err(|e| ApiError::invalid_parameters(format!("Invalid JSON body: {}", e.body_text())))?;
+    serde_json::from_value(value).map_err(|e| ApiError::invalid_parameters(format!("Invalid request: {e}")))
 }
 
 pub fn outcome_json(outcome: &LoginOutcome) -> Value {
@@ -111,10 +102,7 @@ pub fn outcome_json(outcome: &LoginOutcome) -> Value {
 }
 
 /// Checks credentials (and OTP) without side effects; the UI calls it per screen.
-async fn login(
-    caller: CustomerCaller,
-    body: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Json<Value>> {
+async fn login(caller: CustomerCaller, body: Result<Json<Value>, JsonRejection>) -> ApiResult<Json<Value>> {
     let req: LoginRequest = parse_body(body)?;
     check_customer(&caller, &req.customer_id)?;
     if banks::find(&req.bank_identifier).is_none() {
@@ -140,14 +128,10 @@ async fn connect(
     let bank = banks::find(&req.bank_identifier)
         .ok_or_else(|| ApiError::invalid_parameters("Unknown bank_identifier."))?;
     if req.permissions.is_empty() {
-        return Err(ApiError::invalid_parameters(
-            "permissions must not be empty.",
-        ));
+        return Err(ApiError::invalid_parameters("permissions must not be empty."));
     }
     if let Some(bad) = req.permissions.iter().find(|p| !permissions::is_known(p)) {
-        return Err(ApiError::invalid_parameters(format!(
-            "Unknown permission `{bad}`."
-        )));
+        return Err(ApiError::invalid_parameters(format!("Unknown permission `{bad}`.")));
     }
     let (outcome, _) = users::login(&req.username, &req.password, req.otp.as_deref());
     if outcome != LoginOutcome::Ok {

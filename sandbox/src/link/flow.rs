@@ -36,6 +36,11 @@ pub struct ConnectRequest {
     pub access_from: Option<String>,
     #[serde(default)]
     pub access_to: Option<String>,
+    /// With the `payments` permission: the beneficiary's destination (default if omitted).
+    #[serde(default)]
+    pub payment_destination_id: Option<String>,
+    #[serde(default)]
+    pub end_user_id: Option<String>,
 }
 
 /// Accepts `YYYY-MM-DD` or full RFC 3339, as the SDK's `access_from`/`access_to` do.
@@ -51,9 +56,7 @@ fn parse_when(field: &str, raw: Option<&str>) -> ApiResult<Option<DateTime<Utc>>
             return Ok(Some(t.and_utc()));
         }
     }
-    Err(ApiError::invalid_parameters(format!(
-        "{field} must be an ISO 8601 date or date-time."
-    )))
+    Err(ApiError::invalid_parameters(format!("{field} must be an ISO 8601 date or date-time.")))
 }
 
 fn new_accounts(bank: &MockBank, now: DateTime<Utc>) -> Vec<Account> {
@@ -69,14 +72,10 @@ fn new_accounts(bank: &MockBank, now: DateTime<Utc>) -> Vec<Account> {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let number: String = (0..digits)
-                .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
-                .collect();
+            let number: String = (0..digits).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect();
             let months_back = if i == 1 { 10 } else { 12 };
-            let start = now
-                .date_naive()
-                .checked_sub_months(Months::new(months_back))
-                .unwrap_or(now.date_naive());
+            let start =
+                now.date_naive().checked_sub_months(Months::new(months_back)).unwrap_or(now.date_naive());
             Account {
                 account_id: Uuid::new_v4(),
                 iban: format!("{}{number}", bank.iban_prefix),
@@ -100,12 +99,38 @@ pub fn complete_connect(
             granted.push(p.clone());
         }
     }
+    // `payments` creates a payment source with a beneficiary for the destination.
+    let payment_source = if req.permissions.iter().any(|p| p == "payments") {
+        let dest = req
+            .payment_destination_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| Uuid::parse_str(s).map_err(|_| crate::payments::logic::unknown_destination()))
+            .transpose()?;
+        // Fail before anything is created when there is no destination to pay.
+        app.store.read(|s| crate::payments::logic::resolve_destination(&s.payments, customer_id, dest))?;
+        Some(dest)
+    } else {
+        None
+    };
+    let make_source = |app: &Arc<App>| -> ApiResult<Option<Uuid>> {
+        match payment_source {
+            Some(dest) => Ok(Some(
+                crate::payments::logic::create_source(app, customer_id, bank, dest, req.end_user_id.clone())?
+                    .id,
+            )),
+            None => Ok(None),
+        }
+    };
     if granted.is_empty() {
-        // Lean only creates an entity for data permissions; payment sources come later.
+        let payment_source = make_source(app)?;
+        // Lean only creates an entity for data permissions.
         return Ok(json!({
             "status": "OK",
             "message": "Bank connected.",
             "entity_id": null,
+            "payment_source_id": payment_source,
             "bank_identifier": bank.identifier,
             "lean_correlation_id": correlation_id,
         }));
@@ -117,14 +142,10 @@ pub fn complete_connect(
     let to = parse_when("access_to", req.access_to.as_deref())?
         .unwrap_or_else(|| now + chrono::Duration::days(365));
     if to <= now {
-        return Err(ApiError::invalid_parameters(
-            "access_to must be in the future.",
-        ));
+        return Err(ApiError::invalid_parameters("access_to must be in the future."));
     }
     if from > now {
-        return Err(ApiError::invalid_parameters(
-            "access_from must not be in the future.",
-        ));
+        return Err(ApiError::invalid_parameters("access_from must not be in the future."));
     }
 
     let consent = Consent {
@@ -141,9 +162,7 @@ pub fn complete_connect(
     let outcome = app.store.update(|s| {
         let app_user_id = s.customer(customer_id)?.app_user_id.clone();
         let existing = s.entities.iter_mut().find(|e| {
-            e.customer_id == customer_id
-                && e.bank_identifier == bank.identifier
-                && e.status == ACTIVE
+            e.customer_id == customer_id && e.bank_identifier == bank.identifier && e.status == ACTIVE
         });
         // One entity per customer per bank: a repeat connect refreshes the existing one.
         if let Some(entity) = existing {
@@ -154,6 +173,9 @@ pub fn complete_connect(
             entity.consents.push(consent);
             entity.permissions = granted.clone();
             entity.updated_at = now;
+            // A fresh login replaces an expired session.
+            entity.connected_by = Some(req.username.clone());
+            entity.reconnect_id = None;
             return Some((entity.clone(), false, app_user_id));
         }
         let entity = Entity {
@@ -168,11 +190,14 @@ pub fn complete_connect(
             updated_at: now,
             accounts: new_accounts(bank, now),
             consents: vec![consent],
+            connected_by: Some(req.username.clone()),
+            reconnect_id: None,
         };
         s.entities.push(entity.clone());
         Some((entity, true, app_user_id))
     })?;
     let (entity, created, app_user_id) = outcome.ok_or_else(ApiError::customer_not_found)?;
+    let payment_source = make_source(app)?;
 
     let (kind, message) = if created {
         ("entity.created", "An entity object has been created.")
@@ -193,10 +218,7 @@ pub fn complete_connect(
     let bg_app = app.clone();
     let refresh_id = Uuid::new_v4();
     app.webhooks.spawn_background(async move {
-        for (delay, status) in [
-            (REFRESH_PENDING_AFTER, "PENDING"),
-            (REFRESH_FINISHED_AFTER, "FINISHED"),
-        ] {
+        for (delay, status) in [(REFRESH_PENDING_AFTER, "PENDING"), (REFRESH_FINISHED_AFTER, "FINISHED")] {
             tokio::time::sleep(delay).await;
             let payload = refresh_payload(status, &entity, refresh_id, &app_user_id, from);
             if let Err(err) = bg_app.webhooks.emit(
@@ -215,6 +237,7 @@ pub fn complete_connect(
         "status": "OK",
         "message": "Bank connected.",
         "entity_id": entity_id,
+        "payment_source_id": payment_source,
         "bank_identifier": bank.identifier,
         "lean_correlation_id": correlation_id,
     }))
@@ -244,8 +267,7 @@ fn refresh_payload(
         .iter()
         .map(|a| {
             let start = a.history_start.max(from.date_naive());
-            let months =
-                (today.year() - start.year()) * 12 + today.month() as i32 - start.month() as i32;
+            let months = (today.year() - start.year()) * 12 + today.month() as i32 - start.month() as i32;
             json!({
                 "account_id": a.account_id,
                 "balance": state("balance"),

@@ -45,6 +45,59 @@
     captureRedirect: { required: ["app_token", "customer_id"] }
   };
 
+  // Field types per method, checked when present: "string", "url" (http/https), "bool"
+  // (true/false or "true"/"false"), "object", "permissions" (array of known names).
+  var COMMON_TYPES = { customer_id: "string", access_token: "string", bank_identifier: "string",
+    success_redirect_url: "url", fail_redirect_url: "url", customization: "object" };
+  function typed(extra) {
+    var out = {};
+    Object.keys(COMMON_TYPES).forEach(function (k) { out[k] = COMMON_TYPES[k]; });
+    Object.keys(extra || {}).forEach(function (k) { out[k] = extra[k]; });
+    return out;
+  }
+  var TYPES = {
+    link: typed({ permissions: "permissions" }),
+    connect: typed({ permissions: "permissions", payment_destination_id: "string", show_consent_explanation: "bool",
+                     account_type: "string", end_user_id: "string" }),
+    reconnect: typed({ reconnect_id: "string" }),
+    createBeneficiary: typed({ payment_destination_id: "string", payment_source_id: "string", entity_id: "string" }),
+    createPaymentSource: typed({ payment_destination_id: "string" }),
+    updatePaymentSource: typed({ payment_destination_id: "string", payment_source_id: "string", entity_id: "string" }),
+    pay: typed({ payment_intent_id: "string", bulk_payment_intent_id: "string", account_id: "string",
+                 show_balances: "bool", allow_payment_source_change: "bool", risk_details: "object" }),
+    verifyAddress: typed({ customer_name: "string", permissions: "permissions" }),
+    authorizeConsent: typed({ consent_id: "string", account_id: "string", allow_payment_source_change: "bool",
+                              risk_details: "object" }),
+    checkout: typed({ payment_intent_id: "string", customer_name: "string", account_id: "string",
+                      allow_payment_source_change: "bool", risk_details: "object" }),
+    manageConsents: typed({}),
+    captureRedirect: typed({ consent_attempt_id: "string", consent_id: "string", granular_status_code: "string",
+                             status_additional_info: "string" })
+  };
+  function checkType(kind, value) {
+    if (kind === "string") return typeof value === "string" ? null : "must be a string";
+    if (kind === "bool") {
+      return value === true || value === false || value === "true" || value === "false" ? null : "must be a boolean";
+    }
+    if (kind === "object") return typeof value === "object" && !Array.isArray(value) ? null : "must be an object";
+    if (kind === "url") {
+      if (typeof value !== "string") return "must be a URL string";
+      try {
+        var u = new URL(value);
+        return u.protocol === "http:" || u.protocol === "https:" ? null : "must be an http(s) URL";
+      } catch (e) {
+        return "must be an absolute URL";
+      }
+    }
+    if (kind === "permissions") {
+      if (!Array.isArray(value)) return "must be an array";
+      for (var i = 0; i < value.length; i++) {
+        if (PERMISSIONS.indexOf(value[i]) < 0) return "contains unknown permission \"" + String(value[i]) + "\"";
+      }
+    }
+    return null;
+  }
+
   var current = null; // { overlay, frame, config, screen, cleanup }
 
   function isBlank(v) {
@@ -76,6 +129,12 @@
     }
     if (spec.anyOf && spec.anyOf.every(function (f) { return isBlank(config[f]); })) {
       return "Invalid config: one of \"" + spec.anyOf.join("\", \"") + "\" is required.";
+    }
+    var types = TYPES[method] || {};
+    for (var key in types) {
+      if (!Object.prototype.hasOwnProperty.call(types, key) || config[key] === undefined || config[key] === null) continue;
+      var problem = checkType(types[key], config[key]);
+      if (problem) return "Invalid config: \"" + key + "\" " + problem + ".";
     }
     if (config.callback !== undefined && typeof config.callback !== "function") {
       return "Invalid config: \"callback\" must be a function.";
@@ -146,6 +205,28 @@
     invoke(session.config, data);
   }
 
+  // Open Finance hand-over: the callback gets REDIRECT, then the top window goes to the
+  // success/fail URL (only http(s) URLs are followed).
+  function redirect(data) {
+    if (!current) return;
+    var session = current;
+    current = null;
+    session.cleanup();
+    if (session.overlay.parentNode) session.overlay.parentNode.removeChild(session.overlay);
+    var url = data.open_banking_redirect_url;
+    try {
+      if (typeof session.config.callback === "function") session.config.callback(callbackData(data));
+    } catch (e) {
+      if (window.console) console.error(e);
+    }
+    var ok = false;
+    try { ok = /^https?:$/.test(new URL(url).protocol); } catch (e) { ok = false; }
+    if (!ok) return;
+    setTimeout(function () {
+      try { window.top.location.assign(url); } catch (e) { window.location.assign(url); }
+    }, 50);
+  }
+
   function el(tag, style, attrs) {
     var node = document.createElement(tag);
     if (style) node.setAttribute("style", style);
@@ -159,10 +240,15 @@
       "position:fixed;inset:0;z-index:2147483000;display:flex;align-items:center;" +
       "justify-content:center;background:" + (custom.overlay_color || "rgba(15,23,42,0.55)") + ";",
       { id: OVERLAY_ID, "data-lean-sandbox": "overlay" });
+    // dialog_mode "uncontained" fills the viewport; "contained" (default) is a centred card.
+    var uncontained = custom.dialog_mode === "uncontained";
     var dialog = el("div",
-      "position:relative;width:min(420px,100vw);height:min(680px,100vh);background:#fff;" +
-      "border-radius:16px;overflow:hidden;box-shadow:0 24px 64px rgba(15,23,42,0.35);",
-      { role: "dialog", "aria-modal": "true", "aria-label": "Lean Link" });
+      (uncontained
+        ? "position:relative;width:100vw;height:100vh;background:#fff;overflow:hidden;"
+        : "position:relative;width:min(420px,100vw);height:min(680px,100vh);background:#fff;" +
+          "border-radius:16px;overflow:hidden;box-shadow:0 24px 64px rgba(15,23,42,0.35);"),
+      { role: "dialog", "aria-modal": "true", "aria-label": "Lean Link",
+        "data-dialog-mode": uncontained ? "uncontained" : "contained" });
     overlay.appendChild(dialog);
     return { overlay: overlay, dialog: dialog };
   }
@@ -243,7 +329,8 @@
       if (msg.type === "screen" && typeof msg.screen === "string") {
         session.screen = msg.screen;
       } else if (msg.type === "result") {
-        finish(msg.data);
+        if (msg.data && msg.data.status === "REDIRECT") redirect(msg.data);
+        else finish(msg.data);
       }
     }
     window.addEventListener("message", onMessage);

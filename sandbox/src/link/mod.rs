@@ -3,6 +3,7 @@
 
 mod api;
 mod flow;
+mod payments_api;
 mod ui;
 
 use std::sync::Arc;
@@ -17,5 +18,5 @@ pub const LOADER_PATH: &str = "/link/loader/prod/ae/latest/lean-link-loader.min.
 pub const V2_BUNDLE_PATH: &str = "/link/sdk/web/v2/prod/ae/latest/Lean.min.js";
 
 pub fn routes() -> Router<Arc<App>> {
-    Router::new().merge(ui::routes()).merge(api::routes())
+    Router::new().merge(ui::routes()).merge(api::routes()).merge(payments_api::routes())
 }

@@ -42,7 +42,22 @@
         direct_debits: ["Direct debits", "Direct debit mandates"],
         beneficiaries: ["Beneficiaries", "Saved payees"],
         payments: ["Payments", "Make payments from your account"]
-      }
+      },
+      choose_account: "Choose an account", choose_account_sub: "Select the account to pay from.",
+      no_accounts: "No account can pay this intent. Connect a bank with the payments permission first.",
+      confirm_payment: "Confirm your payment", amount: "Amount", to: "To", from: "From", reference: "Reference",
+      pay_now: "Confirm payment", paying: "Sending your payment…", payment_sent: "Payment submitted",
+      payment_sent_sub: "Your bank is processing the payment.", status: "Status",
+      authorise_payment: "Authorise payment at {bank}", authorise: "Authorise", redirecting: "Returning you to the merchant…",
+      consent_auth_title: "Authorise payments to {dest}", consent_limit: "Maximum per payment", expires: "Expires",
+      capture_ok_title: "All done", capture_ok_pay: "Your payment was authorised.", capture_ok_consent: "Your consent was authorised.",
+      manage_title: "Your payment consents", manage_sub: "Review and revoke the consents you have given.",
+      no_consents: "You have no consents.", revoke: "Revoke", revoked: "Revoked",
+      benef_title: "Add a beneficiary", benef_sub: "Allow payments to this recipient from your bank account.",
+      add_benef: "Add beneficiary", benef_added: "Beneficiary added",
+      benef_cooloff: "Your bank applies a cool-off period before you can pay this beneficiary.", cooloff_until: "Cool-off until",
+      verify_title: "Address verified", verify_fail: "The name on your bank account does not match {name}.",
+      reconnect_done: "Bank reconnected", reconnect_sub: "Your {bank} connection is working again."
     },
     ar: {
       sandbox: "بيئة الاختبار", secured: "محمي بواسطة لين", loading: "جارٍ التحميل…", close: "إغلاق", back: "رجوع",
@@ -75,7 +90,22 @@
         direct_debits: ["الخصم المباشر", "تفويضات الخصم المباشر"],
         beneficiaries: ["المستفيدون", "المستفيدون المحفوظون"],
         payments: ["المدفوعات", "إجراء مدفوعات من حسابك"]
-      }
+      },
+      choose_account: "اختر الحساب", choose_account_sub: "اختر الحساب الذي ستدفع منه.",
+      no_accounts: "لا يوجد حساب يمكنه دفع هذا الطلب. اربط بنكًا بصلاحية المدفوعات أولًا.",
+      confirm_payment: "تأكيد الدفع", amount: "المبلغ", to: "إلى", from: "من", reference: "المرجع",
+      pay_now: "تأكيد الدفع", paying: "جارٍ إرسال الدفعة…", payment_sent: "تم إرسال الدفعة",
+      payment_sent_sub: "يقوم البنك بمعالجة الدفعة.", status: "الحالة",
+      authorise_payment: "اعتماد الدفع لدى {bank}", authorise: "اعتماد", redirecting: "جارٍ إعادتك إلى التاجر…",
+      consent_auth_title: "اعتماد المدفوعات إلى {dest}", consent_limit: "الحد الأقصى لكل دفعة", expires: "ينتهي في",
+      capture_ok_title: "تم بنجاح", capture_ok_pay: "تم اعتماد الدفعة.", capture_ok_consent: "تم اعتماد الموافقة.",
+      manage_title: "موافقات الدفع", manage_sub: "راجع الموافقات التي منحتها وألغِها.",
+      no_consents: "لا توجد موافقات.", revoke: "إلغاء", revoked: "ملغاة",
+      benef_title: "إضافة مستفيد", benef_sub: "السماح بالدفع لهذا المستفيد من حسابك البنكي.",
+      add_benef: "إضافة المستفيد", benef_added: "تمت إضافة المستفيد",
+      benef_cooloff: "يطبق البنك فترة انتظار قبل أن تتمكن من الدفع لهذا المستفيد.", cooloff_until: "فترة الانتظار حتى",
+      verify_title: "تم التحقق من العنوان", verify_fail: "الاسم في حسابك البنكي لا يطابق {name}.",
+      reconnect_done: "تمت إعادة ربط البنك", reconnect_sub: "اتصالك مع {bank} يعمل مجددًا."
     }
   };
 
@@ -147,7 +177,17 @@
   // ---------- customization ----------
   (function applyCustomization() {
     var root = document.documentElement.style;
-    q.all("customization").forEach(function (kv) {
+    var all = q.all("customization");
+    var dark = all.some(function (kv) { return kv[0] === "force_appearance" && kv[1] === "dark"; });
+    // With a dark appearance the *_dark variants win over the light ones.
+    if (dark) {
+      all = all.filter(function (kv) {
+        return !all.some(function (o) { return o[0] === kv[0] + "_dark"; });
+      }).map(function (kv) {
+        return /_dark$/.test(kv[0]) ? [kv[0].replace(/_dark$/, "").replace("dialog_background_color", "dialog_background_color_light"), kv[1]] : kv;
+      });
+    }
+    all.forEach(function (kv) {
       var key = kv[0], value = kv[1];
       if (!value) return;
       if (key === "theme_color") root.setProperty("--accent", value);
@@ -338,13 +378,14 @@
       login(null).then(function (r) {
         if (!r) return;
         var s = r.body.status;
-        if (s === "OK") showConsent();
+        if (s === "OK") afterLogin();
         else if (s === "MFA_REQUIRED") showOtp();
         else if (s === "INVALID_CREDENTIALS") {
           state.loginFailures += 1;
           if (state.loginFailures >= 3) fail("INVALID_CREDENTIALS", T.credentials_exhausted, "LOGIN");
           else showLogin(canGoBack, T.invalid_credentials + ". " + fmt(T.attempts_left, { n: 3 - state.loginFailures }));
-        } else fail(s || "UNKNOWN", r.body.message || T.error_title, "LOGIN");
+        } else if (loginFailHook) loginFailHook(s);
+        else fail(s || "UNKNOWN", r.body.message || T.error_title, "LOGIN");
       });
     } } }, [
       h("label", { "for": "username" }, [T.username, userInput]),
@@ -383,7 +424,7 @@
       submit.textContent = T.verifying;
       login(code).then(function (r) {
         if (!r) return;
-        if (r.body.status === "OK") { state.otp = code; showConsent(); return; }
+        if (r.body.status === "OK") { state.otp = code; afterLogin(); return; }
         if (r.body.status === "INVALID_MFA" || r.body.status === "MFA_REQUIRED") {
           state.otpLeft -= 1;
           if (state.otpLeft <= 0) fail("MFA_ATTEMPTS_EXHAUSTED", T.mfa_exhausted, "OTP");
@@ -435,7 +476,8 @@
       api("/link/api/connect", { method: "POST", body: {
         customer_id: customerId, bank_identifier: state.bank.identifier,
         username: state.username, password: state.password, otp: state.otp || null,
-        permissions: permissions, access_from: q.get("access_from"), access_to: q.get("access_to")
+        permissions: permissions, access_from: q.get("access_from"), access_to: q.get("access_to"),
+        payment_destination_id: q.get("payment_destination_id"), end_user_id: q.get("end_user_id")
       } }).then(function (r) {
         if (r.ok && r.body.status === "OK") showSuccess();
         else fail(r.body.status || "UNKNOWN", r.body.message || T.error_title, "CONSENT");
@@ -483,11 +525,379 @@
     ], { center: true, onClose: report });
   }
 
+  // ---------- payment flows (pay, checkout, authorizeConsent, captureRedirect, manageConsents,
+  // updatePaymentSource / createBeneficiary, verifyAddress, reconnect) ----------
+  var afterLoginHook = null;
+  var loginFailHook = null;
+  function afterLogin() { (afterLoginHook || showConsent)(); }
+
+  function needToken() {
+    if (accessToken) return true;
+    fail("INVALID_TOKEN", "access_token is required: pass a customer-scoped token.", "INITIALIZATION");
+    return false;
+  }
+  function apiFail(r, exitPoint) {
+    var s = r.body.status || "UNKNOWN";
+    if (r.http === 401 || r.http === 403) s = "INVALID_TOKEN";
+    fail(s, r.body.message || T.error_title, exitPoint);
+  }
+  // Session check for flows that name the customer; resolves true when usable.
+  function checkSession() {
+    loading(T.loading);
+    if (!needToken()) return Promise.resolve(false);
+    var path = "/link/api/session?customer_id=" + encodeURIComponent(customerId) +
+      "&app_token=" + encodeURIComponent(q.get("app_token") || "");
+    return api(path).then(function (r) {
+      if (!r.ok) { apiFail(r, "INITIALIZATION"); return false; }
+      return true;
+    }).catch(function () { networkError(); return false; });
+  }
+  // Bank selection (skipped with bank_identifier), then login/OTP, then `next`.
+  function chooseBankThenLogin(next) {
+    afterLoginHook = next;
+    return api("/banks/v1").then(function (b) {
+      if (!b.ok || !Array.isArray(b.body)) { apiFail(b, "INITIALIZATION"); return; }
+      state.banks = b.body;
+      var preset = q.get("bank_identifier");
+      var chosen = preset && state.banks.filter(function (x) { return x.identifier === preset; })[0];
+      if (chosen) { state.bank = chosen; showLogin(false); } else { showBanks(); }
+    }).catch(networkError);
+  }
+  function money(amount, currency) {
+    var n = Number(amount);
+    var text = isNaN(n) ? String(amount) : n.toLocaleString(lang === "ar" ? "ar-AE" : "en-US",
+      { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return currency + " " + text;
+  }
+  function maskIban(iban) { return iban ? "•••• " + String(iban).slice(-4) : ""; }
+  function facts(rows) {
+    return h("dl", { "class": "facts" }, rows.filter(Boolean).map(function (r) {
+      return h("div", {}, [h("dt", { text: r[0] }), h("dd", { "data-testid": r[1], text: r[2] })]);
+    }));
+  }
+  function successScreen(title, sub, data, extra) {
+    var finish = function () { result(data); };
+    show("SUCCESS", [
+      h("div", { "class": "big-icon", "aria-hidden": "true", text: "✓" }),
+      h("h1", { text: title }),
+      h("p", { "class": "muted", text: sub }),
+      extra || null,
+      h("div", { "class": "grow" }),
+      h("button", { type: "button", "class": "btn", text: T.done, on: { click: finish } })
+    ], { center: true, onClose: finish });
+  }
+  function loadIntent() {
+    var id = q.get("payment_intent_id");
+    return api("/link/api/payment-context?payment_intent_id=" + encodeURIComponent(id)).then(function (r) {
+      if (!r.ok) { apiFail(r, "INITIALIZATION"); return null; }
+      return r.body;
+    }).catch(function () { networkError(); return null; });
+  }
+
+  // pay: account selection (skipped with account_id), confirmation, then the payment.
+  function startPay() {
+    loading(T.loading);
+    if (!needToken()) return;
+    if (!q.get("payment_intent_id")) {
+      fail("UNSUPPORTED_METHOD", "bulk_payment_intent_id is not supported by this sandbox's pay screen yet.", "INITIALIZATION");
+      return;
+    }
+    loadIntent().then(function (ctx) {
+      if (!ctx) return;
+      var wantedBank = q.get("bank_identifier");
+      var accounts = [];
+      ctx.payment_sources.forEach(function (src) {
+        if (wantedBank && src.bank_identifier !== wantedBank) return;
+        src.accounts.forEach(function (a) {
+          if (a.currency === ctx.currency) accounts.push({ source: src, account: a });
+        });
+      });
+      if (!accounts.length) { fail("UNKNOWN_PAYMENT_SOURCE", T.no_accounts, "ACCOUNT_SELECTION"); return; }
+      var preset = q.get("account_id");
+      var chosen = preset && accounts.filter(function (x) { return x.account.id === preset; })[0];
+      if (chosen) showPayConfirm(ctx, chosen, null);
+      else showAccounts(ctx, accounts);
+    });
+  }
+  function showAccounts(ctx, accounts) {
+    var showBal = q.get("show_balances") === "true";
+    var items = accounts.map(function (x) {
+      var bank = state.banks.filter(function (b) { return b.identifier === x.source.bank_identifier; })[0];
+      return h("li", {}, [h("button", {
+        type: "button", "class": "bank", "data-testid": "account-" + x.account.id,
+        on: { click: function () { showPayConfirm(ctx, x, function () { showAccounts(ctx, accounts); }); } }
+      }, [
+        h("span", { "class": "meta" }, [
+          h("span", { text: x.account.name }),
+          h("span", { "class": "sub", text: (x.source.bank_name || x.source.bank_identifier) + " · " + maskIban(x.account.iban) +
+            (showBal ? " · " + money(x.account.balance, x.account.currency) : "") })
+        ])
+      ])]);
+    });
+    show("ACCOUNT_SELECTION", [
+      h("h1", { text: T.choose_account }),
+      h("p", { "class": "muted", text: T.choose_account_sub }),
+      h("p", { "class": "amount", "data-testid": "payment-amount", text: money(ctx.amount, ctx.currency) }),
+      h("ul", { "class": "banks" }, items)
+    ]);
+  }
+  function showPayConfirm(ctx, choice, back) {
+    state.bank = { identifier: choice.source.bank_identifier };
+    var button = h("button", { type: "button", "class": "btn", text: T.pay_now, on: { click: function () {
+      button.disabled = true;
+      loading(T.paying);
+      api("/link/api/pay", { method: "POST", body: {
+        payment_intent_id: ctx.payment_intent_id, account_id: choice.account.id, bank_identifier: choice.source.bank_identifier
+      } }).then(function (r) {
+        if (!r.ok) { apiFail(r, "PAYMENT_CONFIRMATION"); return; }
+        if (r.body.status !== "OK") { fail(r.body.status, r.body.message || T.error_title, "PAYMENT_CONFIRMATION"); return; }
+        successScreen(T.payment_sent, T.payment_sent_sub,
+          { status: "SUCCESS", message: "Payment submitted.", secondary_status: r.body.payment_status,
+            bank: bankInfo(true), exit_point: "SUCCESS" },
+          facts([[T.status, "payment-status", r.body.payment_status], [T.amount, "payment-amount", money(ctx.amount, ctx.currency)]]));
+      }).catch(networkError);
+    } } });
+    show("PAYMENT_CONFIRMATION", [
+      h("h1", { text: T.confirm_payment }),
+      facts([
+        [T.amount, "payment-amount", money(ctx.amount, ctx.currency)],
+        [T.to, "payment-recipient", ctx.destination ? ctx.destination.display_name || ctx.destination.name : ""],
+        [T.from, "payment-account", choice.account.name + " · " + maskIban(choice.account.iban)],
+        [T.reference, "payment-reference", ctx.description]
+      ]),
+      h("div", { "class": "grow" }),
+      button
+    ], { onBack: back });
+  }
+
+  // Open Finance: after the bank's authorisation the page hands over to the redirect URL.
+  function redirectTo(resp) {
+    var ok = resp.outcome === "SUCCESS";
+    var base = q.get(ok ? "success_redirect_url" : "fail_redirect_url");
+    var url;
+    try { url = new URL(base); } catch (e) { fail("INVALID_CONFIG", "The redirect URL is not a valid URL.", "REDIRECT"); return; }
+    url.searchParams.set("consent_attempt_id", resp.consent_attempt_id);
+    url.searchParams.set("customer_id", resp.customer_id);
+    if (resp.consent_id) url.searchParams.set("consent_id", resp.consent_id);
+    if (resp.granular_status_code) url.searchParams.set("granular_status_code", resp.granular_status_code);
+    if (resp.status_additional_info) url.searchParams.set("status_additional_info", resp.status_additional_info);
+    show("REDIRECT", [
+      h("div", { "class": "spinner", role: "progressbar", "aria-label": T.redirecting }),
+      h("p", { "class": "muted", "data-testid": "redirect-message", text: T.redirecting })
+    ], { center: true });
+    result({ status: "REDIRECT", message: ok ? "Redirecting to success_redirect_url." : "Redirecting to fail_redirect_url.",
+             secondary_status: ok ? "OK" : resp.granular_status_code, bank: bankInfo(true), exit_point: "REDIRECT",
+             open_banking_redirect_url: url.toString() });
+  }
+  // The bank's own authorise step (simulated), shared by checkout and authorizeConsent.
+  function authoriseAtBank(path, body) {
+    loading(T.redirecting);
+    body.bank_identifier = state.bank.identifier;
+    body.username = state.username; body.password = state.password; body.otp = state.otp || null;
+    if (q.get("account_id")) body.account_id = q.get("account_id");
+    api(path, { method: "POST", body: body }).then(function (r) {
+      if (!r.ok) { apiFail(r, "BANK_AUTHORISATION"); return; }
+      if (r.body.status === "REDIRECT") redirectTo(r.body);
+      else fail(r.body.status || "UNKNOWN", r.body.message || T.error_title, "BANK_AUTHORISATION");
+    }).catch(networkError);
+  }
+  function showBankAuthorise(title, rows, path, body) {
+    var button = h("button", { type: "button", "class": "btn", text: T.authorise, on: { click: function () {
+      button.disabled = true;
+      authoriseAtBank(path, body);
+    } } });
+    show("BANK_AUTHORISATION", [bankHead(state.bank), h("h1", { text: title }), facts(rows), h("div", { "class": "grow" }), button]);
+  }
+  function startCheckout() {
+    loading(T.loading);
+    if (!needToken()) return;
+    loadIntent().then(function (ctx) {
+      if (!ctx) return;
+      customerId = ctx.customer_id;
+      var body = { payment_intent_id: ctx.payment_intent_id };
+      // A bank that refuses the login (locked, bank error) sends the user to fail_redirect_url.
+      loginFailHook = function () { authoriseAtBank("/link/api/checkout", body); };
+      chooseBankThenLogin(function () {
+        showBankAuthorise(fmt(T.authorise_payment, { bank: bankName(state.bank) }), [
+          [T.amount, "payment-amount", money(ctx.amount, ctx.currency)],
+          [T.to, "payment-recipient", ctx.destination ? ctx.destination.display_name || ctx.destination.name : ""],
+          [T.reference, "payment-reference", ctx.description]
+        ], "/link/api/checkout", body);
+      });
+    });
+  }
+  function startAuthorizeConsent() {
+    checkSession().then(function (ok) {
+      if (!ok) return;
+      api("/link/api/consents").then(function (r) {
+        if (!r.ok) { apiFail(r, "INITIALIZATION"); return; }
+        var c = (r.body.consents || []).filter(function (x) { return x.consent_id === q.get("consent_id"); })[0];
+        if (!c) { fail("UNKNOWN_CONSENT", "No consent was found for this consent_id.", "INITIALIZATION"); return; }
+        if (c.status !== "AWAITING_AUTHORISATION") {
+          fail("INVALID_CONSENT_STATUS", "The consent is " + c.status + " and cannot be authorised.", "INITIALIZATION"); return;
+        }
+        var body = { consent_id: c.consent_id };
+        loginFailHook = function () { authoriseAtBank("/link/api/authorize-consent", body); };
+        chooseBankThenLogin(function () {
+          showBankAuthorise(fmt(T.consent_auth_title, { dest: c.destination_name || "" }), [
+            c.max_individual_amount != null ? [T.consent_limit, "consent-limit", money(c.max_individual_amount, c.currency)] : null,
+            [T.reference, "consent-reference", c.reference],
+            [T.expires, "consent-expiry", showDate(new Date(c.expiration_date_time))]
+          ], "/link/api/authorize-consent", body);
+        });
+      }).catch(networkError);
+    });
+  }
+  function startCaptureRedirect() {
+    checkSession().then(function (ok) {
+      if (!ok) return;
+      var attempt = q.get("consent_attempt_id");
+      var code = q.get("granular_status_code");
+      var info = q.get("status_additional_info");
+      if (!attempt) { fail(code || "UNKNOWN", info || "The bank did not return a consent_attempt_id.", "CAPTURE_REDIRECT"); return; }
+      api("/link/api/attempts/" + encodeURIComponent(attempt)).then(function (r) {
+        if (!r.ok) { apiFail(r, "CAPTURE_REDIRECT"); return; }
+        var a = r.body;
+        state.bank = { identifier: a.bank_identifier };
+        if (a.outcome !== "SUCCESS") {
+          fail(a.granular_status_code || code || "FAILED", a.status_additional_info || info || T.error_title, "CAPTURE_REDIRECT");
+          return;
+        }
+        var isPay = a.kind === "PAYMENT";
+        successScreen(T.capture_ok_title, isPay ? T.capture_ok_pay : T.capture_ok_consent,
+          { status: "SUCCESS", message: isPay ? "Payment authorised." : "Consent authorised.",
+            secondary_status: isPay ? (a.payment_status || "OK") : "OK", bank: bankInfo(true), exit_point: "SUCCESS" },
+          isPay ? facts([[T.status, "payment-status", a.payment_status], [T.amount, "payment-amount", money(a.amount, a.currency)]]) : null);
+      }).catch(networkError);
+    });
+  }
+  function startManageConsents() {
+    checkSession().then(function (ok) { if (ok) renderConsents(); });
+  }
+  function renderConsents() {
+    api("/link/api/consents").then(function (r) {
+      if (!r.ok) { apiFail(r, "MANAGE_CONSENTS"); return; }
+      var list = r.body.consents || [];
+      var done = function () {
+        result({ status: "SUCCESS", message: "Consent management closed.", secondary_status: "OK", exit_point: "MANAGE_CONSENTS" });
+      };
+      var items = list.map(function (c) {
+        var revoke = c.status === "AUTHORISED" ? h("button", { type: "button", "class": "btn secondary",
+          "data-testid": "revoke-" + c.consent_id, text: T.revoke, on: { click: function () {
+            revoke.disabled = true;
+            api("/link/api/consents/" + encodeURIComponent(c.consent_id) + "/revoke", { method: "POST", body: {} })
+              .then(function (x) { if (!x.ok) apiFail(x, "MANAGE_CONSENTS"); else renderConsents(); })
+              .catch(networkError);
+          } } }) : null;
+        return h("li", { "data-testid": "consent-item", "data-consent-id": c.consent_id }, [
+          h("strong", { text: (c.destination_name || c.reference) }),
+          h("span", { "class": "muted", text: (c.bank_name || "—") + " · " + c.reference }),
+          h("span", { "class": "pill", "data-testid": "consent-status", text: c.status }),
+          revoke
+        ]);
+      });
+      show("MANAGE_CONSENTS", [
+        h("h1", { text: T.manage_title }),
+        h("p", { "class": "muted", text: T.manage_sub }),
+        list.length ? h("ul", { "class": "perms" }, items) : h("p", { "class": "hint", "data-testid": "no-consents", text: T.no_consents }),
+        h("div", { "class": "grow" }),
+        h("button", { type: "button", "class": "btn", text: T.done, on: { click: done } })
+      ], { onClose: done });
+    }).catch(networkError);
+  }
+  function startBeneficiary() {
+    checkSession().then(function (ok) {
+      if (!ok) return;
+      var dest = q.get("payment_destination_id");
+      api("/link/api/destination?payment_destination_id=" + encodeURIComponent(dest)).then(function (r) {
+        if (!r.ok) { apiFail(r, "INITIALIZATION"); return; }
+        var d = r.body.destination;
+        var button = h("button", { type: "button", "class": "btn", text: T.add_benef, on: { click: function () {
+          button.disabled = true;
+          loading(T.loading);
+          api("/link/api/beneficiary", { method: "POST", body: {
+            payment_destination_id: dest, payment_source_id: q.get("payment_source_id") || null
+          } }).then(function (x) {
+            if (!x.ok) { apiFail(x, "BENEFICIARY"); return; }
+            var b = x.body.beneficiary;
+            state.bank = { identifier: x.body.bank_identifier };
+            var cooling = b.status !== "ACTIVE";
+            successScreen(T.benef_added, cooling ? T.benef_cooloff : "",
+              { status: "SUCCESS", message: "Beneficiary added.", secondary_status: cooling ? "PENDING_BENEFICIARY_COOL_OFF" : "ACTIVE",
+                bank: bankInfo(true), exit_point: "SUCCESS" },
+              facts([[T.status, "beneficiary-status", b.status],
+                     cooling ? [T.cooloff_until, "cool-off-expiry", new Date(b.beneficiary_cool_off_expiry).toLocaleString(lang === "ar" ? "ar-AE" : "en-GB")] : null]));
+          }).catch(networkError);
+        } } });
+        show("BENEFICIARY", [
+          h("h1", { text: T.benef_title }),
+          h("p", { "class": "muted", text: T.benef_sub }),
+          facts([[T.to, "beneficiary-name", d.display_name || d.name], ["IBAN", "beneficiary-iban", d.iban || ""]]),
+          h("div", { "class": "grow" }),
+          button
+        ]);
+      }).catch(networkError);
+    });
+  }
+  function startVerifyAddress() {
+    permissions = ["identity"];
+    checkSession().then(function (ok) {
+      if (!ok) return;
+      chooseBankThenLogin(function () {
+        loading(T.loading);
+        api("/link/api/verify-address", { method: "POST", body: {
+          customer_id: customerId, bank_identifier: state.bank.identifier, username: state.username,
+          password: state.password, otp: state.otp || null, customer_name: q.get("customer_name")
+        } }).then(function (r) {
+          if (!r.ok) { apiFail(r, "VERIFY_ADDRESS"); return; }
+          if (r.body.status === "OK") {
+            successScreen(T.verify_title, r.body.message || "",
+              { status: "SUCCESS", message: "Address verified.", secondary_status: "OK", bank: bankInfo(true), exit_point: "SUCCESS" });
+          } else {
+            fail(r.body.status || "UNKNOWN", r.body.message || fmt(T.verify_fail, { name: q.get("customer_name") }), "VERIFY_ADDRESS");
+          }
+        }).catch(networkError);
+      });
+    });
+  }
+  function startReconnect() {
+    loading(T.loading);
+    if (!needToken()) return;
+    api("/link/api/reconnect?reconnect_id=" + encodeURIComponent(q.get("reconnect_id"))).then(function (r) {
+      if (!r.ok) { apiFail(r, "INITIALIZATION"); return; }
+      customerId = r.body.customer_id;
+      var bank = r.body.bank;
+      state.banks = [bank];
+      state.bank = bank;
+      afterLoginHook = function () {
+        loading(T.connecting);
+        api("/link/api/reconnect", { method: "POST", body: {
+          reconnect_id: q.get("reconnect_id"), username: state.username, password: state.password, otp: state.otp || null
+        } }).then(function (x) {
+          if (!x.ok) { apiFail(x, "RECONNECT"); return; }
+          if (x.body.status !== "OK") { fail(x.body.status || "UNKNOWN", x.body.message || T.error_title, "RECONNECT"); return; }
+          successScreen(T.reconnect_done, fmt(T.reconnect_sub, { bank: bankName(state.bank) }),
+            { status: "SUCCESS", message: "Bank reconnected.", secondary_status: "OK", bank: bankInfo(true), exit_point: "SUCCESS" });
+        }).catch(networkError);
+      };
+      showLogin(false);
+    }).catch(networkError);
+  }
+
   // One entry per SDK method; the rest fall through to notAvailable.
   var FLOWS = {
     connect: startConnect,
     link: startConnect,
-    createPaymentSource: startConnect
+    createPaymentSource: startConnect,
+    pay: startPay,
+    checkout: startCheckout,
+    authorizeConsent: startAuthorizeConsent,
+    captureRedirect: startCaptureRedirect,
+    manageConsents: startManageConsents,
+    updatePaymentSource: startBeneficiary,
+    createBeneficiary: startBeneficiary,
+    verifyAddress: startVerifyAddress,
+    reconnect: startReconnect
   };
 
   if (!hostOrigin) {

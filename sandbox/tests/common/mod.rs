@@ -43,18 +43,10 @@ pub async fn token(client: &reqwest::Client, sb: &Sandbox, scope: &str) -> Strin
         .expect("token request");
     assert_eq!(resp.status(), 200, "token for scope {scope}");
     let body: Value = resp.json().await.expect("token json");
-    body["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_string()
+    body["access_token"].as_str().expect("access_token").to_string()
 }
 
-pub async fn create_customer(
-    client: &reqwest::Client,
-    sb: &Sandbox,
-    api: &str,
-    app_user_id: &str,
-) -> String {
+pub async fn create_customer(client: &reqwest::Client, sb: &Sandbox, api: &str, app_user_id: &str) -> String {
     let resp = client
         .post(format!("{}/customers/v1/", sb.base_url()))
         .bearer_auth(api)
@@ -64,10 +56,7 @@ pub async fn create_customer(
         .expect("create customer");
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.expect("customer json");
-    body["customer_id"]
-        .as_str()
-        .expect("customer_id")
-        .to_string()
+    body["customer_id"].as_str().expect("customer_id").to_string()
 }
 
 /// One webhook POST as the receiver saw it.
@@ -103,12 +92,7 @@ impl Receiver {
 }
 
 async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     r.received.lock().expect("lock").push(Received {
         signature: header("lean-signature"),
         content_type: header("content-type"),
@@ -125,16 +109,9 @@ async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> 
 
 /// Starts the receiver and returns its webhook URL.
 pub async fn receiver(fail_first: usize) -> (Receiver, String) {
-    let r = Receiver {
-        received: Arc::default(),
-        fail_first: Arc::new(Mutex::new(fail_first)),
-    };
-    let app = Router::new()
-        .route("/webhooks/lean", post(receive))
-        .with_state(r.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind receiver");
+    let r = Receiver { received: Arc::default(), fail_first: Arc::new(Mutex::new(fail_first)) };
+    let app = Router::new().route("/webhooks/lean", post(receive)).with_state(r.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
     let addr = listener.local_addr().expect("receiver addr");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;

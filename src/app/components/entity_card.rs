@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::api::DisconnectEntity;
 use crate::model::{Entity, EntityStatus};
 
 fn permission_label(p: &str) -> String {
@@ -24,7 +25,10 @@ fn safe_color(c: Option<&str>, fallback: &'static str) -> String {
 }
 
 #[component]
-pub fn EntityCard(entity: Entity) -> impl IntoView {
+pub fn EntityCard(
+    entity: Entity,
+    on_disconnected: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let accent = safe_color(entity.main_color.as_deref(), "#0b6e4f");
     let (status_text, status_class) = match entity.status {
         EntityStatus::Active => ("Active", "ok"),
@@ -58,6 +62,48 @@ pub fn EntityCard(entity: Entity) -> impl IntoView {
                 {entity.permissions.iter().map(|p| view! { <li class="chip">{permission_label(p)}</li> }).collect_view()}
             </ul>
             <p class="small muted" data-testid="entity-data-status">{data_text}</p>
+            <Disconnect entity_id=entity.id.clone() bank_name=entity.bank_name.clone() on_done=on_disconnected/>
         </article>
+    }
+}
+
+/// "Disconnect" asks once more, in place, before telling Lean to delete the connection.
+#[component]
+fn Disconnect(
+    entity_id: String,
+    bank_name: String,
+    on_done: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let action = ServerAction::<DisconnectEntity>::new();
+    let question = format!("Disconnect {bank_name}? Lean stops sharing its data with this app.");
+    let (entity_id, question) = (StoredValue::new(entity_id), StoredValue::new(question));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            on_done();
+        }
+    });
+    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    view! {
+        <div class="entity-actions">
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="button link" on:click=move |_| confirming.set(true)>"Disconnect"</button>
+                }
+            >
+                <ActionForm action=action attr:class="confirm">
+                    <input type="hidden" name="entity_id" value=entity_id.get_value()/>
+                    <p class="small">{question.get_value()}</p>
+                    <button type="submit" class="button danger small-btn" disabled=move || action.pending().get()>
+                        "Yes, disconnect"
+                    </button>
+                    <button type="button" class="button ghost small-btn" on:click=move |_| confirming.set(false)>
+                        "Keep it"
+                    </button>
+                </ActionForm>
+            </Show>
+            <p class="form-error" role="alert">{error}</p>
+        </div>
     }
 }

@@ -5,8 +5,20 @@ use crate::model::FlowOutcome;
 /// The result of the SDK flow just finished, in plain words. Errors carry the correlation id to quote
 /// to Lean support.
 #[component]
-pub fn FlowOutcomeView(outcome: FlowOutcome) -> impl IntoView {
+pub fn FlowOutcomeView(
+    outcome: FlowOutcome,
+    /// The bank's name when this SUCCESS re-connected a bank the user already had.
+    #[prop(default = None)]
+    already_connected: Option<String>,
+) -> impl IntoView {
     let (class, text) = match outcome.status.as_str() {
+        "SUCCESS" if already_connected.is_some() => (
+            "notice ok",
+            format!(
+                "{} was already connected. Lean refreshed that connection instead of adding a second one.",
+                already_connected.unwrap_or_default()
+            ),
+        ),
         "SUCCESS" => (
             "notice ok",
             "Bank connected. Lean is confirming it; it will appear below in a moment.".to_owned(),

@@ -34,6 +34,7 @@ fn Dashboard() -> impl IntoView {
     let entities = Resource::new(move || version.get(), |_| list_entities());
     let flows = Resource::new(move || version.get(), |_| recent_flows());
     let latest = RwSignal::new(None::<FlowOutcome>);
+    let repeat_bank = RwSignal::new(None::<String>);
 
     let live = use_live_events(move |_event| version.update(|v| *v += 1));
     let live_label = move || match live.get() {
@@ -54,14 +55,21 @@ fn Dashboard() -> impl IntoView {
                     <span class="dot" aria-hidden="true"></span>
                     {live_label}
                 </span>
-                <ConnectButton on_outcome=move |o| {
+                <ConnectButton on_outcome=move |o: FlowOutcome| {
+                    // Lean keeps one entity per customer and bank: a repeat connect updates it.
+                    let known = entities.get_untracked().and_then(Result::ok).unwrap_or_default();
+                    let again = (o.status == "SUCCESS")
+                        .then(|| known.into_iter().find(|e| Some(&e.bank_identifier) == o.bank_identifier.as_ref()))
+                        .flatten()
+                        .map(|e| e.bank_name);
+                    repeat_bank.set(again);
                     latest.set(Some(o));
                     version.update(|v| *v += 1);
                 }/>
             </div>
         </div>
 
-        {move || latest.get().map(|o| view! { <FlowOutcomeView outcome=o/> })}
+        {move || latest.get().map(|o| view! { <FlowOutcomeView outcome=o already_connected=repeat_bank.get()/> })}
 
         <Transition fallback=|| view! { <p class="muted">"Loading your banks…"</p> }>
             {move || {
@@ -75,7 +83,9 @@ fn Dashboard() -> impl IntoView {
                         }.into_any(),
                         Ok(list) => view! {
                             <ul class="entity-grid" data-testid="entity-list">
-                                {list.into_iter().map(|e| view! { <li><EntityCard entity=e/></li> }).collect_view()}
+                                {list.into_iter().map(|e| view! {
+                                    <li><EntityCard entity=e on_disconnected=move || version.update(|v| *v += 1)/></li>
+                                }).collect_view()}
                             </ul>
                         }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),

@@ -98,3 +98,12 @@ pub async fn list_for_customer(db: &Db, customer_id: &str) -> Result<Vec<Entity>
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+pub async fn mark_deleted(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE entities SET status = 'deleted', updated_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -2,6 +2,7 @@
 
 mod client;
 mod customers;
+mod entities;
 mod error;
 mod events;
 mod tokens;
