@@ -242,3 +242,32 @@ async fn only_your_own_banks_can_be_disconnected() {
     assert_eq!(entities(&app, &ann).await.len(), 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn bank_data_is_only_for_its_owner_and_inputs_are_checked() {
+    let app = TestApp::spawn().await;
+    let ann = app.browser();
+    let bob = app.browser();
+    let (_, ann_customer) = app.sign_up(&ann, "ann@example.com").await;
+    app.sign_up(&bob, "bob@example.com").await;
+    app.post_signed(&entity_created("ev-o", "ent-o", &ann_customer)).await;
+    eventually(|| async { (!entities(&app, &ann).await.is_empty()).then_some(()) }).await;
+
+    let (status, _) = app.call(&bob, "entity_overview", &[("entity_id", "ent-o")]).await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(&app.browser(), "entity_overview", &[("entity_id", "ent-o")]).await;
+    assert_eq!(status, 401);
+    let tx = |from: &'static str, to: &'static str, account: &'static str| {
+        [("entity_id", "ent-o"), ("account_id", account), ("from", from), ("to", to), ("page", "0")]
+    };
+    let (status, body) = app.call(&ann, "account_transactions", &tx("2026-02-30", "2026-03-01", "a1")).await;
+    assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some("from")));
+    let (status, body) = app.call(&ann, "account_transactions", &tx("2026-03-02", "2026-03-01", "a1")).await;
+    assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some("from")));
+    let (status, body) =
+        app.call(&ann, "account_transactions", &tx("2026-03-01", "2026-03-02", "../x")).await;
+    assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some("account_id")));
+    let (status, _) = app.call(&bob, "account_transactions", &tx("2026-03-01", "2026-03-02", "a1")).await;
+    assert_eq!(status, 403);
+    app.stop().await;
+}

@@ -41,6 +41,7 @@ pub async fn launch_connect() -> Result<LaunchConfig, AppError> {
                 sandbox: state.public.sandbox,
                 language: "en".into(),
                 permissions: CONNECT_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
+                reconnect_id: None,
             })
         }
         .await,

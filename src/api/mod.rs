@@ -2,11 +2,13 @@
 //! an `AppError` the UI can show as it is.
 
 pub mod auth;
+pub mod data;
 pub mod diagnostics;
 pub mod entities;
 pub mod flows;
 
 pub use auth::{fetch_current_user, SignIn, SignOut, SignUp};
+pub use data::{account_transactions, fetch_entity_overview, launch_reconnect};
 pub use diagnostics::{fetch_diagnostics, CatchUpNow};
 pub use entities::{list_entities, DisconnectEntity};
 pub use flows::{launch_connect, recent_flows, record_flow_outcome};

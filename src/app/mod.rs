@@ -7,10 +7,11 @@ mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::api::fetch_current_user;
 use components::header::Header;
+use pages::bank::BankPage;
 use pages::diagnostics::DiagnosticsPage;
 use pages::{
     dashboard::DashboardPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signup") view=SignUpPage/>
                     <Route path=StaticSegment("signin") view=SignInPage/>
                     <Route path=StaticSegment("dashboard") view=DashboardPage/>
+                    <Route path=(StaticSegment("banks"), ParamSegment("id")) view=BankPage/>
                     // Async SSR so a refusal is a real 403, not a 200 page that says so.
                     <Route path=StaticSegment("diagnostics") view=DiagnosticsPage ssr=SsrMode::Async/>
                 </Routes>

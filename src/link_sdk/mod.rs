@@ -29,6 +29,16 @@ impl<'a> From<&'a LaunchConfig> for ConnectConfig<'a> {
     }
 }
 
+/// `Lean.reconnect` config (REFERENCE §9.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReconnectConfig<'a> {
+    pub app_token: &'a str,
+    pub reconnect_id: &'a str,
+    pub access_token: &'a str,
+    pub sandbox: bool,
+    pub language: &'a str,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SdkError {
     #[error("The Lean Link SDK did not load. Check your connection and reload the page.")]
@@ -94,6 +104,32 @@ pub fn connect(config: &LaunchConfig, callback: impl FnOnce(CallbackData) + 'sta
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (config, callback);
+        Err(SdkError::NotLoaded)
+    }
+}
+
+/// Launches `Lean.reconnect` for the config's `reconnect_id`.
+pub fn reconnect(
+    config: &LaunchConfig,
+    callback: impl FnOnce(CallbackData) + 'static,
+) -> Result<(), SdkError> {
+    let Some(reconnect_id) = config.reconnect_id.as_deref() else {
+        return Err(SdkError::Launch("no reconnect_id".into()));
+    };
+    let js = ReconnectConfig {
+        app_token: &config.app_token,
+        reconnect_id,
+        access_token: &config.access_token,
+        sandbox: config.sandbox,
+        language: &config.language,
+    };
+    #[cfg(feature = "hydrate")]
+    {
+        browser::launch("reconnect", &js, callback)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (js, callback);
         Err(SdkError::NotLoaded)
     }
 }

@@ -10,6 +10,9 @@ pub struct LaunchConfig {
     pub sandbox: bool,
     pub language: String,
     pub permissions: Vec<String>,
+    /// For `reconnect`: the id Lean returned with RECONNECT_REQUIRED.
+    #[serde(default)]
+    pub reconnect_id: Option<String>,
 }
 
 /// `bank` in Lean's CallbackData.

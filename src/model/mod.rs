@@ -1,5 +1,6 @@
 //! Types that cross the wire between the server and the browser.
 
+mod data;
 mod diagnostics;
 mod entity;
 mod error;
@@ -7,6 +8,9 @@ mod flow;
 mod live;
 mod user;
 
+pub use data::{
+    AccountSummary, DataState, EntityOverview, IdentitySummary, TransactionRow, TransactionsPage,
+};
 pub use diagnostics::{Check, Diagnostics, LastWebhook, Setting};
 pub use entity::{Entity, EntityStatus};
 pub use error::AppError;

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use leptos_router::components::A;
+
 use crate::api::DisconnectEntity;
 use crate::model::{Entity, EntityStatus};
 
@@ -62,6 +64,9 @@ pub fn EntityCard(
                 {entity.permissions.iter().map(|p| view! { <li class="chip">{permission_label(p)}</li> }).collect_view()}
             </ul>
             <p class="small muted" data-testid="entity-data-status">{data_text}</p>
+            <A href=format!("/banks/{}", entity.id) attr:class="button ghost small-btn" attr:data-testid="view-bank">
+                {if entity.status == EntityStatus::ReconnectRequired { "Reconnect" } else { "Accounts and transactions" }}
+            </A>
             <Disconnect entity_id=entity.id.clone() bank_name=entity.bank_name.clone() on_done=on_disconnected/>
         </article>
     }

@@ -1,3 +1,4 @@
+pub mod bank;
 pub mod dashboard;
 pub mod diagnostics;
 pub mod home;

@@ -107,3 +107,28 @@ pub async fn mark_deleted(db: &Db, id: &str) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
+
+pub async fn set_status(
+    db: &Db,
+    id: &str,
+    status: crate::model::EntityStatus,
+    reconnect_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE entities SET status = $1, reconnect_id = $2, updated_at = $3 WHERE id = $4")
+        .bind(status.as_str())
+        .bind(reconnect_id)
+        .bind(now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn reconnect_id(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT reconnect_id FROM entities WHERE id = $1 AND status = 'reconnect_required'")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.and_then(|r| r.try_get::<Option<String>, _>(0).ok().flatten()))
+}

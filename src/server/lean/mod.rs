@@ -2,6 +2,7 @@
 
 mod client;
 mod customers;
+mod data;
 mod entities;
 mod error;
 mod events;

@@ -1,0 +1,255 @@
+use leptos::prelude::*;
+
+use crate::model::{AppError, DataState, EntityOverview, TransactionsPage};
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use serde_json::Value;
+
+    use crate::api::context::internal;
+    use crate::model::{
+        AccountSummary, AppError, DataState, Entity, EntityStatus, IdentitySummary, LiveEvent, TransactionRow,
+    };
+    use crate::server::db::{customers, entities};
+    use crate::server::AppState;
+
+    /// The user's own entity, or 403 (unknown ids look the same, so ids are never confirmed).
+    pub async fn own_entity(state: &AppState, user_id: &str, entity_id: &str) -> Result<Entity, AppError> {
+        let own = customers::for_user(&state.db, user_id).await.map_err(internal)?;
+        let found = entities::get(&state.db, entity_id.trim()).await.map_err(internal)?;
+        match (own, found) {
+            (Some(c), Some((owner, e))) if owner == c.customer_id && e.status != EntityStatus::Deleted => {
+                Ok(e)
+            }
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Keeps the entity's status in step with what the data calls say, and tells the user live.
+    pub async fn track<T>(state: &AppState, user_id: &str, entity: &mut Entity, outcome: &DataState<T>) {
+        let (status, reconnect_id) = match outcome {
+            DataState::ReconnectRequired { reconnect_id } => {
+                (EntityStatus::ReconnectRequired, Some(reconnect_id.as_str()))
+            }
+            DataState::ConsentExpired => (EntityStatus::ConsentExpired, None),
+            DataState::Ready(_) => (EntityStatus::Active, None),
+            _ => return,
+        };
+        if entity.status == status {
+            return;
+        }
+        entity.status = status;
+        if let Err(e) = entities::set_status(&state.db, &entity.id, status, reconnect_id).await {
+            tracing::warn!(error = %e, "could not record the entity status");
+            return;
+        }
+        let event = LiveEvent::EntityChanged { entity: entity.clone() };
+        if let Err(e) = state.bus.publish(&state.db, user_id, &event).await {
+            tracing::warn!(error = %e, "could not publish the entity status");
+        }
+    }
+
+    fn text(v: &Value, key: &str) -> Option<String> {
+        v.get(key).and_then(Value::as_str).map(str::to_owned)
+    }
+
+    /// A Lean amount object `{amount, currency}` with its credit/debit indicator, as a signed decimal.
+    fn signed_amount(item: &Value) -> String {
+        let value = item.get("amount").and_then(|a| a.get("amount")).and_then(Value::as_f64).unwrap_or(0.0);
+        let debit = item.get("credit_debit_indicator").and_then(Value::as_str) == Some("DEBIT");
+        format!("{:.2}", if debit { -value } else { value })
+    }
+
+    /// What a person means by "balance": what they can spend now if Lean reports it, else the last
+    /// booked closing balance, else whatever Lean sent first.
+    pub fn pick_balance(balances: &[Value]) -> Option<(String, String)> {
+        const PREFERENCE: [&str; 4] =
+            ["INTERIM_AVAILABLE", "CLOSING_AVAILABLE", "CLOSING_BOOKED", "INTERIM_BOOKED"];
+        let kind = |b: &Value| b.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+        PREFERENCE
+            .iter()
+            .find_map(|wanted| balances.iter().find(|b| kind(b) == *wanted))
+            .or_else(|| balances.first())
+            .map(|b| (signed_amount(b), kind(b)))
+    }
+
+    pub fn account(v: &Value) -> AccountSummary {
+        let iban = v
+            .get("account")
+            .and_then(Value::as_array)
+            .and_then(|ids| ids.iter().find(|i| i.get("scheme_name").and_then(Value::as_str) == Some("IBAN")))
+            .and_then(|i| text(i, "identification"))
+            .unwrap_or_default();
+        AccountSummary {
+            id: text(v, "account_id").unwrap_or_default(),
+            name: text(v, "nickname").or_else(|| text(v, "description")).unwrap_or_else(|| "Account".into()),
+            kind: text(v, "account_sub_type").unwrap_or_default(),
+            iban_tail: iban.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect(),
+            currency: text(v, "currency").unwrap_or_default(),
+            balance: None,
+            balance_type: None,
+        }
+    }
+
+    pub fn identity(v: &Value) -> IdentitySummary {
+        IdentitySummary {
+            full_name: text(v, "full_legal_name").or_else(|| text(v, "name")).unwrap_or_default(),
+            email: text(v, "email_address"),
+            mobile: text(v, "mobile_number").or_else(|| text(v, "phone")),
+            address: v.get("address").and_then(|a| text(a, "address_line")),
+        }
+    }
+
+    pub fn transaction(v: &Value) -> TransactionRow {
+        let insights = v.get("insights").cloned().unwrap_or(Value::Null);
+        TransactionRow {
+            id: text(v, "transaction_id").unwrap_or_default(),
+            date: text(v, "booking_date_time").map(|d| d.chars().take(10).collect()).unwrap_or_default(),
+            description: text(&insights, "description_cleansed")
+                .or_else(|| text(v, "transaction_information"))
+                .unwrap_or_default(),
+            category: text(&insights, "category"),
+            amount: signed_amount(v),
+            currency: v.get("amount").and_then(|a| text(a, "currency")).unwrap_or_default(),
+        }
+    }
+
+    pub fn items(data: &Value, key: &str) -> Vec<Value> {
+        data.get(key).and_then(Value::as_array).cloned().unwrap_or_default()
+    }
+}
+
+/// The bank page: the entity, its accounts with balances, and the account holder's identity.
+#[server(endpoint = "entity_overview")]
+pub async fn fetch_entity_overview(entity_id: String) -> Result<EntityOverview, AppError> {
+    use crate::api::context::{finish, state, user_id};
+    finish(
+        async {
+            let user_id = user_id().await?;
+            let state = state()?;
+            let mut entity = imp::own_entity(&state, &user_id, &entity_id).await?;
+            let id = entity.id.clone();
+
+            let accounts =
+                state.lean.data_v2(&format!("/data/v2/accounts?entity_id={id}&page=0&size=100")).await?;
+            imp::track(&state, &user_id, &mut entity, &accounts).await;
+            let accounts = match accounts {
+                DataState::Ready(data) => {
+                    let mut list = Vec::new();
+                    for raw in imp::items(&data, "accounts") {
+                        let mut a = imp::account(&raw);
+                        let path = format!("/data/v2/accounts/{}/balances?entity_id={id}", a.id);
+                        if let DataState::Ready(b) = state.lean.data_v2(&path).await? {
+                            if let Some((amount, kind)) = imp::pick_balance(&imp::items(&b, "balances")) {
+                                a.balance = Some(amount);
+                                a.balance_type = Some(kind);
+                            }
+                        }
+                        list.push(a);
+                    }
+                    DataState::Ready(list)
+                }
+                other => other.map(|_| Vec::new()),
+            };
+            let identity = match &accounts {
+                // Once a call says the connection needs attention, the others would say the same.
+                DataState::Ready(_) => state
+                    .lean
+                    .data_v2(&format!("/data/v2/identity?entity_id={id}"))
+                    .await?
+                    .map(|d| imp::items(&d, "identities").first().map(imp::identity).unwrap_or_default()),
+                other => other.clone().map(|_| Default::default()),
+            };
+            let today = chrono::Utc::now().date_naive();
+            Ok(EntityOverview {
+                entity,
+                accounts,
+                identity,
+                default_from: (today - chrono::Duration::days(90)).to_string(),
+                default_to: today.to_string(),
+            })
+        }
+        .await,
+    )
+}
+
+/// One page of an account's transactions, newest first, between two dates (YYYY-MM-DD, inclusive).
+#[server(endpoint = "account_transactions")]
+pub async fn account_transactions(
+    entity_id: String,
+    account_id: String,
+    from: String,
+    to: String,
+    page: u32,
+) -> Result<DataState<TransactionsPage>, AppError> {
+    use crate::api::context::{finish, state, user_id};
+    finish(
+        async {
+            let date = |field: &str, v: &str| {
+                chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+                    .map_err(|_| AppError::invalid(field, "Enter a date like 2026-01-31."))
+            };
+            let (start, end) = (date("from", &from)?, date("to", &to)?);
+            if start > end {
+                return Err(AppError::invalid("from", "The start date must not be after the end date."));
+            }
+            if page > 10_000 {
+                return Err(AppError::invalid("page", "That page does not exist."));
+            }
+            let account_ok = !account_id.is_empty()
+                && account_id.len() <= 64
+                && account_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !account_ok {
+                return Err(AppError::invalid("account_id", "That is not an account id."));
+            }
+            let user_id = user_id().await?;
+            let state = state()?;
+            let mut entity = imp::own_entity(&state, &user_id, &entity_id).await?;
+            let path = format!(
+                "/data/v2/accounts/{account_id}/transactions?entity_id={}&start_date={start}&end_date={end}&page={page}&size=25",
+                entity.id
+            );
+            let outcome = state.lean.data_v2(&path).await?;
+            imp::track(&state, &user_id, &mut entity, &outcome).await;
+            Ok(outcome.map(|data| {
+                let mut rows: Vec<_> = imp::items(&data, "transactions").iter().map(imp::transaction).collect();
+                rows.sort_by(|a, b| b.date.cmp(&a.date));
+                let total_pages = data
+                    .get("page")
+                    .and_then(|p| p.get("total_pages"))
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(1) as u32;
+                TransactionsPage { rows, page, total_pages }
+            }))
+        }
+        .await,
+    )
+}
+
+/// Everything `Lean.reconnect` needs for one of the user's banks that Lean says needs a new login.
+#[server(endpoint = "launch_reconnect")]
+pub async fn launch_reconnect(entity_id: String) -> Result<crate::model::LaunchConfig, AppError> {
+    use crate::api::context::{finish, internal, state, user_id};
+    finish(
+        async {
+            let user_id = user_id().await?;
+            let state = state()?;
+            let entity = imp::own_entity(&state, &user_id, &entity_id).await?;
+            let reconnect_id = crate::server::db::entities::reconnect_id(&state.db, &entity.id)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| AppError::invalid("entity_id", "This bank does not need reconnecting."))?;
+            let customer_id = crate::api::auth::ensure_customer(&state, &user_id).await?;
+            Ok(crate::model::LaunchConfig {
+                app_token: state.lean.app_token().to_owned(),
+                access_token: state.lean.customer_token(&customer_id).await?,
+                customer_id,
+                sandbox: state.public.sandbox,
+                language: "en".into(),
+                permissions: Vec::new(),
+                reconnect_id: Some(reconnect_id),
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,87 @@
+use serde::{Deserialize, Serialize};
+
+use super::Entity;
+
+/// How Lean answered a data call (REFERENCE §5): the data, or one of its asynchronous or failure states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataState<T> {
+    Ready(T),
+    /// Lean is still fetching; a `results.ready` webhook follows.
+    Pending,
+    /// The bank could not provide it; `message` is Lean's `status_additional_info`.
+    Failed {
+        code: String,
+        message: String,
+    },
+    /// The bank wants the user to log in again: `Lean.reconnect` with this id.
+    ReconnectRequired {
+        reconnect_id: String,
+    },
+    /// The consent ran out: the user connects the bank again.
+    ConsentExpired,
+}
+
+impl<T> DataState<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> DataState<U> {
+        match self {
+            DataState::Ready(t) => DataState::Ready(f(t)),
+            DataState::Pending => DataState::Pending,
+            DataState::Failed { code, message } => DataState::Failed { code, message },
+            DataState::ReconnectRequired { reconnect_id } => DataState::ReconnectRequired { reconnect_id },
+            DataState::ConsentExpired => DataState::ConsentExpired,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub id: String,
+    pub name: String,
+    /// Lean's `account_sub_type`, e.g. CURRENT_ACCOUNT, SAVINGS, CREDIT_CARD.
+    pub kind: String,
+    /// Last four characters only.
+    pub iban_tail: String,
+    pub currency: String,
+    /// Decimal string, e.g. "1250.40"; negative when the account is in debit.
+    pub balance: Option<String>,
+    /// Which of Lean's balance types is shown (see `pick_balance`).
+    pub balance_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentitySummary {
+    pub full_name: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionRow {
+    pub id: String,
+    /// YYYY-MM-DD
+    pub date: String,
+    pub description: String,
+    pub category: Option<String>,
+    /// Signed decimal string: negative for money out.
+    pub amount: String,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionsPage {
+    pub rows: Vec<TransactionRow>,
+    pub page: u32,
+    pub total_pages: u32,
+}
+
+/// Everything the bank page shows at first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityOverview {
+    pub entity: Entity,
+    pub accounts: DataState<Vec<AccountSummary>>,
+    pub identity: DataState<IdentitySummary>,
+    /// Default transaction range (the last 90 days, by the server's clock), YYYY-MM-DD.
+    pub default_from: String,
+    pub default_to: String,
+}

@@ -1,0 +1,48 @@
+//! Lean's Data API v2 (REFERENCE §5.1): GET with query parameters, an envelope whose `status` says
+//! whether `data` is there, and asynchronous (PENDING), failure, reconnect and consent-expiry answers.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::client::Repeat;
+use super::{LeanClient, LeanError};
+use crate::model::DataState;
+
+impl LeanClient {
+    /// One v2 data call. Reads are safe to repeat. A 404 is Lean's UNKNOWN_ENTITY / UNKNOWN_ACCOUNT.
+    pub async fn data_v2(&self, path_and_query: &str) -> Result<DataState<Value>, LeanError> {
+        let envelope: Option<Value> = self.call(Method::GET, path_and_query, None, Repeat::Safe).await?;
+        let Some(env) = envelope else {
+            return Err(LeanError::Api {
+                http: 404,
+                code: "UNKNOWN_ENTITY".into(),
+                message: "Lean does not know this bank connection or account.".into(),
+            });
+        };
+        Ok(interpret(env))
+    }
+}
+
+pub fn interpret(env: Value) -> DataState<Value> {
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    match env.get("status").and_then(Value::as_str).unwrap_or("") {
+        "OK" => DataState::Ready(env.get("data").cloned().unwrap_or(Value::Null)),
+        "PENDING" => DataState::Pending,
+        "RECONNECT_REQUIRED" => DataState::ReconnectRequired {
+            reconnect_id: text(&env, "reconnect_id")
+                .or_else(|| env.get("data").and_then(|d| text(d, "reconnect_id")))
+                .or_else(|| env.get("payload").and_then(|d| text(d, "reconnect_id")))
+                .unwrap_or_default(),
+        },
+        "CONSENT_EXPIRED" => DataState::ConsentExpired,
+        other => {
+            let detail = env.get("status_detail").cloned().unwrap_or(Value::Null);
+            DataState::Failed {
+                code: text(&detail, "granular_status_code").unwrap_or_else(|| other.to_owned()),
+                message: text(&detail, "status_additional_info")
+                    .or_else(|| text(&env, "message"))
+                    .unwrap_or_else(|| "The bank could not provide this data.".into()),
+            }
+        }
+    }
+}
