@@ -58,6 +58,11 @@ test('accounts, balances, transactions and identity; reconnect after the bank se
   await expect(page.getByTestId('identity')).toContainText('Name');
   await page.screenshot({ path: path.join(SHOTS, 'bank-data-en.png'), fullPage: true });
 
+  // Refresh: Lean fetches again, and the status follows its webhooks live.
+  await page.getByTestId('refresh-data').click();
+  await expect(page.getByTestId('refresh-status')).toHaveText(/fetching fresh data|up to date/);
+  await expect(page.getByTestId('refresh-status')).toHaveText('Data is up to date.', { timeout: 20_000 });
+
   // Paging and a narrower date range.
   await expect(page.getByTestId('tx-page')).toHaveText(/Page 1 of \d+/);
   const firstDate = await page.getByTestId('tx-row').first().locator('td').first().textContent();

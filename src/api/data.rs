@@ -253,3 +253,38 @@ pub async fn launch_reconnect(entity_id: String) -> Result<crate::model::LaunchC
         .await,
     )
 }
+
+/// Asks Lean to refresh this bank's data now. Progress shows on the page as Lean's webhooks arrive.
+#[server(endpoint = "refresh_entity")]
+pub async fn refresh_entity(entity_id: String) -> Result<DataState<()>, AppError> {
+    use crate::api::context::{finish, internal, state, user_id};
+    finish(
+        async {
+            let user_id = user_id().await?;
+            let state = state()?;
+            let mut entity = imp::own_entity(&state, &user_id, &entity_id).await?;
+            let outcome = match state.lean.start_refresh(&entity.id).await {
+                Ok(o) => o,
+                Err(e) if e.code() == Some("DUPLICATED_REQUEST") => {
+                    return Err(AppError::invalid(
+                        "entity_id",
+                        "A refresh of this bank is already running; its progress shows here.",
+                    ))
+                }
+                Err(e) => return Err(e.into()),
+            };
+            imp::track(&state, &user_id, &mut entity, &outcome).await;
+            if let DataState::Ready(_) = outcome {
+                // Show progress at once; Lean's entity.data.refresh.updated webhooks take it from here.
+                crate::server::db::entities::set_refresh_status(&state.db, &entity.id, "PENDING")
+                    .await
+                    .map_err(internal)?;
+                entity.refresh_status = Some("PENDING".into());
+                let event = crate::model::LiveEvent::EntityChanged { entity };
+                state.bus.publish(&state.db, &user_id, &event).await.map_err(internal)?;
+            }
+            Ok(outcome.map(|_| ()))
+        }
+        .await,
+    )
+}

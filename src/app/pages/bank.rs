@@ -3,7 +3,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{account_transactions, fetch_entity_overview, launch_reconnect, record_flow_outcome};
+use crate::api::{
+    account_transactions, fetch_entity_overview, launch_reconnect, record_flow_outcome, RefreshEntity,
+};
 use crate::app::live::use_live_events;
 use crate::link_sdk;
 use crate::model::{AccountSummary, AppError, DataState, EntityOverview, IdentitySummary, TransactionsPage};
@@ -46,6 +48,7 @@ fn Overview(
                 <h1 data-testid="bank-title">{bank.clone()}</h1>
                 <p class="muted">{o.entity.bank_identifier.clone()}</p>
             </div>
+            <RefreshButton entity_id=entity_id.clone() status=o.entity.refresh_status.clone() on_change/>
         </div>
         {match o.accounts {
             DataState::Ready(accounts) => view! {
@@ -289,4 +292,46 @@ fn IdentityCard(identity: DataState<IdentitySummary>) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// "Refresh data": Lean fetches from the bank again; the status line follows Lean's webhooks live.
+#[component]
+fn RefreshButton(
+    entity_id: String,
+    status: Option<String>,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let action = ServerAction::<RefreshEntity>::new();
+    Effect::new(move |_| {
+        if action.value().get().is_some() {
+            on_change();
+        }
+    });
+    let running = matches!(status.as_deref(), Some("PENDING") | Some("IN_PROGRESS"));
+    let status_text = match status.as_deref() {
+        Some("PENDING") | Some("IN_PROGRESS") => "Lean is fetching fresh data from the bank…",
+        Some("FINISHED") | Some("OK") => "Data is up to date.",
+        Some("FAILED") => "The last refresh failed; try again later.",
+        _ => "",
+    };
+    let problem = move || match action.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        Some(Ok(DataState::Failed { message, .. })) => Some(message),
+        Some(Ok(DataState::ConsentExpired)) => {
+            Some("The consent has expired; connect the bank again.".into())
+        }
+        Some(Ok(DataState::ReconnectRequired { .. })) => Some("The bank needs you to log in again.".into()),
+        _ => None,
+    };
+    view! {
+        <div class="refresh">
+            <ActionForm action=action attr:class="inline-form">
+                <input type="hidden" name="entity_id" value=entity_id/>
+                <button type="submit" class="button ghost small-btn" data-testid="refresh-data"
+                    disabled=move || running || action.pending().get()>"Refresh data"</button>
+            </ActionForm>
+            <p class="small muted" role="status" data-testid="refresh-status">{status_text}</p>
+            <p class="form-error" role="alert">{problem}</p>
+        </div>
+    }
 }

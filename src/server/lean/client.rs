@@ -26,8 +26,7 @@ pub struct LeanClient {
 pub enum Repeat {
     Safe,
     /// For writes Lean does not de-duplicate (payment intents, Account-on-File payments without an
-    /// idempotency key): a lost answer is reported, never resent blindly.
-    #[allow(dead_code)]
+    /// idempotency key, data refreshes): a lost answer is reported, never resent blindly.
     Never,
 }
 

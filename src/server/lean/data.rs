@@ -23,6 +23,26 @@ impl LeanClient {
     }
 }
 
+impl LeanClient {
+    /// `POST /data/v2/refreshes`: asks Lean to fetch fresh data from the bank; progress arrives as
+    /// `entity.data.refresh.updated` webhooks. Not repeated blindly: a second POST while one runs is
+    /// Lean's 429 DUPLICATED_REQUEST, which would confuse a retry.
+    pub async fn start_refresh(&self, entity_id: &str) -> Result<DataState<Value>, LeanError> {
+        let body = serde_json::json!({ "entity_id": entity_id });
+        match self.call::<Value>(Method::POST, "/data/v2/refreshes", Some(&body), Repeat::Never).await {
+            Ok(Some(env)) => Ok(interpret(env)),
+            Ok(None) => Err(LeanError::Api {
+                http: 404,
+                code: "UNKNOWN_ENTITY".into(),
+                message: "Lean does not know this bank connection.".into(),
+            }),
+            // Lean answers an expired consent with 403 here rather than a 200 envelope.
+            Err(e) if e.code() == Some("CONSENT_EXPIRED") => Ok(DataState::ConsentExpired),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 pub fn interpret(env: Value) -> DataState<Value> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
     match env.get("status").and_then(Value::as_str).unwrap_or("") {
