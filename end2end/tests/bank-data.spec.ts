@@ -56,6 +56,8 @@ test('accounts, balances, transactions and identity; reconnect after the bank se
   await expect(page.getByTestId('account-balance').first()).toHaveText(/^-?\d+\.\d{2} AED$/);
   await expect(page.getByTestId('tx-row').first()).toBeVisible();
   await expect(page.getByTestId('identity')).toContainText('Name');
+  await expect(page.getByTestId('spending-chart')).toHaveAttribute('aria-label', /Spending by category: \w/);
+  await expect(page.getByTestId('balance-chart')).toHaveAttribute('aria-label', /Balance from \d{4}-\d{2}-\d{2}/);
   await page.screenshot({ path: path.join(SHOTS, 'bank-data-en.png'), fullPage: true });
 
   // Refresh: Lean fetches again, and the status follows its webhooks live.
@@ -65,10 +67,10 @@ test('accounts, balances, transactions and identity; reconnect after the bank se
 
   // Paging and a narrower date range.
   await expect(page.getByTestId('tx-page')).toHaveText(/Page 1 of \d+/);
-  const firstDate = await page.getByTestId('tx-row').first().locator('td').first().textContent();
+  const firstPage = await page.getByTestId('tx-table').locator('tbody').textContent();
   await page.getByRole('button', { name: 'Older' }).click();
   await expect(page.getByTestId('tx-page')).toHaveText(/Page 2 of/);
-  await expect(page.getByTestId('tx-row').first().locator('td').first()).not.toHaveText(firstDate ?? '');
+  await expect(page.getByTestId('tx-table').locator('tbody')).not.toHaveText(firstPage ?? '');
   await page.getByTestId('tx-from').fill('2000-01-01');
   await page.getByTestId('tx-from').dispatchEvent('change');
   await page.getByTestId('tx-to').fill('2000-01-31');

@@ -94,6 +94,8 @@ pub enum DeliveryStatus {
     Failed,
     /// No webhook URL configured; logged only.
     NotDelivered,
+    /// Never sent: swallowed by a `/sandbox/scenarios/drop-webhooks` rule.
+    Dropped,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -101,6 +103,9 @@ pub struct Attempt {
     pub at: DateTime<Utc>,
     pub http_status: Option<u16>,
     pub error: Option<String>,
+    /// A manual resend (`/sandbox/scenarios/resend-webhook`), outside the retry schedule.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resend: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -4,6 +4,9 @@
 //! entity). A lane is a single worker that delivers its events one after another, retries
 //! included, so `entity.created` always reaches the merchant before that entity's refresh
 //! events. Pending events are re-queued when the sandbox restarts.
+//!
+//! Scenario hooks: drop rules (the next n matching events are logged as `DROPPED` and never
+//! sent) and manual resends of a logged event (same bytes, same `event_id`).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -12,7 +15,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use hmac::{Hmac, Mac};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::Sha512;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -47,8 +50,26 @@ struct Envelope<'a> {
     event_id: Uuid,
 }
 
+/// `/sandbox/scenarios/drop-webhooks`: swallow the next `remaining` events of `kind` (any if
+/// `None`). Kept in memory only, like fault rules.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DropRule {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub remaining: u32,
+}
+
+/// Why a manual resend could not be made.
+pub enum ResendError {
+    UnknownEvent,
+    NoWebhookUrl,
+    Store(anyhow::Error),
+}
+
 pub struct Webhooks {
     url: Option<String>,
+    drops: Mutex<Vec<DropRule>>,
     retry_scale: f64,
     client: reqwest::Client,
     cancel: CancellationToken,
@@ -66,6 +87,7 @@ impl Webhooks {
             .build()?;
         Ok(Webhooks {
             url,
+            drops: Mutex::new(Vec::new()),
             retry_scale: if retry_scale.is_finite() && retry_scale >= 0.0 { retry_scale } else { 1.0 },
             client,
             cancel,
@@ -112,8 +134,14 @@ impl Webhooks {
             timestamp: &timestamp,
             event_id,
         })?;
-        let delivery =
-            if self.url.is_some() { DeliveryStatus::Pending } else { DeliveryStatus::NotDelivered };
+        let delivery = if self.take_drop(kind) {
+            DeliveryStatus::Dropped
+        } else if self.url.is_some() {
+            DeliveryStatus::Pending
+        } else {
+            DeliveryStatus::NotDelivered
+        };
+        let send = delivery == DeliveryStatus::Pending;
         let event = Event {
             event_id,
             kind: kind.to_string(),
@@ -127,10 +155,93 @@ impl Webhooks {
             attempts: Vec::new(),
         };
         app.store.update(|s| s.events.push(event))?;
-        if self.url.is_some() {
+        if send {
             self.queue(app, lane, event_id);
         }
         Ok(event_id)
+    }
+
+    /// Adds a drop rule: the next `count` events of `kind` (any kind if `None`) are not sent.
+    pub fn add_drop(&self, kind: Option<String>, count: u32) -> DropRule {
+        let rule = DropRule { id: Uuid::new_v4(), kind, remaining: count };
+        self.drops.lock().unwrap_or_else(|p| p.into_inner()).push(rule.clone());
+        rule
+    }
+
+    pub fn drop_rules(&self) -> Vec<DropRule> {
+        self.drops.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn clear_drops(&self) {
+        self.drops.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// Consumes one use of the first rule matching `kind`.
+    fn take_drop(&self, kind: &str) -> bool {
+        let mut drops = self.drops.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(i) = drops.iter().position(|r| r.kind.as_deref().is_none_or(|k| k == kind)) else {
+            return false;
+        };
+        drops[i].remaining = drops[i].remaining.saturating_sub(1);
+        if drops[i].remaining == 0 {
+            drops.remove(i);
+        }
+        true
+    }
+
+    /// Sends a logged event once more, now: the same bytes and `event_id`, freshly signed (as
+    /// Lean's retries are). The attempt is recorded with `resend: true` and does not count
+    /// towards the retry schedule. A 200 marks the event `DELIVERED`.
+    pub async fn resend(&self, app: &App, event_id: Uuid) -> Result<(Attempt, DeliveryStatus), ResendError> {
+        let url = self.url.clone().ok_or(ResendError::NoWebhookUrl)?;
+        let (body, secret) = app
+            .store
+            .read(|s| {
+                s.events
+                    .iter()
+                    .find(|e| e.event_id == event_id)
+                    .map(|e| (e.body.clone(), s.application.webhook_secret.clone()))
+            })
+            .ok_or(ResendError::UnknownEvent)?;
+        let mut attempt = self.post(&url, &secret, body).await;
+        attempt.resend = true;
+        let delivered = attempt.http_status == Some(200);
+        let status = app
+            .store
+            .update(|s| {
+                let e = s.event_mut(event_id)?;
+                e.attempts.push(attempt.clone());
+                if delivered {
+                    e.delivery = DeliveryStatus::Delivered;
+                }
+                Some(e.delivery.clone())
+            })
+            .map_err(ResendError::Store)?
+            .ok_or(ResendError::UnknownEvent)?;
+        Ok((attempt, status))
+    }
+
+    /// One signed POST; any outcome other than HTTP 200 is a failure (10 s timeout, no redirects).
+    async fn post(&self, url: &str, secret: &str, body: String) -> Attempt {
+        let result = self
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .header("lean-signature", sign(secret, body.as_bytes()))
+            .body(body)
+            .send()
+            .await;
+        match &result {
+            Ok(resp) => Attempt {
+                at: Utc::now(),
+                http_status: Some(resp.status().as_u16()),
+                error: None,
+                resend: false,
+            },
+            Err(err) => {
+                Attempt { at: Utc::now(), http_status: None, error: Some(describe(err)), resend: false }
+            }
+        }
     }
 
     /// Re-queues events a previous run left half-delivered, oldest first.
@@ -170,15 +281,18 @@ impl Webhooks {
     async fn deliver(&self, app: &App, event_id: Uuid) {
         let Some(url) = self.url.clone() else { return };
         loop {
+            // Manual resends don't count towards the schedule.
             let Some((body, attempts, last_at, secret)) = app.store.read(|s| {
-                s.events.iter().find(|e| e.event_id == event_id).map(|e| {
-                    (
-                        e.body.clone(),
-                        e.attempts.len(),
-                        e.attempts.last().map(|a| a.at),
-                        s.application.webhook_secret.clone(),
-                    )
-                })
+                s.events.iter().find(|e| e.event_id == event_id && e.delivery == DeliveryStatus::Pending).map(
+                    |e| {
+                        (
+                            e.body.clone(),
+                            e.attempts.iter().filter(|a| !a.resend).count(),
+                            e.attempts.iter().rev().find(|a| !a.resend).map(|a| a.at),
+                            s.application.webhook_secret.clone(),
+                        )
+                    },
+                )
             }) else {
                 return;
             };
@@ -191,29 +305,23 @@ impl Webhooks {
                 let wait = Duration::from_secs_f64(minutes * 60.0 * self.retry_scale);
                 let elapsed = (Utc::now() - last).to_std().unwrap_or_default();
                 tokio::time::sleep(wait.saturating_sub(elapsed)).await;
+                // A manual resend may have delivered it meanwhile.
+                let pending = app.store.read(|s| {
+                    s.events.iter().any(|e| e.event_id == event_id && e.delivery == DeliveryStatus::Pending)
+                });
+                if !pending {
+                    return;
+                }
             }
 
-            let result = self
-                .client
-                .post(&url)
-                .header("content-type", "application/json")
-                .header("lean-signature", sign(&secret, body.as_bytes()))
-                .body(body)
-                .send()
-                .await;
-            let attempt = match &result {
-                Ok(resp) => {
-                    Attempt { at: Utc::now(), http_status: Some(resp.status().as_u16()), error: None }
-                }
-                Err(err) => Attempt { at: Utc::now(), http_status: None, error: Some(describe(err)) },
-            };
+            let attempt = self.post(&url, &secret, body).await;
             let delivered = attempt.http_status == Some(200);
             let recorded = app.store.update(|s| {
                 if let Some(e) = s.event_mut(event_id) {
                     e.attempts.push(attempt);
                     if delivered {
                         e.delivery = DeliveryStatus::Delivered;
-                    } else if e.attempts.len() > RETRY_MINUTES.len() {
+                    } else if e.attempts.iter().filter(|a| !a.resend).count() > RETRY_MINUTES.len() {
                         e.delivery = DeliveryStatus::Failed;
                     }
                 }

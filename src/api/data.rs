@@ -53,11 +53,48 @@ mod imp {
         v.get(key).and_then(Value::as_str).map(str::to_owned)
     }
 
-    /// A Lean amount object `{amount, currency}` with its credit/debit indicator, as a signed decimal.
-    fn signed_amount(item: &Value) -> String {
-        let value = item.get("amount").and_then(|a| a.get("amount")).and_then(Value::as_f64).unwrap_or(0.0);
+    /// A JSON number as minor units (hundredths), read from its text so no binary float touches money.
+    pub fn minor_units(v: &Value) -> Option<i64> {
+        let text = match v {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.trim().to_owned(),
+            _ => return None,
+        };
+        let (neg, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest.to_owned()),
+            None => (false, text),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((&digits, ""));
+        if whole.is_empty()
+            || !whole.chars().all(|c| c.is_ascii_digit())
+            || !frac.chars().all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let cents: i64 = format!("{:0<2}", frac.get(..2).unwrap_or(frac)).parse().ok()?;
+        let value = whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(cents)?;
+        Some(if neg { -value } else { value })
+    }
+
+    /// "1234.50" from 123450.
+    pub fn decimal(minor: i64) -> String {
+        let sign = if minor < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}", minor.abs() / 100, minor.abs() % 100)
+    }
+
+    /// A Lean amount object `{amount, currency}` with its credit/debit indicator, in signed minor units.
+    pub fn signed_minor(item: &Value) -> i64 {
+        let value = item.get("amount").and_then(|a| a.get("amount")).and_then(minor_units).unwrap_or(0);
         let debit = item.get("credit_debit_indicator").and_then(Value::as_str) == Some("DEBIT");
-        format!("{:.2}", if debit { -value } else { value })
+        if debit {
+            -value.abs()
+        } else {
+            value
+        }
+    }
+
+    fn signed_amount(item: &Value) -> String {
+        decimal(signed_minor(item))
     }
 
     /// What a person means by "balance": what they can spend now if Lean reports it, else the last
@@ -284,6 +321,133 @@ pub async fn refresh_entity(entity_id: String) -> Result<DataState<()>, AppError
                 state.bus.publish(&state.db, &user_id, &event).await.map_err(internal)?;
             }
             Ok(outcome.map(|_| ()))
+        }
+        .await,
+    )
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::imp::{decimal, minor_units, pick_balance};
+    use serde_json::json;
+
+    #[test]
+    fn money_is_read_as_text_not_float() {
+        assert_eq!(minor_units(&json!(1017.92)), Some(101_792));
+        assert_eq!(minor_units(&json!(0.1)), Some(10));
+        assert_eq!(minor_units(&json!(25)), Some(2_500));
+        assert_eq!(minor_units(&json!("-3.5")), Some(-350));
+        assert_eq!(minor_units(&json!("abc")), None);
+        assert_eq!(decimal(-350), "-3.50");
+        assert_eq!(decimal(101_792), "1017.92");
+    }
+
+    #[test]
+    fn available_balance_is_preferred() {
+        let b = |kind: &str, amount: f64| json!({"type": kind, "amount": {"amount": amount, "currency": "AED"}, "credit_debit_indicator": "CREDIT"});
+        let picked =
+            pick_balance(&[b("OPENING_BOOKED", 1.0), b("CLOSING_BOOKED", 2.0), b("INTERIM_AVAILABLE", 3.0)]);
+        assert_eq!(picked, Some(("3.00".into(), "INTERIM_AVAILABLE".into())));
+        assert_eq!(pick_balance(&[b("OPENING_BOOKED", 1.0)]).map(|p| p.1), Some("OPENING_BOOKED".into()));
+    }
+}
+
+/// Spending by category and the daily balance over the last 90 days, for the account charts.
+#[server(endpoint = "account_insights")]
+pub async fn account_insights(
+    entity_id: String,
+    account_id: String,
+) -> Result<DataState<crate::model::AccountInsights>, AppError> {
+    use std::collections::{BTreeMap, HashMap};
+
+    use crate::api::context::{finish, state, user_id};
+    use crate::model::{AccountInsights, BalancePoint, CategoryTotal};
+    finish(
+        async {
+            if account_id.is_empty()
+                || account_id.len() > 64
+                || !account_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                return Err(AppError::invalid("account_id", "That is not an account id."));
+            }
+            let user_id = user_id().await?;
+            let state = state()?;
+            let mut entity = imp::own_entity(&state, &user_id, &entity_id).await?;
+            let to = chrono::Utc::now().date_naive();
+            let from = to - chrono::Duration::days(90);
+
+            // Today's booked balance is the anchor the daily balances are walked back from.
+            let balances = state.lean.data_v2(&format!("/data/v2/accounts/{account_id}/balances?entity_id={}", entity.id)).await?;
+            imp::track(&state, &user_id, &mut entity, &balances).await;
+            let balances = match balances {
+                DataState::Ready(b) => imp::items(&b, "balances"),
+                other => return Ok(other.map(|_| AccountInsights::default())),
+            };
+            let kind = |b: &serde_json::Value| b.get("type").and_then(serde_json::Value::as_str).unwrap_or("").to_owned();
+            let booked = ["CLOSING_BOOKED", "INTERIM_BOOKED"]
+                .iter()
+                .find_map(|k| balances.iter().find(|b| kind(b) == *k))
+                .or_else(|| balances.first());
+            let currency = booked
+                .and_then(|b| b.get("amount"))
+                .and_then(|a| a.get("currency"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let mut running = booked.map(imp::signed_minor).unwrap_or(0);
+
+            let mut transactions = Vec::new();
+            for page in 0..20u32 {
+                let path = format!(
+                    "/data/v2/accounts/{account_id}/transactions?entity_id={}&start_date={from}&end_date={to}&page={page}&size=100",
+                    entity.id
+                );
+                let data = match state.lean.data_v2(&path).await? {
+                    DataState::Ready(d) => d,
+                    other => return Ok(other.map(|_| AccountInsights::default())),
+                };
+                transactions.extend(imp::items(&data, "transactions"));
+                let total = data.get("page").and_then(|p| p.get("total_pages")).and_then(serde_json::Value::as_u64);
+                if total.is_none_or(|t| u64::from(page) + 1 >= t) {
+                    break;
+                }
+            }
+
+            let mut by_day: HashMap<String, i64> = HashMap::new();
+            let mut by_category: BTreeMap<String, i64> = BTreeMap::new();
+            for t in &transactions {
+                let row = imp::transaction(t);
+                let amount = imp::signed_minor(t);
+                *by_day.entry(row.date.clone()).or_default() += amount;
+                if amount < 0 {
+                    *by_category.entry(row.category.unwrap_or_else(|| "OTHER".into())).or_default() -= amount;
+                }
+            }
+            let mut spending: Vec<CategoryTotal> =
+                by_category.into_iter().map(|(category, minor)| CategoryTotal { category, minor }).collect();
+            spending.sort_by(|a, b| b.minor.cmp(&a.minor));
+            if spending.len() > 7 {
+                let rest: i64 = spending.drain(6..).map(|c| c.minor).sum();
+                spending.push(CategoryTotal { category: "OTHER".into(), minor: rest });
+            }
+
+            // Walk back from today: yesterday's closing balance is today's minus today's movements.
+            let mut balance = Vec::new();
+            let mut day = to;
+            while day >= from {
+                let key = day.to_string();
+                balance.push(BalancePoint { date: key.clone(), minor: running });
+                running -= by_day.get(&key).copied().unwrap_or(0);
+                day -= chrono::Duration::days(1);
+            }
+            balance.reverse();
+            Ok(DataState::Ready(AccountInsights {
+                currency,
+                from: from.to_string(),
+                to: to.to_string(),
+                spending,
+                balance,
+            }))
         }
         .await,
     )

@@ -8,7 +8,9 @@ pub mod entities;
 pub mod flows;
 
 pub use auth::{fetch_current_user, SignIn, SignOut, SignUp};
-pub use data::{account_transactions, fetch_entity_overview, launch_reconnect, RefreshEntity};
+pub use data::{
+    account_insights, account_transactions, fetch_entity_overview, launch_reconnect, RefreshEntity,
+};
 pub use diagnostics::{fetch_diagnostics, CatchUpNow};
 pub use entities::{list_entities, DisconnectEntity};
 pub use flows::{launch_connect, recent_flows, record_flow_outcome};

@@ -85,3 +85,30 @@ pub struct EntityOverview {
     pub default_from: String,
     pub default_to: String,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryTotal {
+    pub category: String,
+    /// Money out in this category, in minor units (positive).
+    pub minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalancePoint {
+    /// YYYY-MM-DD
+    pub date: String,
+    /// End-of-day booked balance, in minor units.
+    pub minor: i64,
+}
+
+/// What the account charts draw.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInsights {
+    pub currency: String,
+    pub from: String,
+    pub to: String,
+    /// Largest first; small categories folded into "OTHER".
+    pub spending: Vec<CategoryTotal>,
+    /// One point a day, oldest first.
+    pub balance: Vec<BalancePoint>,
+}

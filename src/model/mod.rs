@@ -9,7 +9,8 @@ mod live;
 mod user;
 
 pub use data::{
-    AccountSummary, DataState, EntityOverview, IdentitySummary, TransactionRow, TransactionsPage,
+    AccountInsights, AccountSummary, BalancePoint, CategoryTotal, DataState, EntityOverview, IdentitySummary,
+    TransactionRow, TransactionsPage,
 };
 pub use diagnostics::{Check, Diagnostics, LastWebhook, Setting};
 pub use entity::{Entity, EntityStatus};

@@ -2,9 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -120,13 +123,56 @@ async fn fetch(
         .ok_or_else(ApiError::unknown_entity)
 }
 
+#[derive(Deserialize)]
+struct DeleteQuery {
+    reason: Option<String>,
+}
+
+/// The only reason Lean's schema allows (`const: USER_REQUESTED`).
+const USER_REQUESTED: &str = "USER_REQUESTED";
+
+/// Lean requires `{"reason": "USER_REQUESTED"}` as the body; the documented `reason` query
+/// parameter is accepted instead of (or as well as) the body.
+fn check_reason(query: Option<&str>, bytes: &Bytes) -> ApiResult<()> {
+    let invalid = || ApiError::invalid_parameters(format!("reason must be {USER_REQUESTED}."));
+    if let Some(q) = query {
+        if q != USER_REQUESTED {
+            return Err(invalid());
+        }
+    }
+    let body_reason = if bytes.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let v: Value = serde_json::from_slice(bytes)
+            .map_err(|err| ApiError::invalid_parameters(format!("Invalid request body: {err}")))?;
+        let obj =
+            v.as_object().ok_or_else(|| ApiError::invalid_parameters("The body must be a JSON object."))?;
+        match obj.get("reason") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(r)) if r == USER_REQUESTED => Some(()),
+            Some(_) => return Err(invalid()),
+        }
+    };
+    if body_reason.is_none() && query.is_none() {
+        return Err(ApiError::missing_parameters(format!(
+            "reason is required: send {{\"reason\": \"{USER_REQUESTED}\"}}."
+        )));
+    }
+    Ok(())
+}
+
 /// Marks the entity deleted and revokes its consents; a later connect creates a fresh one.
 async fn remove(
     _: ApiCaller,
     State(app): State<Arc<App>>,
     Path((customer_id, entity_id)): Path<(String, String)>,
+    query: Result<Query<DeleteQuery>, QueryRejection>,
+    bytes: Bytes,
 ) -> ApiResult<Json<Value>> {
     let (cid, eid) = ids(&customer_id, &entity_id)?;
+    let Query(query) = query.map_err(|e| ApiError::invalid_parameters(e.body_text()))?;
+    let reason = query.reason;
+    check_reason(reason.as_deref(), &bytes)?;
     let now = chrono::Utc::now();
     let found = app.store.update(|s| {
         let entity =

@@ -202,13 +202,20 @@ impl From<anyhow::Error> for DataError {
 
 impl IntoResponse for DataError {
     fn into_response(self) -> Response {
-        let body = json!({
+        let mut body = json!({
             "results_id": Uuid::new_v4(),
             "timestamp": now_nanos(),
             "status": self.code,
             "message": self.message,
             "metadata": null,
         });
+        // The refresh-only errors (403 CONSENT_EXPIRED, 429 DUPLICATED_REQUEST) carry no
+        // results_id in Lean's examples (data.yml).
+        if matches!(self.http, StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS) {
+            if let Some(m) = body.as_object_mut() {
+                m.remove("results_id");
+            }
+        }
         (self.http, Json(body)).into_response()
     }
 }

@@ -179,12 +179,15 @@
     var root = document.documentElement.style;
     var all = q.all("customization");
     var dark = all.some(function (kv) { return kv[0] === "force_appearance" && kv[1] === "dark"; });
-    // With a dark appearance the *_dark variants win over the light ones.
+    // With a dark appearance the *_dark variants win over the light ones, whatever their
+    // order, and the light background never applies (the dark theme's own background does).
     if (dark) {
       all = all.filter(function (kv) {
+        if (kv[0] === "dialog_background_color_light") return false;
         return !all.some(function (o) { return o[0] === kv[0] + "_dark"; });
       }).map(function (kv) {
-        return /_dark$/.test(kv[0]) ? [kv[0].replace(/_dark$/, "").replace("dialog_background_color", "dialog_background_color_light"), kv[1]] : kv;
+        if (kv[0] === "dialog_background_color_dark") return ["dialog_background_color_light", kv[1]];
+        return /_dark$/.test(kv[0]) ? [kv[0].replace(/_dark$/, ""), kv[1]] : kv;
       });
     }
     all.forEach(function (kv) {
@@ -906,6 +909,7 @@
       h("p", { "class": "muted", role: "alert", text: "host_origin is missing or invalid; open Link through the loader script." })]);
     return;
   }
-  if (method === "createPaymentSource" && permissions.length === 0) permissions = ["payments"];
+  // createPaymentSource is connect with exactly ["payments"], whatever else was passed.
+  if (method === "createPaymentSource") permissions = ["payments"];
   (FLOWS[method] || notAvailable)();
 })();

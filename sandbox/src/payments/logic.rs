@@ -268,7 +268,7 @@ pub fn beneficiary_json(b: &Beneficiary) -> Value {
 }
 
 pub fn payment_json(p: &Payment) -> Value {
-    json!({
+    let mut v = json!({
         "id": p.id,
         "payment_intent_id": p.intent_id,
         "payment_source_id": p.payment_source_id,
@@ -283,7 +283,17 @@ pub fn payment_json(p: &Payment) -> Value {
         "initiation_timestamp": ts(p.created_at),
         "status": p.status,
         "bank_transaction_reference": p.bank_transaction_reference,
-    })
+    });
+    add_failure_codes(&mut v, p);
+    v
+}
+
+/// A scenario-failed payment also carries its granular code (absent otherwise).
+fn add_failure_codes(v: &mut Value, p: &Payment) {
+    if let (Some(obj), Some(code)) = (v.as_object_mut(), &p.granular_status_code) {
+        obj.insert("granular_status_code".into(), json!(code));
+        obj.insert("status_additional_info".into(), json!(p.status_additional_info));
+    }
 }
 
 /// The intent's REST view; `payments` and `payment_destination` are embedded.
@@ -409,14 +419,14 @@ pub fn aof_payment_json(p: &AofPayment, app_id: &str) -> Value {
 
 // ---------------------------------------------------------------- webhooks
 
-fn emit(app: &Arc<App>, lane: &str, kind: &str, message: &str, payload: Value) {
+pub(crate) fn emit(app: &Arc<App>, lane: &str, kind: &str, message: &str, payload: Value) {
     if let Err(err) = app.webhooks.emit(app, lane, kind, message, payload) {
         tracing::error!(%err, kind, "could not emit payments webhook");
     }
 }
 
-fn payment_payload(p: &Payment) -> Value {
-    json!({
+pub(crate) fn payment_payload(p: &Payment) -> Value {
+    let mut v = json!({
         "id": p.id,
         "amount": amount_json(p.amount),
         "reason": p.description,
@@ -427,7 +437,9 @@ fn payment_payload(p: &Payment) -> Value {
         "customer_id": p.customer_id,
         "payment_destination_id": p.payment_destination_id,
         "bank_transaction_reference": p.bank_transaction_reference,
-    })
+    });
+    add_failure_codes(&mut v, p);
+    v
 }
 
 pub fn emit_intent_created(app: &Arc<App>, i: &Intent) {
@@ -443,8 +455,6 @@ pub fn emit_intent_created(app: &Arc<App>, i: &Intent) {
             "currency": i.currency,
             "metadata": null,
             "intent_id": i.id,
-            "customer_id": i.customer_id,
-            "payment_destination_id": i.payment_destination_id,
         }),
     );
 }
@@ -809,6 +819,8 @@ pub fn create_payment(
         bank_transaction_reference: format!("payment-{}", Uuid::new_v4()),
         created_at: now,
         updated_at: now,
+        granular_status_code: None,
+        status_additional_info: None,
     };
     let settle = app.store.update(|s| {
         s.payments.payments.push(payment.clone());
@@ -925,7 +937,7 @@ pub fn resume(app: &Arc<App>) {
     }
 }
 
-fn aof_payload(p: &AofPayment) -> Value {
+pub(crate) fn aof_payload(p: &AofPayment) -> Value {
     json!({
         "id": p.id,
         "type": "ACCOUNT_ON_FILE",

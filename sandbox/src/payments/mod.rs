@@ -140,6 +140,11 @@ pub struct Payment {
     pub bank_transaction_reference: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set when a scenario fails the payment (`/sandbox/scenarios/fail-payment`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granular_status_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_additional_info: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

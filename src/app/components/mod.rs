@@ -1,4 +1,5 @@
 pub mod auth_form;
+pub mod charts;
 pub mod connect_button;
 pub mod entity_card;
 pub mod flow_outcome;

@@ -3,9 +3,11 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::account_insights;
 use crate::api::{
     account_transactions, fetch_entity_overview, launch_reconnect, record_flow_outcome, RefreshEntity,
 };
+use crate::app::components::charts::{BalanceChart, SpendingChart};
 use crate::app::live::use_live_events;
 use crate::link_sdk;
 use crate::model::{AccountSummary, AppError, DataState, EntityOverview, IdentitySummary, TransactionsPage};
@@ -18,8 +20,15 @@ pub fn BankPage() -> impl IntoView {
     let entity_id = move || params.read().get("id").unwrap_or_default();
     let version = RwSignal::new(0u32);
     let overview = Resource::new(move || (entity_id(), version.get()), |(id, _)| fetch_entity_overview(id));
-    // A webhook about this user's banks (e.g. entity.reconnected) may change what Lean will answer.
-    let _live = use_live_events(move |_| version.update(|v| *v += 1));
+    // A webhook about this bank (reconnected, refresh progress) may change what Lean will answer.
+    let _live = use_live_events(move |event| {
+        let crate::model::LiveEvent::EntityChanged { entity } = event;
+        if entity.id == entity_id() {
+            version.update(|v| *v += 1);
+        }
+    });
+    // The user's choices outlive a reload of the overview (live updates), so live data never resets them.
+    provide_context(Choices::default());
 
     view! {
         <p><A href="/dashboard">"← Your banks"</A></p>
@@ -170,7 +179,11 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
     if accounts.is_empty() {
         return view! { <p class="muted">"Lean found no accounts at this bank."</p> }.into_any();
     }
-    let selected = RwSignal::new(accounts[0].id.clone());
+    let choices = expect_context::<Choices>();
+    let selected = choices.account;
+    if selected.get_untracked().is_none_or(|id| !accounts.iter().any(|a| a.id == id)) {
+        selected.set(Some(accounts[0].id.clone()));
+    }
     let list = accounts.clone();
     view! {
         <section aria-labelledby="accounts-title">
@@ -182,8 +195,11 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
                     view! {
                         <li>
                             <button type="button" class="account" data-testid="account-card"
-                                aria-pressed=move || (selected.get() == id).to_string()
-                                on:click=move |_| selected.set(id2.clone())>
+                                aria-pressed=move || (selected.get().as_deref() == Some(id.as_str())).to_string()
+                                on:click=move |_| {
+                                    selected.set(Some(id2.clone()));
+                                    choices.page.set(0);
+                                }>
                                 <span class="account-name">{a.name.clone()}</span>
                                 <span class="small muted">{format!("{} ···· {}", kind_label(&a.kind), a.iban_tail)}</span>
                                 <span class="account-balance" data-testid="account-balance">
@@ -198,8 +214,11 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
         </section>
         {move || {
             let id = selected.get();
-            let account = accounts.iter().find(|a| a.id == id).cloned();
-            account.map(|a| view! { <Transactions entity_id=entity_id.clone() account=a range=range.clone()/> })
+            let account = accounts.iter().find(|a| Some(&a.id) == id.as_ref()).cloned();
+            account.map(|a| view! {
+                <Insights entity_id=entity_id.clone() account=a.clone()/>
+                <Transactions entity_id=entity_id.clone() account=a range=range.clone()/>
+            })
         }}
     }
     .into_any()
@@ -207,9 +226,11 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
 
 #[component]
 fn Transactions(entity_id: String, account: AccountSummary, range: (String, String)) -> impl IntoView {
-    let from = RwSignal::new(range.0);
-    let to = RwSignal::new(range.1);
-    let page = RwSignal::new(0u32);
+    let Choices { from, to, page, .. } = expect_context::<Choices>();
+    if from.get_untracked().is_empty() {
+        from.set(range.0);
+        to.set(range.1);
+    }
     let key = (entity_id, account.id.clone());
     let rows = Resource::new(
         move || (key.clone(), from.get(), to.get(), page.get()),
@@ -333,5 +354,53 @@ fn RefreshButton(
             <p class="small muted" role="status" data-testid="refresh-status">{status_text}</p>
             <p class="form-error" role="alert">{problem}</p>
         </div>
+    }
+}
+
+/// The last 90 days of one account, drawn.
+#[component]
+fn Insights(entity_id: String, account: AccountSummary) -> impl IntoView {
+    let key = (entity_id, account.id.clone());
+    let insights = Resource::new(move || key.clone(), |(entity, account)| account_insights(entity, account));
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Drawing the last 90 days…"</p> }>
+            {move || insights.get().map(|r| match r {
+                Ok(DataState::Ready(i)) => view! {
+                    <div class="charts">
+                        <section class="chart-card" aria-labelledby="spending-title">
+                            <h3 id="spending-title">"Spending by category · last 90 days"</h3>
+                            <SpendingChart spending=i.spending.clone() currency=i.currency.clone()/>
+                        </section>
+                        <section class="chart-card" aria-labelledby="balance-title">
+                            <h3 id="balance-title">"Balance over time"</h3>
+                            <BalanceChart points=i.balance.clone() currency=i.currency.clone()/>
+                        </section>
+                    </div>
+                }.into_any(),
+                // Other states are explained by the transactions section just below.
+                Ok(_) => ().into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// What the user picked on this page: the account, the dates and the page of transactions.
+#[derive(Clone, Copy)]
+struct Choices {
+    account: RwSignal<Option<String>>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    page: RwSignal<u32>,
+}
+
+impl Default for Choices {
+    fn default() -> Self {
+        Choices {
+            account: RwSignal::new(None),
+            from: RwSignal::new(String::new()),
+            to: RwSignal::new(String::new()),
+            page: RwSignal::new(0),
+        }
     }
 }
