@@ -425,7 +425,7 @@ pub async fn account_insights(
             }
             let mut spending: Vec<CategoryTotal> =
                 by_category.into_iter().map(|(category, minor)| CategoryTotal { category, minor }).collect();
-            spending.sort_by(|a, b| b.minor.cmp(&a.minor));
+            spending.sort_by_key(|c| std::cmp::Reverse(c.minor));
             if spending.len() > 7 {
                 let rest: i64 = spending.drain(6..).map(|c| c.minor).sum();
                 spending.push(CategoryTotal { category: "OTHER".into(), minor: rest });

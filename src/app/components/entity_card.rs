@@ -72,6 +72,10 @@ pub fn EntityCard(
     }
 }
 
+/// Which bank's card is asking "Disconnect …?" (provided by the page that lists the cards).
+#[derive(Clone, Copy, Default)]
+pub struct Confirming(pub RwSignal<Option<String>>);
+
 /// "Disconnect" asks once more, in place, before telling Lean to delete the connection.
 #[component]
 fn Disconnect(
@@ -79,10 +83,18 @@ fn Disconnect(
     bank_name: String,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let confirming = RwSignal::new(false);
+    // Kept by the page, not the card: a live update re-renders the cards, and an open question must
+    // survive that.
+    let asking = use_context::<Confirming>().unwrap_or_default().0;
+    let confirming = {
+        let id = entity_id.clone();
+        Signal::derive(move || asking.get().as_deref() == Some(id.as_str()))
+    };
     let action = ServerAction::<DisconnectEntity>::new();
     let question = format!("Disconnect {bank_name}? Lean stops sharing its data with this app.");
     let (entity_id, question) = (StoredValue::new(entity_id), StoredValue::new(question));
+    let ask = move |_| asking.set(Some(entity_id.get_value()));
+    let keep = move |_| asking.set(None);
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             on_done();
@@ -94,7 +106,7 @@ fn Disconnect(
             <Show
                 when=move || confirming.get()
                 fallback=move || view! {
-                    <button type="button" class="button link" on:click=move |_| confirming.set(true)>"Disconnect"</button>
+                    <button type="button" class="button link" on:click=ask>"Disconnect"</button>
                 }
             >
                 <ActionForm action=action attr:class="confirm">
@@ -103,7 +115,7 @@ fn Disconnect(
                     <button type="submit" class="button danger small-btn" disabled=move || action.pending().get()>
                         "Yes, disconnect"
                     </button>
-                    <button type="button" class="button ghost small-btn" on:click=move |_| confirming.set(false)>
+                    <button type="button" class="button ghost small-btn" on:click=keep>
                         "Keep it"
                     </button>
                 </ActionForm>

@@ -3,7 +3,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::{fetch_current_user, list_entities, recent_flows};
 use crate::app::components::connect_button::ConnectButton;
-use crate::app::components::entity_card::EntityCard;
+use crate::app::components::entity_card::{Confirming, EntityCard};
 use crate::app::components::flow_outcome::FlowOutcomeView;
 use crate::app::live::{use_live_events, LiveStatus};
 use crate::model::{AppError, FlowOutcome};
@@ -35,6 +35,7 @@ fn Dashboard() -> impl IntoView {
     let flows = Resource::new(move || version.get(), |_| recent_flows());
     let latest = RwSignal::new(None::<FlowOutcome>);
     let repeat_bank = RwSignal::new(None::<String>);
+    provide_context(Confirming::default());
 
     let live = use_live_events(move |_event| version.update(|v| *v += 1));
     let live_label = move || match live.get() {
