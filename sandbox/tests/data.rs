@@ -824,3 +824,68 @@ async fn injected_faults() {
     }
     sb.shutdown().await;
 }
+
+/// Lean's test users each have their own accounts and history: two customers (or two apps) connecting
+/// the same test user at the same bank see the same accounts, transactions and identity, with at least
+/// 12 months of history on every account.
+#[tokio::test]
+async fn data_is_deterministic_per_test_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = start(&dir.path().join("s.json"), None, 1.0).await;
+    let x = Ctx::new(&sb).await;
+    let (_, first) = x.connect(&sb, "det-user-1", "LEAN_MB1", "user_simple", &ALL).await;
+    let (_, second) = x.connect(&sb, "det-user-2", "LEAN_MB1", "user_simple", &ALL).await;
+    let (_, other) = x.connect(&sb, "det-user-3", "LEAN_MB1", "user_otp", &ALL).await;
+
+    let shape = |accounts: Vec<Value>| -> Vec<(String, String)> {
+        let mut v: Vec<_> = accounts
+            .iter()
+            .map(|a| {
+                (
+                    a["nickname"].as_str().unwrap().to_owned(),
+                    a["account"][0]["identification"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (a1, a2, a3) = (x.accounts(&first).await, x.accounts(&second).await, x.accounts(&other).await);
+    assert_eq!(shape(a1.clone()), shape(a2.clone()), "same user, same accounts");
+    assert_ne!(shape(a1.clone()), shape(a3), "another user has other accounts");
+
+    let current = |accounts: &[Value]| {
+        accounts.iter().find(|a| a["account_sub_type"] == "CURRENT").unwrap()["account_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let summary = |txs: Vec<Value>| -> Vec<(String, String, String)> {
+        txs.iter()
+            .map(|t| {
+                (
+                    t["booking_date_time"].as_str().unwrap().to_owned(),
+                    t["transaction_information"].as_str().unwrap().to_owned(),
+                    t["amount"]["amount"].to_string(),
+                )
+            })
+            .collect()
+    };
+    let t1 = summary(x.all_transactions(&first, &current(&a1), "").await);
+    let t2 = summary(x.all_transactions(&second, &current(&a2), "").await);
+    assert!(!t1.is_empty());
+    assert_eq!(t1, t2, "same user, same history");
+    for a in &a1 {
+        let opened =
+            chrono::NaiveDate::parse_from_str(a["opening_date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let months = (chrono::Utc::now().date_naive() - opened).num_days() / 30;
+        assert!(months >= 12, "{} has {months} months of history", a["nickname"]);
+    }
+
+    let (_, id1) = x.get(&format!("/data/v2/identity?entity_id={first}")).await;
+    let (_, id2) = x.get(&format!("/data/v2/identity?entity_id={second}")).await;
+    assert_eq!(
+        id1["data"]["identities"][0]["full_legal_name"], id2["data"]["identities"][0]["full_legal_name"],
+        "same user, same person"
+    );
+}

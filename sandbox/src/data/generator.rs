@@ -1,7 +1,8 @@
-//! Deterministic mock-bank data: the same (entity, account) always yields the same history.
+//! Deterministic mock-bank data: the same test user at the same bank always gets the same history,
+//! whichever customer or entity connects them (as with Lean's own per-app test users).
 //!
 //! Every calendar day of an account's history is generated from its own seed
-//! (entity id, account id, date), so extending the window to "today" never changes earlier days,
+//! (bank, test user, account, date), so extending the window to "today" never changes earlier days,
 //! and the opening balance is fixed per account. Amounts are kept in minor units (fils/halalas)
 //! so that `closing = opening + Σ transactions` holds exactly.
 
@@ -239,13 +240,21 @@ pub fn bank_of(entity: &Entity) -> &'static MockBank {
         .unwrap_or(&crate::banks::BANKS[0])
 }
 
+/// Whose data this is: the bank and the test user who connected it (older state without the user
+/// falls back to the entity).
+pub fn person_key(entity: &Entity) -> String {
+    let user = entity.connected_by.clone().unwrap_or_else(|| entity.id.to_string());
+    format!("{}:{user}", entity.bank_identifier)
+}
+
 /// The account's history from `history_start` up to `now` (nothing is booked in the future).
 pub fn history(entity: &Entity, account: &Account, now: DateTime<Utc>) -> History {
     let until = now.date_naive();
     let bank = bank_of(entity);
     let loc = locale(bank);
     let kind = Kind::of(account);
-    let ids: [&[u8]; 2] = [entity.id.as_bytes(), account.account_id.as_bytes()];
+    let who = person_key(entity);
+    let ids: [&[u8]; 2] = [who.as_bytes(), account.name.as_bytes()];
     let mut base = Rng::from_parts(&ids);
     let salary = base.range(18_000, 35_000) * 100;
     // Spending follows income, so balances drift only a little month to month.
@@ -501,7 +510,9 @@ impl Person {
 /// The account holder behind an entity; deterministic per entity.
 pub fn person(entity: &Entity) -> Person {
     let bank = bank_of(entity);
-    let mut rng = Rng::from_parts(&[entity.id.as_bytes(), b"identity"]);
+    // The same test user is the same person at every bank.
+    let user = entity.connected_by.clone().unwrap_or_else(|| entity.id.to_string());
+    let mut rng = Rng::from_parts(&[user.as_bytes(), b"identity"]);
     const FIRST: [(&str, &str); 10] = [
         ("Ahmed", "MALE"),
         ("Mohammed", "MALE"),

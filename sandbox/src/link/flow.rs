@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use rand::Rng;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -59,23 +58,27 @@ fn parse_when(field: &str, raw: Option<&str>) -> ApiResult<Option<DateTime<Utc>>
     Err(ApiError::invalid_parameters(format!("{field} must be an ISO 8601 date or date-time.")))
 }
 
-fn new_accounts(bank: &MockBank, now: DateTime<Utc>) -> Vec<Account> {
+/// The accounts a test user has at a bank. IBANs come from the same seed as the data, so a test user
+/// always has the same accounts; 12 months of history each (Lean's sandbox shows about a year).
+fn new_accounts(bank: &MockBank, username: &str, now: DateTime<Utc>) -> Vec<Account> {
     let names: &[&str] = if bank.account_type == "BUSINESS" {
         &["Business Current Account", "Business Savings Account"]
     } else {
         &["Current Account", "Savings Account", "Credit Card"]
     };
-    let mut rng = rand::thread_rng();
     // UAE IBANs are 23 characters, KSA IBANs 24.
     let digits = if bank.country_code == "SAU" { 20 } else { 19 };
     names
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let number: String = (0..digits).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect();
-            let months_back = if i == 1 { 10 } else { 12 };
-            let start =
-                now.date_naive().checked_sub_months(Months::new(months_back)).unwrap_or(now.date_naive());
+        .map(|name| {
+            let mut rng = crate::data::generator::Rng::from_parts(&[
+                bank.identifier.as_bytes(),
+                username.as_bytes(),
+                name.as_bytes(),
+                b"iban",
+            ]);
+            let number: String = (0..digits).map(|_| char::from(b'0' + rng.range(0, 9) as u8)).collect();
+            let start = now.date_naive().checked_sub_months(Months::new(12)).unwrap_or(now.date_naive());
             Account {
                 account_id: Uuid::new_v4(),
                 iban: format!("{}{number}", bank.iban_prefix),
@@ -188,7 +191,7 @@ pub fn complete_connect(
             status: ACTIVE.to_string(),
             created_at: now,
             updated_at: now,
-            accounts: new_accounts(bank, now),
+            accounts: new_accounts(bank, &req.username, now),
             consents: vec![consent],
             connected_by: Some(req.username.clone()),
             reconnect_id: None,
