@@ -14,7 +14,7 @@ mod common;
 mod spec;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -22,8 +22,14 @@ use common::{receiver, start, token};
 use serde_json::{json, Value};
 use spec::Documented;
 
-const OPENAPI_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/lean/openapi");
-const WEBHOOK_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/lean/webhooks");
+/// Lean's material lives in the workplace's shared/ folder beside the repository; `LEAN_SHARED_DIR`
+/// points elsewhere (the folder that holds `lean/openapi` and `lean/webhooks`).
+fn shared_dir(sub: &str) -> PathBuf {
+    let root = std::env::var("LEAN_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    root.join("lean").join(sub)
+}
 
 const IBAN: &str = "AE070331234567890123456";
 const IBAN_2: &str = "GB82 WEST 1234 5698 7654 32";
@@ -211,8 +217,8 @@ fn missing_exports_fail_with_the_path() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_matches_lean_openapi_and_webhook_samples() {
     // Fail loudly (not skip) when the exports are not beside the repository.
-    let ops = spec::load(Path::new(OPENAPI_DIR));
-    let samples = load_samples(Path::new(WEBHOOK_DIR));
+    let ops = spec::load(&shared_dir("openapi"));
+    let samples = load_samples(&shared_dir("webhooks"));
 
     let (rx, url) = receiver(0).await;
     let dir = tempfile::tempdir().unwrap();
