@@ -98,10 +98,14 @@ test('accounts, balances, transactions and identity; reconnect after the bank se
 test('a bank failure is shown in plain words', async ({ page }) => {
   await signUpAndConnect(page, 'user_simple', 'pass_simple');
   const entityId = await page.getByTestId('entity-card').getAttribute('data-entity-id');
-  await scenario('next-data-call', {
-    entity_id: entityId, status: 'FAILED', granular_status_code: 'BANK_MAINTENANCE',
-    status_additional_info: 'The bank is down for scheduled maintenance',
-  });
+  // Each scripted answer applies to one call and they queue; the page asks more than once (first load,
+  // then again when its live stream connects), so the bank stays down for a few calls.
+  for (let i = 0; i < 4; i++) {
+    await scenario('next-data-call', {
+      entity_id: entityId, status: 'FAILED', granular_status_code: 'BANK_MAINTENANCE',
+      status_additional_info: 'The bank is down for scheduled maintenance',
+    });
+  }
   await page.getByTestId('view-bank').click();
   await expect(page.getByTestId('data-state')).toHaveAttribute('data-state', 'FAILED');
   await expect(page.getByTestId('data-state')).toContainText('The bank is down for scheduled maintenance');

@@ -66,6 +66,8 @@ mod imp {
             email: u.email.clone(),
             customer_id: customer.map(|c| c.customer_id),
             is_admin: state.config.admin_emails.contains(&u.email),
+            console: state.config.admin_emails.contains(&u.email) || crate::api::console::embedded(state),
+            sandbox_panel: crate::api::console::embedded(state),
         }))
     }
 }

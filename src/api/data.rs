@@ -326,6 +326,12 @@ pub async fn refresh_entity(entity_id: String) -> Result<DataState<()>, AppError
     )
 }
 
+/// A JSON amount as minor units, read from its text (see `imp::minor_units`).
+#[cfg(feature = "ssr")]
+pub fn minor_units_of(v: &serde_json::Value) -> Option<i64> {
+    imp::minor_units(v)
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::imp::{decimal, minor_units, pick_balance};

@@ -2,10 +2,13 @@
 //! an `AppError` the UI can show as it is.
 
 pub mod auth;
+pub mod console;
 pub mod data;
 pub mod diagnostics;
 pub mod entities;
 pub mod flows;
+pub mod payments;
+pub mod sandbox_panel;
 
 pub use auth::{fetch_current_user, SignIn, SignOut, SignUp};
 pub use data::{
@@ -14,6 +17,9 @@ pub use data::{
 pub use diagnostics::{fetch_diagnostics, CatchUpNow};
 pub use entities::{list_entities, DisconnectEntity};
 pub use flows::{launch_connect, recent_flows, record_flow_outcome};
+pub use payments::{
+    create_destination, create_payment, fetch_payments, launch_payment, launch_payment_source, payment_status,
+};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context {

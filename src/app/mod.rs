@@ -12,7 +12,11 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use crate::api::fetch_current_user;
 use components::header::Header;
 use pages::bank::BankPage;
+use pages::console::ConsolePage;
 use pages::diagnostics::DiagnosticsPage;
+use pages::open_finance::OpenFinancePage;
+use pages::payments::PaymentsPage;
+use pages::sandbox_panel::SandboxPanelPage;
 use pages::{
     dashboard::DashboardPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
 };
@@ -85,8 +89,13 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signin") view=SignInPage/>
                     <Route path=StaticSegment("dashboard") view=DashboardPage/>
                     <Route path=(StaticSegment("banks"), ParamSegment("id")) view=BankPage/>
+                    <Route path=StaticSegment("payments") view=PaymentsPage/>
+                    <Route path=(StaticSegment("open-finance"), StaticSegment("success")) view=OpenFinancePage/>
+                    <Route path=(StaticSegment("open-finance"), StaticSegment("fail")) view=OpenFinancePage/>
                     // Async SSR so a refusal is a real 403, not a 200 page that says so.
                     <Route path=StaticSegment("diagnostics") view=DiagnosticsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("console") view=ConsolePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sandbox") view=SandboxPanelPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="footer">

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{CallbackData, LaunchConfig};
+use crate::model::{CallbackData, LaunchConfig, PaymentLaunch};
 
 /// `Lean.connect` config (REFERENCE §9.1). Field names are Lean's.
 #[derive(Debug, Clone, Serialize)]
@@ -132,4 +132,179 @@ pub fn reconnect(
         let _ = (js, callback);
         Err(SdkError::NotLoaded)
     }
+}
+
+/// `Lean.pay` config (REFERENCE §9.1): the customer picks the account to pay from.
+#[derive(Debug, Clone, Serialize)]
+pub struct PayConfig<'a> {
+    pub app_token: &'a str,
+    pub payment_intent_id: &'a str,
+    pub access_token: &'a str,
+    pub sandbox: bool,
+    pub language: &'a str,
+}
+
+/// `Lean.checkout` config (REFERENCE §6.4, §7): Open Finance single instant payment with redirects.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckoutConfig<'a> {
+    pub app_token: &'a str,
+    pub customer_id: &'a str,
+    pub payment_intent_id: &'a str,
+    pub access_token: &'a str,
+    pub success_redirect_url: &'a str,
+    pub fail_redirect_url: &'a str,
+    pub sandbox: bool,
+    pub language: &'a str,
+}
+
+/// What Lean appended to the redirect URL (REFERENCE §7.2 step 3), passed on to `captureRedirect`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RedirectParams {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_attempt_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub granular_status_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_additional_info: Option<String>,
+}
+
+/// `Lean.captureRedirect` config (REFERENCE §7.2 step 4).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureRedirectConfig<'a> {
+    pub app_token: &'a str,
+    pub customer_id: &'a str,
+    pub access_token: &'a str,
+    pub sandbox: bool,
+    pub language: &'a str,
+    #[serde(flatten)]
+    pub params: &'a RedirectParams,
+}
+
+/// `Lean.createPaymentSource` / `updatePaymentSource` / `createBeneficiary` config.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentSourceConfig<'a> {
+    pub app_token: &'a str,
+    pub customer_id: &'a str,
+    pub access_token: &'a str,
+    pub payment_destination_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<&'a str>,
+    pub sandbox: bool,
+    pub language: &'a str,
+}
+
+fn launch_method(
+    method: &str,
+    config: &impl Serialize,
+    callback: impl FnOnce(CallbackData) + 'static,
+) -> Result<(), SdkError> {
+    #[cfg(feature = "hydrate")]
+    {
+        browser::launch(method, config, callback)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (method, config, callback);
+        Err(SdkError::NotLoaded)
+    }
+}
+
+/// Launches `Lean.pay` for a payment intent.
+pub fn pay(launch: &PaymentLaunch, callback: impl FnOnce(CallbackData) + 'static) -> Result<(), SdkError> {
+    let js = PayConfig {
+        app_token: &launch.app_token,
+        payment_intent_id: &launch.payment_intent_id,
+        access_token: &launch.access_token,
+        sandbox: launch.sandbox,
+        language: &launch.language,
+    };
+    launch_method("pay", &js, callback)
+}
+
+/// Launches `Lean.checkout`; the callback gets REDIRECT, then the browser goes to a redirect URL.
+pub fn checkout(
+    launch: &PaymentLaunch,
+    callback: impl FnOnce(CallbackData) + 'static,
+) -> Result<(), SdkError> {
+    let js = CheckoutConfig {
+        app_token: &launch.app_token,
+        customer_id: &launch.customer_id,
+        payment_intent_id: &launch.payment_intent_id,
+        access_token: &launch.access_token,
+        success_redirect_url: &launch.success_redirect_url,
+        fail_redirect_url: &launch.fail_redirect_url,
+        sandbox: launch.sandbox,
+        language: &launch.language,
+    };
+    launch_method("checkout", &js, callback)
+}
+
+/// Launches `Lean.captureRedirect` with what Lean put on the redirect URL.
+pub fn capture_redirect(
+    config: &LaunchConfig,
+    params: &RedirectParams,
+    callback: impl FnOnce(CallbackData) + 'static,
+) -> Result<(), SdkError> {
+    let js = CaptureRedirectConfig {
+        app_token: &config.app_token,
+        customer_id: &config.customer_id,
+        access_token: &config.access_token,
+        sandbox: config.sandbox,
+        language: &config.language,
+        params,
+    };
+    launch_method("captureRedirect", &js, callback)
+}
+
+fn payment_source_config<'a>(
+    config: &'a LaunchConfig,
+    payment_destination_id: &'a str,
+    payment_source_id: Option<&'a str>,
+) -> PaymentSourceConfig<'a> {
+    PaymentSourceConfig {
+        app_token: &config.app_token,
+        customer_id: &config.customer_id,
+        access_token: &config.access_token,
+        payment_destination_id,
+        payment_source_id,
+        sandbox: config.sandbox,
+        language: &config.language,
+    }
+}
+
+/// Launches `Lean.createPaymentSource` (deprecated by Lean in favour of Open Finance `checkout`).
+pub fn create_payment_source(
+    config: &LaunchConfig,
+    payment_destination_id: &str,
+    callback: impl FnOnce(CallbackData) + 'static,
+) -> Result<(), SdkError> {
+    launch_method(
+        "createPaymentSource",
+        &payment_source_config(config, payment_destination_id, None),
+        callback,
+    )
+}
+
+/// Launches `Lean.updatePaymentSource`: adds a destination as a beneficiary of a payment source.
+pub fn update_payment_source(
+    config: &LaunchConfig,
+    payment_destination_id: &str,
+    payment_source_id: Option<&str>,
+    callback: impl FnOnce(CallbackData) + 'static,
+) -> Result<(), SdkError> {
+    let js = payment_source_config(config, payment_destination_id, payment_source_id);
+    launch_method("updatePaymentSource", &js, callback)
+}
+
+/// Launches `Lean.createBeneficiary`: like `updatePaymentSource`, adds a destination as a beneficiary.
+pub fn create_beneficiary(
+    config: &LaunchConfig,
+    payment_destination_id: &str,
+    payment_source_id: Option<&str>,
+    callback: impl FnOnce(CallbackData) + 'static,
+) -> Result<(), SdkError> {
+    let js = payment_source_config(config, payment_destination_id, payment_source_id);
+    launch_method("createBeneficiary", &js, callback)
 }

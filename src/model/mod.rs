@@ -6,6 +6,7 @@ mod entity;
 mod error;
 mod flow;
 mod live;
+mod payment;
 mod user;
 
 pub use data::{
@@ -17,4 +18,8 @@ pub use entity::{Entity, EntityStatus};
 pub use error::AppError;
 pub use flow::{CallbackBank, CallbackData, FlowOutcome, LaunchConfig};
 pub use live::LiveEvent;
+pub use payment::{
+    format_minor, parse_amount, Destination, PaymentLaunch, PaymentRow, PaymentSource, PaymentsOverview,
+    CURRENCIES,
+};
 pub use user::CurrentUser;

@@ -9,4 +9,10 @@ pub struct CurrentUser {
     pub customer_id: Option<String>,
     /// May open `/diagnostics` (listed in ADMIN_EMAILS).
     pub is_admin: bool,
+    /// May open the developer console `/console` (admins; everyone with the embedded sandbox).
+    #[serde(default)]
+    pub console: bool,
+    /// The embedded sandbox is running, so `/sandbox` (the sandbox panel) exists.
+    #[serde(default)]
+    pub sandbox_panel: bool,
 }

@@ -88,6 +88,7 @@ impl Application {
                     loader_url: sandbox.loader_url(),
                     sandbox: true,
                     csp: Csp::sandbox(&base),
+                    sandbox_url: Some(base.clone()),
                 };
                 (lean, SecretString::from(creds.webhook_secret), public, Some(sandbox))
             }
@@ -103,6 +104,7 @@ impl Application {
                     loader_url: r.loader_url.clone(),
                     sandbox: r.sandbox,
                     csp: Csp::real_lean(&r.loader_url),
+                    sandbox_url: None,
                 };
                 (lean, r.webhook_secret.clone(), public, None)
             }
@@ -129,6 +131,7 @@ impl Application {
             public,
             config: Arc::new(config.clone()),
             shutdown: tokio_util::sync::CancellationToken::new(),
+            rejected_webhooks: Default::default(),
         };
 
         let store = DbSessionStore::new(db.clone());

@@ -17,6 +17,8 @@ pub struct PublicConfig {
     pub sandbox: bool,
     /// Content-Security-Policy sources for pages.
     pub csp: super::security::Csp,
+    /// The embedded sandbox's base URL (its scenario controls back the sandbox panel); None for real Lean.
+    pub sandbox_url: Option<String>,
 }
 
 /// Shared by every request; handed to server functions through context.
@@ -33,4 +35,6 @@ pub struct AppState {
     /// Cancelled when the server starts shutting down, so long-lived responses (live streams) end and
     /// the graceful shutdown does not wait on browsers.
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// Webhooks refused for their signature (not stored in the database), for the developer console.
+    pub rejected_webhooks: super::webhooks::rejections::Rejections,
 }

@@ -29,7 +29,10 @@ pub fn Header() -> impl IntoView {
                                 Some(u) => {
                                     view! {
                                         <A href="/dashboard">"Dashboard"</A>
+                                        <A href="/payments">"Payments"</A>
                                         {u.is_admin.then(|| view! { <A href="/diagnostics">"Diagnostics"</A> })}
+                                        {u.console.then(|| view! { <ConsoleToggle/> })}
+                                        {u.sandbox_panel.then(|| view! { <A href="/sandbox">"Sandbox"</A> })}
                                         <span class="who" title="Signed in">{u.email}</span>
                                         <ActionForm action=sign_out attr:class="inline-form">
                                             <button type="submit" class="button ghost">"Sign out"</button>
@@ -49,5 +52,20 @@ pub fn Header() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
+    }
+}
+
+/// Opens the developer console; on the console, goes back to where you were.
+#[component]
+fn ConsoleToggle() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let on_console = move || location.pathname.get() == "/console";
+    view! {
+        <a href=move || if on_console() { "/dashboard" } else { "/console" }
+            class=move || if on_console() { "console-toggle on" } else { "console-toggle" }
+            aria-pressed=move || if on_console() { "true" } else { "false" }
+            role="button" data-testid="console-toggle">
+            "Console"
+        </a>
     }
 }

@@ -21,9 +21,15 @@ pub fn BankPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let overview = Resource::new(move || (entity_id(), version.get()), |(id, _)| fetch_entity_overview(id));
     // A webhook about this bank (reconnected, refresh progress) may change what Lean will answer.
-    let _live = use_live_events(move |event| {
-        let crate::model::LiveEvent::EntityChanged { entity } = event;
+    let live = use_live_events(move |event| {
+        let crate::model::LiveEvent::EntityChanged { entity } = event else { return };
         if entity.id == entity_id() {
+            version.update(|v| *v += 1);
+        }
+    });
+    // Catch what was applied between the first load and the stream opening.
+    Effect::new(move |_| {
+        if live.get() == crate::app::live::LiveStatus::Live {
             version.update(|v| *v += 1);
         }
     });

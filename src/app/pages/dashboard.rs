@@ -38,6 +38,13 @@ fn Dashboard() -> impl IntoView {
     provide_context(Confirming::default());
 
     let live = use_live_events(move |_event| version.update(|v| *v += 1));
+    // A webhook applied between the page's first load and the stream opening is caught by one reload
+    // when the stream (re)connects.
+    Effect::new(move |_| {
+        if live.get() == LiveStatus::Live {
+            version.update(|v| *v += 1);
+        }
+    });
     let live_label = move || match live.get() {
         LiveStatus::Connecting => "Connecting…",
         LiveStatus::Live => "Live",

@@ -1,7 +1,11 @@
 pub mod bank;
+pub mod console;
 pub mod dashboard;
 pub mod diagnostics;
 pub mod home;
 pub mod not_found;
+pub mod open_finance;
+pub mod payments;
+pub mod sandbox_panel;
 pub mod sign_in;
 pub mod sign_up;

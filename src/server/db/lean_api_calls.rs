@@ -24,3 +24,37 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// One recorded outbound call, as the developer console lists it.
+pub struct ApiCallRow {
+    pub method: String,
+    pub path: String,
+    pub status: Option<i64>,
+    pub latency_ms: i64,
+    pub results_id: Option<String>,
+    pub created_at: String,
+}
+
+/// The most recent outbound calls, newest first.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<ApiCallRow>, sqlx::Error> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT method, path, status, latency_ms, results_id, created_at FROM lean_api_calls
+         ORDER BY created_at DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiCallRow {
+                method: r.try_get(0)?,
+                path: r.try_get(1)?,
+                status: r.try_get(2)?,
+                latency_ms: r.try_get(3)?,
+                results_id: r.try_get(4)?,
+                created_at: r.try_get(5)?,
+            })
+        })
+        .collect()
+}

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod flow_attempts;
 pub mod lean_api_calls;
 pub mod live_events;
+pub mod payments;
 pub mod sessions;
 pub mod users;
 pub mod webhook_events;

@@ -119,3 +119,56 @@ pub async fn latest(db: &Db) -> Result<Option<(String, String, String)>, sqlx::E
     .await?;
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
 }
+
+/// One stored webhook, as the developer console lists it.
+pub struct StoredEvent {
+    pub event_id: String,
+    pub event_type: String,
+    pub body: String,
+    pub status: String,
+    pub received_at: String,
+    pub processed_at: Option<String>,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// The most recently received events, newest first.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
+         FROM webhook_events ORDER BY received_at DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StoredEvent {
+                event_id: r.try_get(0)?,
+                event_type: r.try_get(1)?,
+                body: r.try_get(2)?,
+                status: r.try_get(3)?,
+                received_at: r.try_get(4)?,
+                processed_at: r.try_get(5)?,
+                attempts: r.try_get(6)?,
+                last_error: r.try_get(7)?,
+            })
+        })
+        .collect()
+}
+
+/// Puts a stored event back to `received` so the worker applies it again (the developer console's
+/// "replay"). Handlers are idempotent, so a replay gives the same result as the first run. An event
+/// being applied right now is left alone. Returns false when nothing was reset.
+pub async fn reset_for_replay(db: &Db, event_id: &str) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE webhook_events SET status = $1, attempts = 0, last_error = NULL, claimed_by = NULL,
+         claimed_at = NULL WHERE event_id = $2 AND status <> $3",
+    )
+    .bind(RECEIVED)
+    .bind(event_id)
+    .bind(PROCESSING)
+    .execute(db)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}

@@ -6,6 +6,7 @@ mod data;
 mod entities;
 mod error;
 mod events;
+mod payments;
 mod tokens;
 
 pub use client::LeanClient;

@@ -53,6 +53,8 @@ impl LiveBus {
         let payload = serde_json::to_string(event).unwrap_or_default();
         let kind = match event {
             LiveEvent::EntityChanged { .. } => "entity_changed",
+            LiveEvent::PaymentChanged { .. } => "payment_changed",
+            LiveEvent::PaymentSourceChanged { .. } => "payment_source_changed",
         };
         let seq = live_events::append(db, user_id, kind, &payload).await?;
         match self.fanout {

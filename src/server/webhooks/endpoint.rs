@@ -27,6 +27,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let header = headers.get("lean-signature").and_then(|v| v.to_str().ok());
     if let Err(e) = signature::verify(state.webhook_secret.expose_secret().as_bytes(), header, &body) {
         tracing::warn!(reason = %e, "webhook rejected");
+        state.rejected_webhooks.record(&e, &body);
         return StatusCode::UNAUTHORIZED;
     }
 

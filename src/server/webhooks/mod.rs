@@ -3,6 +3,7 @@
 
 pub mod catch_up;
 pub mod endpoint;
+pub mod rejections;
 pub mod signature;
 pub mod worker;
 

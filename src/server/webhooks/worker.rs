@@ -146,9 +146,70 @@ async fn apply(db: &Db, bus: &LiveBus, body: &str) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        "payment_intent.created" => {
+            // The intent was stored when this app created it; tell its owner (unknown ids: nothing to do).
+            let intent_id = payload.get("intent_id").and_then(Value::as_str).unwrap_or_default();
+            notify_payment(db, bus, intent_id).await
+        }
+        "payment.created" | "payment.updated" => {
+            let p: PaymentPayload = serde_json::from_value(payload.clone())?;
+            // Account-on-File payments have no intent; they are not shown here.
+            let Some(intent_id) = p.intent_id.as_deref() else { return Ok(()) };
+            let amount = payload.get("amount").and_then(crate::api::data::minor_units_of);
+            db::payments::upsert_payment(
+                db,
+                &p.id,
+                intent_id,
+                p.customer_id.as_deref(),
+                &p.status,
+                amount,
+                p.currency.as_deref(),
+            )
+            .await?;
+            notify_payment(db, bus, intent_id).await
+        }
+        "payment_source.created"
+        | "payment_source.beneficiary.created"
+        | "payment_source.beneficiary.updated" => {
+            // Lean keeps the source (GET payment-sources is the truth); its owner is told to look again.
+            let text = |k: &str| payload.get(k).and_then(Value::as_str).map(str::to_owned);
+            let source_id =
+                if event_type == "payment_source.created" { text("id") } else { text("payment_source_id") };
+            let (Some(customer_id), Some(payment_source_id)) = (text("customer_id"), source_id) else {
+                return Ok(());
+            };
+            let Some(user_id) = db::customers::user_for_customer(db, &customer_id).await? else {
+                return Ok(());
+            };
+            let status = text("status").unwrap_or_default();
+            bus.publish(db, &user_id, &LiveEvent::PaymentSourceChanged { payment_source_id, status }).await?;
+            Ok(())
+        }
         // Stored for the record; later issues give these handlers.
         _ => Ok(()),
     }
+}
+
+#[derive(Deserialize)]
+struct PaymentPayload {
+    id: String,
+    status: String,
+    #[serde(default)]
+    intent_id: Option<String>,
+    #[serde(default)]
+    customer_id: Option<String>,
+    #[serde(default)]
+    currency: Option<String>,
+}
+
+/// Tells the owner of a payment intent, live, what it looks like now. Intents this app did not
+/// create have nobody to tell.
+async fn notify_payment(db: &Db, bus: &LiveBus, intent_id: &str) -> anyhow::Result<()> {
+    let Some((user_id, payment)) = db::payments::get(db, intent_id).await? else {
+        return Ok(());
+    };
+    bus.publish(db, &user_id, &LiveEvent::PaymentChanged { payment }).await?;
+    Ok(())
 }
 
 /// Tells the entity's owner, live, what it looks like now.

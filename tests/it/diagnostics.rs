@@ -1,6 +1,4 @@
-mod common;
-
-use common::{entity_created, TestApp, ADMIN_EMAIL, CLIENT_SECRET, WEBHOOK_SECRET};
+use crate::common::{entity_created, TestApp, ADMIN_EMAIL, CLIENT_SECRET, WEBHOOK_SECRET};
 
 #[tokio::test]
 async fn diagnostics_are_for_admins_and_never_show_secrets() {

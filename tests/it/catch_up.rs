@@ -1,9 +1,8 @@
 //! The real-Lean code path (LEAN_ENV=sandbox with every host overridden) against a standalone
 //! lean-sandbox: events Lean could not deliver while the app was down are caught up from
 //! `GET /events/v1` when it starts again.
-mod common;
 
-use common::{eventually, start_remote_app, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET};
+use crate::common::{eventually, start_remote_app, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET};
 use lean_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 

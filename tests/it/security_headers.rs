@@ -1,6 +1,4 @@
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn pages_get_a_nonce_csp_for_the_lean_hosts_and_everything_gets_safe_headers() {

@@ -1,11 +1,10 @@
 //! Two app instances on one PostgreSQL database, behind no load balancer but the test itself: a webhook
 //! is applied exactly once whichever instance(s) receive it, and a browser streaming from one instance
 //! sees what the other applied. Runs in the PostgreSQL pass of `make test` (TEST_DATABASE_URL).
-mod common;
 
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     entity_created, fresh_postgres_database, start_remote_app, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET,
 };
 use futures::StreamExt;

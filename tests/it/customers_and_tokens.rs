@@ -1,11 +1,9 @@
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::common::TestApp;
 use axum::routing::{get, post};
 use axum::Router;
-use common::TestApp;
 use lean_merchant::server::lean::LeanClient;
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -166,7 +164,7 @@ async fn the_api_token_is_cached_and_never_served() {
         served.push_str(&app.call(&browser, name, &[]).await.1.to_string());
     }
     assert!(served.contains("Your banks"), "the dashboard was rendered");
-    for secret in [api_token.as_str(), common::CLIENT_SECRET, common::WEBHOOK_SECRET] {
+    for secret in [api_token.as_str(), crate::common::CLIENT_SECRET, crate::common::WEBHOOK_SECRET] {
         assert!(!served.contains(secret), "a secret was served");
     }
     app.stop().await;

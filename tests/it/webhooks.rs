@@ -1,8 +1,6 @@
-mod common;
-
 use std::time::Duration;
 
-use common::{entity_created, eventually, TestApp, WEBHOOK_SECRET};
+use crate::common::{entity_created, eventually, TestApp, WEBHOOK_SECRET};
 use futures::StreamExt;
 use lean_merchant::server::db::{live_events, webhook_events};
 use lean_merchant::server::webhooks::signature;

@@ -1,0 +1,260 @@
+//! The sandbox panel: the embedded sandbox's test users and its scenario controls, so a presenter can
+//! show every asynchronous state on cue. It exists only with the embedded sandbox (404 otherwise), and
+//! reaches the sandbox only over HTTP, through its `/sandbox/scenarios/*` endpoints.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestUser {
+    pub username: String,
+    pub password: String,
+    pub behaviour: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelEntity {
+    pub id: String,
+    pub bank_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxPanel {
+    pub users: Vec<TestUser>,
+    pub otp: String,
+    /// The signed-in user's own bank connections: what "next data call" may target.
+    pub entities: Vec<PanelEntity>,
+}
+
+/// The sandbox's test users (sandbox/README.md), in the order a presenter needs them.
+pub const TEST_USERS: &[(&str, &str, &str)] = &[
+    ("user_simple", "pass_simple", "Logs straight in."),
+    ("user_otp", "pass_otp", "Asks for a one-time code: 1111."),
+    ("user_locked", "pass_locked", "The bank says the account is locked."),
+    ("user_bank_error", "pass_bank_error", "The bank has a technical problem."),
+    ("user_slow", "pass_slow", "Logs in after a 2-second delay."),
+];
+
+/// How the next data call of an entity may end.
+pub const NEXT_CALL_STATUSES: &[&str] = &["PENDING", "FAILED", "CONSENT_EXPIRED", "RECONNECT_REQUIRED"];
+
+/// Granular codes a FAILED call may carry (the sandbox has a stock message for each).
+pub const GRANULAR_CODES: &[&str] = &[
+    "BANK_ISSUE",
+    "EU_ACCOUNT_LOCKED",
+    "LOGGED_IN_ELSEWHERE",
+    "BANK_MAINTENANCE",
+    "UNSEEN_BANK_ERROR",
+    "LEAN_ERROR",
+];
+
+#[server(endpoint = "sandbox_panel")]
+pub async fn fetch_sandbox_panel() -> Result<SandboxPanel, AppError> {
+    use crate::api::context::{finish, internal, state, user_id};
+    use crate::server::db::{customers, entities};
+    finish(
+        async {
+            let state = state()?;
+            sandbox_url(&state)?;
+            let user_id = user_id().await?;
+            let entities = match customers::for_user(&state.db, &user_id).await.map_err(internal)? {
+                Some(c) => entities::list_for_customer(&state.db, &c.customer_id).await.map_err(internal)?,
+                None => Vec::new(),
+            };
+            Ok(SandboxPanel {
+                users: TEST_USERS
+                    .iter()
+                    .map(|(u, p, b)| TestUser {
+                        username: u.to_string(),
+                        password: p.to_string(),
+                        behaviour: b.to_string(),
+                    })
+                    .collect(),
+                otp: "1111".into(),
+                entities: entities
+                    .into_iter()
+                    .map(|e| PanelEntity { id: e.id, bank_name: e.bank_name })
+                    .collect(),
+            })
+        }
+        .await,
+    )
+}
+
+/// The bank logs the test user out: every bank that user connected needs reconnecting.
+#[server(endpoint = "sandbox_expire_session")]
+pub async fn sandbox_expire_session(username: String) -> Result<String, AppError> {
+    use crate::api::context::{finish, user_id};
+    finish(
+        async {
+            let state = crate::api::context::state()?;
+            let base = sandbox_url(&state)?;
+            user_id().await?;
+            let username = username.trim();
+            if !TEST_USERS.iter().any(|(u, _, _)| *u == username) {
+                return Err(AppError::invalid("username", "Choose one of the test users."));
+            }
+            let res =
+                sandbox_call(reqwest::Method::POST, &base, "expire-session", Some(serde_json::json!({"username": username})))
+                    .await?;
+            let n = res["entities"].as_array().map(Vec::len).unwrap_or(0);
+            Ok(match n {
+                0 => format!("{username} has no bank connections at the sandbox, so nothing changed."),
+                1 => format!("The bank logged {username} out: the bank connected with {username} now asks to reconnect (RECONNECT_REQUIRED)."),
+                n => format!("The bank logged {username} out: {n} banks connected with {username} now ask to reconnect (RECONNECT_REQUIRED)."),
+            })
+        }
+        .await,
+    )
+}
+
+/// One-shot: the entity's next data call ends with `status` (and, for FAILED, a granular code).
+#[server(endpoint = "sandbox_next_data_call")]
+pub async fn sandbox_next_data_call(
+    entity_id: String,
+    status: String,
+    granular_status_code: String,
+) -> Result<String, AppError> {
+    use crate::api::context::{finish, internal, user_id};
+    use crate::server::db::{customers, entities};
+    finish(
+        async {
+            let state = crate::api::context::state()?;
+            let base = sandbox_url(&state)?;
+            let user_id = user_id().await?;
+            let own = customers::for_user(&state.db, &user_id).await.map_err(internal)?;
+            let found = entities::get(&state.db, entity_id.trim()).await.map_err(internal)?;
+            let entity = match (own, found) {
+                (Some(c), Some((owner, e))) if owner == c.customer_id => e,
+                _ => return Err(AppError::invalid("entity_id", "Choose one of your own banks.")),
+            };
+            let status = status.trim();
+            if !NEXT_CALL_STATUSES.contains(&status) {
+                return Err(AppError::invalid("status", "Choose one of the listed outcomes."));
+            }
+            let code = granular_status_code.trim();
+            let mut body = serde_json::json!({"entity_id": entity.id, "status": status});
+            if status == "FAILED" && !code.is_empty() {
+                if !GRANULAR_CODES.contains(&code) {
+                    return Err(AppError::invalid("granular_status_code", "Choose one of the listed codes."));
+                }
+                body["granular_status_code"] = code.into();
+            }
+            sandbox_call(reqwest::Method::POST, &base, "next-data-call", Some(body)).await?;
+            let how = match status {
+                "PENDING" => "PENDING (the bank is still preparing the data)".to_owned(),
+                "FAILED" => format!("FAILED ({})", if code.is_empty() { "BANK_ISSUE" } else { code }),
+                other => other.to_owned(),
+            };
+            Ok(format!(
+                "The next data call for {} will end {how}. Open the bank's page to see it.",
+                entity.bank_name
+            ))
+        }
+        .await,
+    )
+}
+
+/// Adds a fault rule for the sandbox's API routes: 500s, 429s or added latency, at a rate.
+#[server(endpoint = "sandbox_fault")]
+pub async fn sandbox_fault(kind: String, rate: String, latency_ms: String) -> Result<String, AppError> {
+    use crate::api::context::{finish, user_id};
+    finish(
+        async {
+            let state = crate::api::context::state()?;
+            let base = sandbox_url(&state)?;
+            user_id().await?;
+            let rate: f64 = match rate.trim() {
+                "" => 1.0,
+                r => r
+                    .parse()
+                    .ok()
+                    .filter(|r: &f64| (0.0..=1.0).contains(r))
+                    .ok_or_else(|| AppError::invalid("rate", "The rate is a number from 0 to 1."))?,
+            };
+            let percent = (rate * 100.0).round();
+            let (body, said) = match kind.trim() {
+                "500" => (
+                    serde_json::json!({"status": 500, "rate": rate}),
+                    format!("{percent}% of Lean API calls now fail with 500 INTERNAL_SERVER_ERROR."),
+                ),
+                "429" => (
+                    serde_json::json!({"status": 429, "rate": rate}),
+                    format!("{percent}% of Lean API calls are now refused with 429 RATE_LIMIT_EXCEEDED."),
+                ),
+                "latency" => {
+                    let ms: u64 =
+                        latency_ms.trim().parse().ok().filter(|ms| *ms <= 60_000).ok_or_else(|| {
+                            AppError::invalid("latency_ms", "The delay is 0 to 60000 milliseconds.")
+                        })?;
+                    (
+                        serde_json::json!({"latency_ms": ms, "rate": rate}),
+                        format!("{percent}% of Lean API calls now take {ms} ms longer."),
+                    )
+                }
+                _ => return Err(AppError::invalid("kind", "Choose a fault: 500, 429 or latency.")),
+            };
+            sandbox_call(reqwest::Method::POST, &base, "faults", Some(body)).await?;
+            Ok(format!("{said} Clear the scenarios to stop it."))
+        }
+        .await,
+    )
+}
+
+/// Clears scripted calls, fault rules, dropped-webhook rules and pending reconnects.
+#[server(endpoint = "sandbox_clear")]
+pub async fn sandbox_clear() -> Result<String, AppError> {
+    use crate::api::context::{finish, user_id};
+    finish(
+        async {
+            let state = crate::api::context::state()?;
+            let base = sandbox_url(&state)?;
+            user_id().await?;
+            sandbox_call(reqwest::Method::DELETE, &base, "", None).await?;
+            Ok("All scenarios are cleared: the sandbox behaves normally again. Expired sessions stay expired until the user reconnects.".into())
+        }
+        .await,
+    )
+}
+
+/// The embedded sandbox's base URL; the panel does not exist without it.
+#[cfg(feature = "ssr")]
+fn sandbox_url(state: &crate::server::AppState) -> Result<String, AppError> {
+    match (&state.public.sandbox_url, crate::api::console::embedded(state)) {
+        (Some(url), true) => Ok(url.clone()),
+        _ => Err(AppError::NotFound("The sandbox panel".into())),
+    }
+}
+
+/// Calls `/sandbox/scenarios/{path}` over HTTP; the sandbox's refusal is passed on in plain words.
+#[cfg(feature = "ssr")]
+async fn sandbox_call(
+    method: reqwest::Method,
+    base: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Result<serde_json::Value, AppError> {
+    let url = if path.is_empty() {
+        format!("{base}/sandbox/scenarios")
+    } else {
+        format!("{base}/sandbox/scenarios/{path}")
+    };
+    let mut req = reqwest::Client::new().request(method, url).timeout(std::time::Duration::from_secs(10));
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.map_err(|e| {
+        tracing::warn!(error = %e, "sandbox scenario call failed");
+        AppError::LeanUnavailable
+    })?;
+    let status = res.status();
+    let json: serde_json::Value = res.json().await.unwrap_or_default();
+    if status.is_success() {
+        Ok(json)
+    } else {
+        let message = json["message"].as_str().unwrap_or("no reason given");
+        Err(AppError::invalid("sandbox", format!("The sandbox refused ({status}): {message}")))
+    }
+}

@@ -1,0 +1,13 @@
+//! Integration tests: one binary (linking the app once instead of once per file), one module per area.
+//! Each test starts the real app and the embedded sandbox on port 0 with a fresh database.
+
+mod catch_up;
+mod common;
+mod console;
+mod customers_and_tokens;
+mod diagnostics;
+mod instances;
+mod lean_client;
+mod payments;
+mod security_headers;
+mod webhooks;
