@@ -97,15 +97,7 @@ mod browser {
 
 /// Launches `Lean.connect`; `callback` gets the CallbackData when the SDK closes.
 pub fn connect(config: &LaunchConfig, callback: impl FnOnce(CallbackData) + 'static) -> Result<(), SdkError> {
-    #[cfg(feature = "hydrate")]
-    {
-        browser::launch("connect", &ConnectConfig::from(config), callback)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (config, callback);
-        Err(SdkError::NotLoaded)
-    }
+    launch_method("connect", &ConnectConfig::from(config), callback)
 }
 
 /// Launches `Lean.reconnect` for the config's `reconnect_id`.
@@ -123,15 +115,7 @@ pub fn reconnect(
         sandbox: config.sandbox,
         language: &config.language,
     };
-    #[cfg(feature = "hydrate")]
-    {
-        browser::launch("reconnect", &js, callback)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (js, callback);
-        Err(SdkError::NotLoaded)
-    }
+    launch_method("reconnect", &js, callback)
 }
 
 /// `Lean.pay` config (REFERENCE §9.1): the customer picks the account to pay from.
@@ -195,6 +179,7 @@ pub struct PaymentSourceConfig<'a> {
     pub language: &'a str,
 }
 
+/// Calls `window.Lean[method]` in the browser; on the server there is no SDK.
 fn launch_method(
     method: &str,
     config: &impl Serialize,
