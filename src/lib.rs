@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod app;
+pub mod i18n;
 pub mod link_sdk;
 pub mod model;
 #[cfg(feature = "ssr")]

@@ -282,7 +282,8 @@ pub async fn launch_reconnect(entity_id: String) -> Result<crate::model::LaunchC
                 access_token: state.lean.customer_token(&customer_id).await?,
                 customer_id,
                 sandbox: state.public.sandbox,
-                language: "en".into(),
+                language: crate::i18n::lang().code().into(),
+                customization: state.public.sdk_customization.clone(),
                 permissions: Vec::new(),
                 reconnect_id: Some(reconnect_id),
             })

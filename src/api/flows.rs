@@ -39,7 +39,8 @@ pub async fn launch_connect() -> Result<LaunchConfig, AppError> {
                 customer_id,
                 access_token,
                 sandbox: state.public.sandbox,
-                language: "en".into(),
+                language: crate::i18n::lang().code().into(),
+                customization: state.public.sdk_customization.clone(),
                 permissions: CONNECT_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
                 reconnect_id: None,
             })

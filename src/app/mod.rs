@@ -10,6 +10,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::api::fetch_current_user;
+use crate::i18n::t;
 use components::header::Header;
 use pages::bank::BankPage;
 use pages::console::ConsolePage;
@@ -37,9 +38,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     };
     #[cfg(not(feature = "ssr"))]
     let loader_url: Option<String> = None;
+    let lang = crate::i18n::lang();
     view! {
         <!DOCTYPE html>
-        <html lang="en" dir="ltr">
+        <html lang=lang.code() dir=lang.dir()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -64,6 +66,8 @@ pub struct AuthVersion(pub RwSignal<u32>);
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Worked out once per page: from the request on the server, from <html lang> in the browser.
+    provide_context(crate::i18n::lang());
     let auth_version = AuthVersion(RwSignal::new(0));
     provide_context(auth_version);
     let user = Resource::new(move || auth_version.0.get(), |_| fetch_current_user());
@@ -80,7 +84,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/lean-merchant.css"/>
         <Title text="lean-merchant"/>
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">{t("skip-to-content")}</a>
             <Header/>
             <main id="main" class="page">
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -98,9 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("sandbox") view=SandboxPanelPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
-            <footer class="footer">
-                "lean-merchant — a reference app for Lean's Link SDK. Sandbox data only; no real money moves."
-            </footer>
+            <footer class="footer">{t("footer-note")}</footer>
         </Router>
     }
 }

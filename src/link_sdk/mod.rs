@@ -1,6 +1,8 @@
 //! Typed bindings to the Link SDK's `window.Lean` (loaded by the page shell from the configured
 //! loader URL). Browser-only: on the server these functions report that the SDK is unavailable.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::model::{CallbackData, LaunchConfig, PaymentLaunch};
@@ -14,6 +16,8 @@ pub struct ConnectConfig<'a> {
     pub access_token: &'a str,
     pub sandbox: bool,
     pub language: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub customization: &'a BTreeMap<String, String>,
 }
 
 impl<'a> From<&'a LaunchConfig> for ConnectConfig<'a> {
@@ -25,6 +29,7 @@ impl<'a> From<&'a LaunchConfig> for ConnectConfig<'a> {
             access_token: &c.access_token,
             sandbox: c.sandbox,
             language: &c.language,
+            customization: &c.customization,
         }
     }
 }
@@ -37,6 +42,8 @@ pub struct ReconnectConfig<'a> {
     pub access_token: &'a str,
     pub sandbox: bool,
     pub language: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub customization: &'a BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,6 +121,7 @@ pub fn reconnect(
         access_token: &config.access_token,
         sandbox: config.sandbox,
         language: &config.language,
+        customization: &config.customization,
     };
     launch_method("reconnect", &js, callback)
 }
@@ -126,6 +134,8 @@ pub struct PayConfig<'a> {
     pub access_token: &'a str,
     pub sandbox: bool,
     pub language: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub customization: &'a BTreeMap<String, String>,
 }
 
 /// `Lean.checkout` config (REFERENCE §6.4, §7): Open Finance single instant payment with redirects.
@@ -139,6 +149,8 @@ pub struct CheckoutConfig<'a> {
     pub fail_redirect_url: &'a str,
     pub sandbox: bool,
     pub language: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub customization: &'a BTreeMap<String, String>,
 }
 
 /// What Lean appended to the redirect URL (REFERENCE §7.2 step 3), passed on to `captureRedirect`.
@@ -162,6 +174,8 @@ pub struct CaptureRedirectConfig<'a> {
     pub access_token: &'a str,
     pub sandbox: bool,
     pub language: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub customization: &'a BTreeMap<String, String>,
     #[serde(flatten)]
     pub params: &'a RedirectParams,
 }
@@ -177,6 +191,8 @@ pub struct PaymentSourceConfig<'a> {
     pub payment_source_id: Option<&'a str>,
     pub sandbox: bool,
     pub language: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub customization: &'a BTreeMap<String, String>,
 }
 
 /// Calls `window.Lean[method]` in the browser; on the server there is no SDK.
@@ -204,6 +220,7 @@ pub fn pay(launch: &PaymentLaunch, callback: impl FnOnce(CallbackData) + 'static
         access_token: &launch.access_token,
         sandbox: launch.sandbox,
         language: &launch.language,
+        customization: &launch.customization,
     };
     launch_method("pay", &js, callback)
 }
@@ -222,6 +239,7 @@ pub fn checkout(
         fail_redirect_url: &launch.fail_redirect_url,
         sandbox: launch.sandbox,
         language: &launch.language,
+        customization: &launch.customization,
     };
     launch_method("checkout", &js, callback)
 }
@@ -238,6 +256,7 @@ pub fn capture_redirect(
         access_token: &config.access_token,
         sandbox: config.sandbox,
         language: &config.language,
+        customization: &config.customization,
         params,
     };
     launch_method("captureRedirect", &js, callback)
@@ -256,6 +275,7 @@ fn payment_source_config<'a>(
         payment_source_id,
         sandbox: config.sandbox,
         language: &config.language,
+        customization: &config.customization,
     }
 }
 

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// What the browser needs to launch a Link SDK flow. Holds a customer-scoped token only: that token is
@@ -9,6 +11,9 @@ pub struct LaunchConfig {
     pub access_token: String,
     pub sandbox: bool,
     pub language: String,
+    /// Lean's `customization` object (theme colour etc.), from the app's config.
+    #[serde(default)]
+    pub customization: BTreeMap<String, String>,
     pub permissions: Vec<String>,
     /// For `reconnect`: the id Lean returned with RECONNECT_REQUIRED.
     #[serde(default)]

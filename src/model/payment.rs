@@ -75,6 +75,8 @@ pub struct PaymentLaunch {
     pub access_token: String,
     pub sandbox: bool,
     pub language: String,
+    #[serde(default)]
+    pub customization: std::collections::BTreeMap<String, String>,
     pub payment_intent_id: String,
     pub success_redirect_url: String,
     pub fail_redirect_url: String,

@@ -48,6 +48,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Users (by email, lower case) who may open `/diagnostics`.
     pub admin_emails: Vec<String>,
+    /// The Link SDK's `customization` object (LEAN_SDK_* variables).
+    pub sdk_customization: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -198,7 +200,19 @@ impl Config {
             admin_emails.push(email);
         }
 
-        Ok(Config { addr, database_url, data_dir, site_root, public_url, lean, secure_cookies, admin_emails })
+        let sdk_customization = super::sdk_look::from_vars(|k| v.get(k))?;
+
+        Ok(Config {
+            addr,
+            database_url,
+            data_dir,
+            site_root,
+            public_url,
+            lean,
+            secure_cookies,
+            admin_emails,
+            sdk_customization,
+        })
     }
 }
 

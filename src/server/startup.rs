@@ -89,6 +89,7 @@ impl Application {
                     sandbox: true,
                     csp: Csp::sandbox(&base),
                     sandbox_url: Some(base.clone()),
+                    sdk_customization: config.sdk_customization.clone(),
                 };
                 (lean, SecretString::from(creds.webhook_secret), public, Some(sandbox))
             }
@@ -105,6 +106,7 @@ impl Application {
                     sandbox: r.sandbox,
                     csp: Csp::real_lean(&r.loader_url),
                     sandbox_url: None,
+                    sdk_customization: config.sdk_customization.clone(),
                 };
                 (lean, r.webhook_secret.clone(), public, None)
             }
@@ -230,6 +232,7 @@ fn router(state: AppState) -> Router {
         .route("/webhooks/lean", post(endpoint::receive))
         .route("/live", get(sse::stream))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/lang/{code}", get(super::language::switch))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)

@@ -19,6 +19,8 @@ pub struct PublicConfig {
     pub csp: super::security::Csp,
     /// The embedded sandbox's base URL (its scenario controls back the sandbox panel); None for real Lean.
     pub sandbox_url: Option<String>,
+    /// The Link SDK's `customization`, passed with every launch.
+    pub sdk_customization: std::collections::BTreeMap<String, String>,
 }
 
 /// Shared by every request; handed to server functions through context.

@@ -3,6 +3,7 @@ use leptos_router::components::A;
 
 use crate::api::SignOut;
 use crate::app::{AuthVersion, UserResource};
+use crate::i18n::{lang, t, Lang};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -21,35 +22,36 @@ pub fn Header() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"L"</span>
                 <span>"lean-merchant"</span>
             </A>
-            <nav aria-label="Account">
+            <nav aria-label=t("nav-account")>
                 <Transition fallback=|| ()>
                     {move || {
                         user.get()
                             .map(|u| match u.ok().flatten() {
                                 Some(u) => {
                                     view! {
-                                        <A href="/dashboard">"Dashboard"</A>
-                                        <A href="/payments">"Payments"</A>
-                                        {u.is_admin.then(|| view! { <A href="/diagnostics">"Diagnostics"</A> })}
+                                        <A href="/dashboard">{t("nav-dashboard")}</A>
+                                        <A href="/payments">{t("nav-payments")}</A>
+                                        {u.is_admin.then(|| view! { <A href="/diagnostics">{t("nav-diagnostics")}</A> })}
                                         {u.console.then(|| view! { <ConsoleToggle/> })}
-                                        {u.sandbox_panel.then(|| view! { <A href="/sandbox">"Sandbox"</A> })}
-                                        <span class="who" title="Signed in">{u.email}</span>
+                                        {u.sandbox_panel.then(|| view! { <A href="/sandbox">{t("nav-sandbox")}</A> })}
+                                        <span class="who" title=t("nav-signed-in")>{u.email}</span>
                                         <ActionForm action=sign_out attr:class="inline-form">
-                                            <button type="submit" class="button ghost">"Sign out"</button>
+                                            <button type="submit" class="button ghost">{t("nav-sign-out")}</button>
                                         </ActionForm>
                                     }
                                         .into_any()
                                 }
                                 None => {
                                     view! {
-                                        <A href="/signin">"Sign in"</A>
-                                        <A href="/signup" attr:class="button small">"Create account"</A>
+                                        <A href="/signin">{t("nav-sign-in")}</A>
+                                        <A href="/signup" attr:class="button small">{t("nav-create-account")}</A>
                                     }
                                         .into_any()
                                 }
                             })
                     }}
                 </Transition>
+                <LanguageSwitch/>
             </nav>
         </header>
     }
@@ -65,7 +67,32 @@ fn ConsoleToggle() -> impl IntoView {
             class=move || if on_console() { "console-toggle on" } else { "console-toggle" }
             aria-pressed=move || if on_console() { "true" } else { "false" }
             role="button" data-testid="console-toggle">
-            "Console"
+            {t("nav-console")}
+        </a>
+    }
+}
+
+/// A plain link to the other language: the server remembers the choice and sends the reader back
+/// to the same page, now rendered in that language and direction (works before hydration too).
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let current = lang();
+    let other = if current == Lang::Ar { Lang::En } else { Lang::Ar };
+    let location = leptos_router::hooks::use_location();
+    let href = move || {
+        // `search` comes without its '?'.
+        let search = location.search.get();
+        let back = if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        };
+        format!("/lang/{}?back={}", other.code(), urlencoding::encode(&back))
+    };
+    view! {
+        <a href=href rel="external" class="lang-switch" hreflang=other.code() lang=other.code()
+            title=t("lang-switch-to") data-testid="lang-switch">
+            {other.native_name()}
         </a>
     }
 }

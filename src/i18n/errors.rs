@@ -1,0 +1,25 @@
+//! `AppError` in the reader's language. The English `Display` text stays for logs.
+
+use super::{arg, t, t_with};
+use crate::model::AppError;
+
+impl AppError {
+    /// What the UI shows for this error, in the current language.
+    pub fn localized(&self) -> String {
+        match self {
+            // Built on the server in the caller's language already.
+            AppError::Invalid { message, .. } => message.clone(),
+            AppError::SignInRequired => t("error-sign-in-required"),
+            AppError::BadCredentials => t("error-bad-credentials"),
+            AppError::EmailTaken => t("error-email-taken"),
+            AppError::Forbidden => t("error-forbidden"),
+            AppError::NotFound(what) => t_with("error-not-found", &[("what", arg(what))]),
+            AppError::Lean { code, message } => {
+                t_with("error-lean", &[("message", arg(message)), ("code", arg(code))])
+            }
+            AppError::LeanUnavailable => t("error-lean-unavailable"),
+            AppError::Internal => t("error-internal"),
+            AppError::Transport(detail) => t_with("error-transport", &[("detail", arg(detail))]),
+        }
+    }
+}
