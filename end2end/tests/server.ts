@@ -28,7 +28,12 @@ export interface StartOptions {
   sandboxPort?: number;
 }
 
+// E2E_BUILD_DIR holds a private copy of a build (`lean-merchant` + `site/`), so a rebuild in the
+// working tree cannot pull files out from under a running suite.
+const BUILD_DIR = process.env.E2E_BUILD_DIR;
+
 function binary(): string {
+  if (BUILD_DIR) return path.join(BUILD_DIR, 'lean-merchant');
   const candidates = ['target/debug/lean-merchant', 'target/server/debug/lean-merchant'].map((p) => path.join(ROOT, p));
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) throw new Error(`lean-merchant binary not found (run \`cargo leptos build\`); looked in ${candidates.join(', ')}`);
@@ -43,7 +48,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       ...process.env,
       RUST_LOG: 'info,sqlx=warn',
       LEPTOS_SITE_ADDR: `127.0.0.1:${opts.appPort ?? 0}`,
-      LEPTOS_SITE_ROOT: path.join(ROOT, 'target', 'site'),
+      LEPTOS_SITE_ROOT: BUILD_DIR ? path.join(BUILD_DIR, 'site') : path.join(ROOT, 'target', 'site'),
       LEPTOS_OUTPUT_NAME: 'lean-merchant',
       DATA_DIR: dataDir,
       DATABASE_URL: '',

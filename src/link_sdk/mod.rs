@@ -196,7 +196,7 @@ pub struct PaymentSourceConfig<'a> {
 }
 
 /// Calls `window.Lean[method]` in the browser; on the server there is no SDK.
-fn launch_method(
+pub(crate) fn launch_method(
     method: &str,
     config: &impl Serialize,
     callback: impl FnOnce(CallbackData) + 'static,

@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
                                     view! {
                                         <A href="/dashboard">{t("nav-dashboard")}</A>
                                         <A href="/payments">{t("nav-payments")}</A>
+                                        <A href="/consents">{t("nav-consents")}</A>
                                         {u.is_admin.then(|| view! { <A href="/diagnostics">{t("nav-diagnostics")}</A> })}
                                         {u.console.then(|| view! { <ConsoleToggle/> })}
                                         {u.sandbox_panel.then(|| view! { <A href="/sandbox">{t("nav-sandbox")}</A> })}
