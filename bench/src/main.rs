@@ -1,0 +1,159 @@
+//! `make bench`: measures lean-merchant on this machine, side by side in one run, and prints a table
+//! (also written to BENCHMARKS.md). `lean-bench bare` is the bare axum handler it compares against.
+
+mod app;
+mod ingest;
+mod live;
+mod load;
+mod pages;
+mod report;
+mod sizes;
+mod webhook;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+/// How hard and how long to push. `--quick` is for checking the harness, not for quoting.
+pub struct Plan {
+    pub concurrency: usize,
+    pub page_concurrency: usize,
+    pub warmup: Duration,
+    pub duration: Duration,
+    pub users: usize,
+    pub sse_clients: usize,
+    pub webhook_rate: usize,
+    pub startups: usize,
+}
+
+impl Plan {
+    fn full() -> Plan {
+        Plan {
+            concurrency: 32,
+            page_concurrency: 16,
+            warmup: Duration::from_secs(2),
+            duration: Duration::from_secs(10),
+            users: 50,
+            sse_clients: 1000,
+            webhook_rate: 200,
+            startups: 5,
+        }
+    }
+
+    fn quick() -> Plan {
+        Plan {
+            concurrency: 8,
+            page_concurrency: 4,
+            warmup: Duration::from_millis(300),
+            duration: Duration::from_secs(2),
+            users: 5,
+            sse_clients: 50,
+            webhook_rate: 50,
+            startups: 1,
+        }
+    }
+}
+
+const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("bare") {
+        return serve_bare().await;
+    }
+    // A thousand streams need more file descriptors than the usual soft limit; the app inherits it.
+    let _ = rlimit::increase_nofile_limit(65_536);
+    let quick = args.iter().any(|a| a == "--quick");
+    let plan = if quick { Plan::quick() } else { Plan::full() };
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let build = app::Build {
+        bin: PathBuf::from(value("--bin").unwrap_or_else(|| "target/release/lean-merchant".into())),
+        site: PathBuf::from(value("--site").unwrap_or_else(|| "target/site".into())),
+    };
+    let out = value("--out").unwrap_or_else(|| "BENCHMARKS.md".into());
+    anyhow::ensure!(
+        build.bin.exists(),
+        "{} not found: run `cargo leptos build --release` first",
+        build.bin.display()
+    );
+
+    let mut r = report::Report::new(quick);
+
+    eprintln!("bench: start-up");
+    let mut starts = Vec::new();
+    for _ in 0..plan.startups {
+        let dir = tempfile::tempdir()?;
+        let app = app::App::start(&build, dir.path(), None).await?;
+        starts.push(app.started_in);
+        app.stop().await?;
+    }
+    r.startup(&mut starts);
+
+    eprintln!("bench: webhook ingest (bare handler)");
+    let bare = {
+        let mut child = tokio::process::Command::new(std::env::current_exe()?)
+            .arg("bare")
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let url = bare_url(&mut child).await?;
+        let load = ingest::bare(&url, &plan).await;
+        child.start_kill()?;
+        let _ = child.wait().await;
+        load
+    };
+    eprintln!("bench: webhook ingest (SQLite)");
+    let sqlite = ingest::app(&build, None, &plan).await.context("ingest on SQLite")?;
+    eprintln!("bench: webhook ingest (PostgreSQL)");
+    let pg = match ingest::fresh_postgres(PG_BASE).await {
+        Some(url) => {
+            let result = ingest::app(&build, Some(&url), &plan).await.context("ingest on PostgreSQL");
+            ingest::drop_postgres(PG_BASE, &url).await;
+            Some(result?)
+        }
+        None => None,
+    };
+    r.ingest(&bare, &sqlite, pg.as_ref());
+
+    eprintln!("bench: webhook → browser with {} streams", plan.sse_clients);
+    let live = live::run(&build, &plan).await.context("live latency")?;
+    r.live(&live, plan.webhook_rate);
+
+    eprintln!("bench: dashboard page");
+    let page = pages::dashboard(&build, &plan).await.context("pages")?;
+    r.pages(&page, plan.page_concurrency);
+
+    r.first_load(&sizes::measure(&build.site)?);
+    r.memory(&live);
+
+    let text = r.render();
+    println!("{text}");
+    std::fs::write(&out, text).with_context(|| format!("write {out}"))?;
+    eprintln!("bench: written to {out}");
+    Ok(())
+}
+
+async fn bare_url(child: &mut tokio::process::Child) -> Result<String> {
+    use tokio::io::AsyncBufReadExt;
+    let stdout = child.stdout.take().context("stdout")?;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    while let Some(line) = lines.next_line().await? {
+        if let Some(url) = line.strip_prefix("bare listening on ") {
+            return Ok(url.to_owned());
+        }
+    }
+    anyhow::bail!("bare server did not start")
+}
+
+/// The comparison point: axum on the same runtime settings, reading the body and answering 200.
+async fn serve_bare() -> Result<()> {
+    use axum::routing::post;
+    let router = axum::Router::new()
+        .route("/webhooks/lean", post(|_body: axum::body::Bytes| async { axum::http::StatusCode::OK }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("bare listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router).await?;
+    Ok(())
+}
