@@ -8,7 +8,7 @@ CARGO_LEPTOS_VERSION := 0.3.10
 # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
 
-.PHONY: run test tools test-tools build rust-test e2e fmt lint clean-data
+.PHONY: run test tools test-tools build rust-test e2e fmt lint clean-data bench bench-tools
 
 ## run: install tools, build, and serve on http://127.0.0.1:3000 (embedded Lean sandbox on :4010)
 run: tools
@@ -58,12 +58,27 @@ rust-test:
 e2e: build
 	cd end2end && npx playwright test
 
+## bench: release build, then measure (prints a table and writes BENCHMARKS.md)
+bench: tools bench-tools
+	cargo leptos build --release
+	cargo run --release -p lean-bench
+
+# cargo-leptos optimises release wasm with the wasm-opt it finds on PATH (Debian's binaryen); it would
+# otherwise try to download one from GitHub.
+bench-tools:
+	if ! command -v wasm-opt >/dev/null; then
+	  sudo_cmd=""; [ "$$(id -u)" = 0 ] || sudo_cmd="sudo"
+	  $$sudo_cmd apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq binaryen
+	fi
+
 fmt:
 	cargo fmt --all
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy -p lean-sandbox --all-targets -- -D warnings
+	cargo clippy -p lean-bench --all-targets -- -D warnings
 	cargo clippy -p lean-merchant --features ssr --all-targets -- -D warnings
 	cargo clippy -p lean-merchant --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 

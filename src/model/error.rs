@@ -61,6 +61,15 @@ impl FromServerFnError for AppError {
                 }
                 AppError::invalid("request", format!("The request was incomplete: {m}"))
             }
+            // On the server, a body that does not decode (JSON-encoded arguments) is the caller's
+            // mistake too; in the browser the same error means the answer could not be read.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) => {
+                if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                    res.set_status(axum::http::StatusCode::BAD_REQUEST);
+                }
+                AppError::invalid("request", format!("The request could not be read: {m}"))
+            }
             other => AppError::Transport(other.to_string()),
         }
     }
