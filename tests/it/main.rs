@@ -10,6 +10,7 @@ mod diagnostics;
 mod fuzz;
 mod instances;
 mod lean_client;
+mod ordering;
 mod payments;
 mod security_headers;
 mod webhooks;
