@@ -1,4 +1,6 @@
 //! lean-merchant: the reference merchant app for Lean's Link SDK.
+// Leptos views are deeply nested types; release builds of the larger pages need more room.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;
