@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .ONESHELL:
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+# Server rendering of the larger pages in debug builds needs more stack than threads get by default
+# (tests run the app on their own runtime's threads).
+export RUST_MIN_STACK := 8388608
 
 CARGO_LEPTOS_VERSION := 0.3.10
 # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.

@@ -4,8 +4,18 @@ use clap::Parser;
 use lean_merchant::server::cli::{self, Cli, Command, WebhookAction};
 use lean_merchant::server::{Application, Config};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Server rendering walks deeply nested view types; debug builds of the larger pages need more than
+    // the default 2 MiB of stack per worker thread.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(run())
+}
+
+async fn run() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

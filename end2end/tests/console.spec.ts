@@ -54,8 +54,14 @@ async function connectBank(page: Page): Promise<string> {
   return id!;
 }
 
+/** Console log fetches the page made: one when its live stream opens, none while rows arrive. */
+const logFetches: string[] = [];
+
 async function openConsole(context: BrowserContext): Promise<Page> {
   const dev = await context.newPage();
+  dev.on('request', (r) => {
+    if (r.url().includes('/api/console_log')) logFetches.push(r.url());
+  });
   await goto(dev, '/dashboard');
   await dev.getByTestId('console-toggle').click();
   await expect(dev).toHaveURL(/\/console$/);
@@ -67,6 +73,11 @@ test('the console shows webhooks live, replays them, and sends signed test webho
   await signUp(page);
   const dev = await openConsole(context);
   await expect(dev.getByTestId('calls-table')).toContainText('/customers/v1');
+  // The log is fetched when the page opens and again when its live stream connects; then never.
+  await expect(dev.getByTestId('live-status')).toHaveText('Live');
+  await expect.poll(() => logFetches.length).toBeGreaterThan(0);
+  await dev.waitForTimeout(500);
+  const fetchesOnceLive = logFetches.length;
 
   // Connecting a bank in another tab: Lean's entity.created appears in the open dev, no reload.
   const entityId = await connectBank(page);
@@ -106,6 +117,10 @@ test('the console shows webhooks live, replays them, and sends signed test webho
   const refused = dev.locator('[data-testid="webhook-row"][data-event-id="forged-event"]');
   await expect(refused).toHaveAttribute('data-status', 'rejected');
   await expect(refused.getByTestId('verdict')).toContainText('Rejected');
+
+  // Everything above arrived on the live stream: no fetch of the log since the stream opened.
+  expect(logFetches.length).toBe(fetchesOnceLive);
+  await expect(dev.getByTestId('live-status')).toHaveText('Live');
 
   const html = await dev.content();
   for (const secret of [SECRETS.clientSecret, SECRETS.webhookSecret, 'sha512=']) {

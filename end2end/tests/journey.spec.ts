@@ -172,3 +172,40 @@ test('connecting the same bank again is explained, and disconnecting asks first'
   await expect(page.getByTestId('entity-card')).toHaveCount(0);
   await expect(page.getByTestId('entity-empty')).toBeVisible();
 });
+
+test('a failed connect shows the bank\'s words and the correlation id to quote, in both languages', async ({ page }) => {
+  await signUp(page, `lo+${Date.now()}@example.com`);
+  await page.getByTestId('connect-bank').click();
+  const link = page.frameLocator('#lean-link-frame');
+  await link.getByTestId('bank-LEAN_MB1').click();
+  await link.getByLabel('Username').fill('user_locked');
+  await link.getByLabel('Password').fill('pass_locked');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await expect(link.getByTestId('error-message')).toContainText('locked');
+  await link.getByRole('button', { name: 'Close' }).first().click();
+
+  const outcome = page.getByTestId('flow-outcome');
+  await expect(outcome).toHaveAttribute('data-status', 'ERROR');
+  await expect(outcome).toContainText('Your online banking is locked');
+  const correlation = (await outcome.getByTestId('correlation-id').textContent())?.trim() ?? '';
+  expect(correlation).toMatch(/^[0-9a-f-]{36}$/);
+  // The history keeps the whole callback: status, secondary status, exit point and correlation id.
+  const row = page.getByTestId('flow-history').locator('tbody tr').first();
+  await expect(row).toContainText('Error');
+  await expect(row).toContainText(correlation);
+  await expect(row.locator('td').nth(4)).not.toBeEmpty();
+  await expect(page.getByTestId('entity-empty')).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-flow-error-en.png'), fullPage: true });
+  await expectNoSeriousA11yIssues(page);
+
+  await page.goto(`${app.url}/lang/ar?back=/dashboard`);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'آخر نتائج Link SDK' })).toBeVisible();
+  const arRow = page.getByTestId('flow-history').locator('tbody tr').first();
+  await expect(arRow).toContainText('خطأ');
+  await expect(arRow).toContainText(correlation);
+  await expect(page.getByTestId('entity-empty')).toContainText('لم تربط أي بنك بعد');
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-flow-error-ar.png'), fullPage: true });
+  await expectNoSeriousA11yIssues(page);
+  await page.goto(`${app.url}/lang/en?back=/dashboard`);
+});

@@ -1,6 +1,8 @@
 // Payments in the merchant app: destinations (Lean's errors in plain words), payment intents checked in
 // the form, `Lean.pay` through the Link UI with the status moving live from Lean's webhooks, and the
-// Open Finance `checkout` round trip through /open-finance/success and `captureRedirect`.
+// Open Finance `checkout` round trip through /open-finance/success and `captureRedirect`; payment sources
+// with a picked destination, `createBeneficiary` and its cool-off ending live; `verifyAddress` with the
+// name the app keeps; and the whole page in Arabic.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, FrameLocator, Page, test } from '@playwright/test';
 import * as fs from 'node:fs';
@@ -29,6 +31,13 @@ async function expectNoSeriousA11yIssues(page: Page) {
   const results = await new AxeBuilder({ page }).exclude('#lean-link-frame').analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
+async function sandboxSettings(settings: Record<string, number>) {
+  const res = await fetch(`${app.sandboxUrl}/sandbox/payments/settings`, {
+    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings),
+  });
+  expect(res.status).toBe(200);
 }
 
 async function advance(paymentId: string) {
@@ -101,7 +110,9 @@ test('destinations, a checked payment, Pay with bank and the status moving live'
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('payment-amount')).toHaveText('125.50 AED');
   await expect(row.getByTestId('payment-status')).toHaveAttribute('data-status', 'INTENT_CREATED');
-  await page.screenshot({ path: path.join(SHOTS, 'payments.png'), fullPage: true });
+  await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+  await expectNoSeriousA11yIssues(page);
+  await page.screenshot({ path: path.join(SHOTS, 'payments-en.png'), fullPage: true });
 
   // A payment source at the payer's bank, with the destination as a recipient (no cool-off here).
   await page.getByTestId('create-payment-source').click();
@@ -217,6 +228,189 @@ test('a bank that refuses the login sends the payer to /open-finance/fail, expla
   // Nothing was paid, so it can be paid again.
   await page.getByRole('link', { name: '← Payments' }).click();
   await expect(page.getByTestId('payment-row').getByTestId('pay-open-finance')).toBeVisible();
+});
+
+async function addSecondDestination(page: Page) {
+  await page.locator('#dest-name').fill('Globex Trading LLC');
+  await page.locator('#dest-display').fill('Globex');
+  await page.locator('#dest-iban').fill('AE90 0331 2345 6789 0123 999');
+  await page.getByTestId('add-destination').click();
+  await expect(page.getByTestId('destination-row')).toHaveCount(2);
+}
+
+async function destinationId(page: Page, name: string): Promise<string> {
+  const id = await page.getByTestId('destination-row').filter({ hasText: name }).getAttribute('data-id');
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+test('payment sources: the picked destination, createBeneficiary, the cool-off visible and ending live', async ({ page }) => {
+  await signUp(page);
+  await openPayments(page);
+  await addDestination(page);
+  await addSecondDestination(page);
+  const acme = await destinationId(page, 'Acme Store');
+  const globex = await destinationId(page, 'Globex');
+
+  // Until there is a source, recipients cannot be added to one.
+  await expect(page.getByTestId('sources-empty')).toBeVisible();
+  await expect(page.getByTestId('create-beneficiary')).toBeDisabled();
+
+  // createPaymentSource for the picked destination (Globex), not the first one.
+  await page.getByTestId('source-destination').selectOption(globex);
+  await page.getByTestId('create-payment-source').click();
+  const link = page.frameLocator('#lean-link-frame');
+  await link.getByTestId('bank-LEAN_MB1').click();
+  await link.getByLabel('Username').fill('user_simple');
+  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await link.getByRole('button', { name: 'Allow' }).click();
+  await linkDone(link);
+  await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'SUCCESS');
+  await expect(page.getByTestId('source-row')).toHaveCount(1);
+  const recipients = page.getByTestId('beneficiary');
+  await expect(recipients).toHaveCount(1);
+  await expect(recipients.first()).toHaveAttribute('data-destination-id', globex);
+  await expect(recipients.first()).toContainText('Globex');
+
+  // createBeneficiary adds Acme to that source; the bank holds it in a cool-off that ends by webhook.
+  await sandboxSettings({ beneficiary_cool_off_ms: 6_000 });
+  await page.getByTestId('source-destination').selectOption(acme);
+  await expect(page.getByTestId('create-beneficiary')).toBeEnabled();
+  await page.getByTestId('create-beneficiary').click();
+  await expect(link.getByTestId('beneficiary-name')).toHaveText('Acme Store');
+  await link.getByRole('button', { name: 'Add beneficiary' }).click();
+  await linkDone(link);
+  await sandboxSettings({ beneficiary_cool_off_ms: 0 });
+  await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'SUCCESS');
+  await expect(page.getByTestId('payment-outcome')).toContainText('cool-off');
+
+  await page.evaluate(() => ((window as any).__noReload = true));
+  const added = page.locator(`[data-testid="beneficiary"][data-destination-id="${acme}"]`);
+  await expect(added.getByTestId('beneficiary-status')).toHaveAttribute('data-status', /COOL_OFF/);
+  await expect(added.getByTestId('beneficiary-status')).toHaveText("In the bank's cool-off period");
+  await expect(added.getByTestId('beneficiary-cool-off')).toContainText(/until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+  await page.screenshot({ path: path.join(SHOTS, 'payments-cool-off.png'), fullPage: true });
+  // payment_source.beneficiary.updated ends the cool-off, and the page shows it without a reload.
+  await expect(added.getByTestId('beneficiary-status')).toHaveAttribute('data-status', 'ACTIVE', { timeout: 30_000 });
+  await expect(added.getByTestId('beneficiary-status')).toHaveText('Ready');
+  await expect(added.getByTestId('beneficiary-cool-off')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
+  // Both launches are in the flow history.
+  const flows = await page.evaluate(async () => (await fetch('/api/recent_flows', { method: 'POST' })).json());
+  expect(flows.map((f: any) => f.method)).toEqual(expect.arrayContaining(['createPaymentSource', 'createBeneficiary']));
+});
+
+test('verifyAddress: the name is asked for and kept, the outcome is shown in plain words and recorded', async ({ page }) => {
+  await signUp(page);
+  await openPayments(page);
+  const name = page.getByLabel('Your full name');
+  const verify = page.getByTestId('verify-address-button');
+
+  // The form checks the name before anything is sent.
+  await verify.click();
+  await expect(page.getByTestId('verify-name-error')).toHaveText('Enter your full name.');
+  await name.fill('Layla');
+  await verify.click();
+  await expect(page.getByTestId('verify-name-error')).toHaveText('Enter at least a first and a last name.');
+
+  // A name that is not the bank's account holder: Lean's NAME_MISMATCH, in plain words.
+  await name.fill('Layla  Al Zaabi');
+  await verify.click();
+  const link = page.frameLocator('#lean-link-frame');
+  await link.getByTestId('bank-LEAN_MB1').click();
+  await link.getByLabel('Username').fill('user_simple');
+  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await expect(link.getByTestId('error-message')).toContainText('does not match Layla Al Zaabi');
+  await link.getByRole('button', { name: 'Close' }).last().click();
+  const outcome = page.getByTestId('verify-outcome');
+  await expect(outcome).toHaveAttribute('data-status', 'ERROR');
+  await expect(outcome).toHaveAttribute('data-secondary-status', 'NAME_MISMATCH');
+  await expect(page.getByTestId('verify-headline')).toHaveText(/^Not verified: the name on your bank account does not match Layla Al Zaabi\./);
+  await expect(outcome.getByTestId('verify-status')).toHaveText('ERROR');
+  await expect(outcome.getByTestId('verify-message')).toContainText('does not match');
+  await expect(outcome.getByTestId('verify-correlation-id')).toHaveText(/\S{8,}/);
+
+  // The name is kept on the server, and the last outcome comes back from the flow history.
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(name).toHaveValue('Layla Al Zaabi');
+  await expect(outcome).toHaveAttribute('data-secondary-status', 'NAME_MISMATCH');
+  await expect(outcome).toContainText('Last check:');
+
+  // The sandbox's user_simple is Fatima Al Mansouri: that name is verified.
+  await name.fill('Fatima Al Mansouri');
+  await verify.click();
+  await link.getByTestId('bank-LEAN_MB1').click();
+  await link.getByLabel('Username').fill('user_simple');
+  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await linkDone(link);
+  await expect(outcome).toHaveAttribute('data-status', 'SUCCESS');
+  await expect(page.getByTestId('verify-headline')).toHaveText('Verified: your bank confirmed that Fatima Al Mansouri holds the account.');
+  await expect(outcome).not.toContainText('Last check:');
+  await expectNoSeriousA11yIssues(page);
+  await page.screenshot({ path: path.join(SHOTS, 'payments-verify-address.png'), fullPage: true });
+
+  const flows = await page.evaluate(async () => (await fetch('/api/recent_flows', { method: 'POST' })).json());
+  expect(flows.filter((f: any) => f.method === 'verifyAddress').map((f: any) => f.status)).toEqual(['SUCCESS', 'ERROR']);
+});
+
+test('the payments page in Arabic: right to left, Arabic words and errors, and the SDK in Arabic', async ({ page }) => {
+  await signUp(page);
+  await page.goto(`${app.url}/lang/ar?back=/payments`);
+  await expect(page).toHaveURL(/\/payments$/);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('المدفوعات');
+  await expect(page.getByTestId('live-status')).toHaveText(/مباشر/);
+
+  await page.locator('#dest-name').fill('Acme Trading LLC');
+  await page.locator('#dest-display').fill('Acme Store');
+  await page.locator('#dest-iban').fill('AE07 0331 2345 6789 0123 457');
+  await page.getByTestId('add-destination').click();
+  // Lean's INVALID_IBAN, in plain Arabic.
+  await expect(page.getByTestId('dest-iban-error')).toHaveText('تفيد Lean بأن رقم IBAN هذا غير صالح. راجعه مع بيانات البنك.');
+  await page.locator('#dest-iban').fill('AE07 0331 2345 6789 0123 456');
+  await page.getByTestId('add-destination').click();
+  await expect(page.getByTestId('destination-row')).toHaveCount(1);
+
+  await page.locator('#pay-amount').fill('12.345');
+  await page.getByTestId('create-payment').click();
+  await expect(page.getByTestId('pay-amount-error')).toHaveText('استخدم خانتين عشريتين كحد أقصى.');
+  await page.locator('#pay-amount').fill('100000.01');
+  await page.getByTestId('create-payment').click();
+  await expect(page.getByTestId('pay-amount-error')).toHaveText('هذا المبلغ أعلى من أقصى دفعة يسمح بها البنك.');
+  await page.locator('#pay-amount').fill('40');
+  await page.getByTestId('create-payment').click();
+  const row = page.getByTestId('payment-row');
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('payment-status')).toHaveText('لم يُدفع بعد');
+
+  await page.locator('#verify-name').fill('ليلى');
+  await page.getByTestId('verify-address-button').click();
+  await expect(page.getByTestId('verify-name-error')).toHaveText('أدخل الاسم الأول واسم العائلة على الأقل.');
+
+  // Nothing in English is left on the page but brand names, codes and data.
+  const text = await page.locator('main').innerText();
+  for (const english of ['Payment', 'payment', 'Add ', 'Amount', 'Status', 'Verify', 'Loading', 'Live']) {
+    expect(text, `"${english}" on the Arabic page`).not.toContain(english);
+  }
+  await expectNoSeriousA11yIssues(page);
+  await page.screenshot({ path: path.join(SHOTS, 'payments-ar.png'), fullPage: true });
+
+  // The Link SDK opens in Arabic: the loader passes `language` to the Link page, which reads it.
+  await row.getByTestId('pay-open-finance').click();
+  const frame = page.locator('#lean-link-frame');
+  await expect(frame).toBeVisible();
+  expect(new URL((await frame.getAttribute('src'))!).searchParams.get('language')).toBe('ar');
+  await expect(page.frameLocator('#lean-link-frame').locator('html')).toHaveAttribute('dir', 'rtl');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'CANCELLED');
+  await expect(page.getByTestId('payment-outcome')).toHaveText('أغلقت نافذة Lean قبل الإتمام. لم يُدفع أي مبلغ.');
 });
 
 test('the payments page needs a signed-in user', async ({ page }) => {

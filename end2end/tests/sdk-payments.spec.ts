@@ -249,3 +249,24 @@ test('verifyAddress reports a name mismatch as ERROR', async ({ page }) => {
   await again.getByRole('button', { name: 'Done' }).click();
   expect((await lastCallback(page)).status).toBe('SUCCESS');
 });
+
+test('verifyAddress in Arabic: right to left, Arabic words, and the same CallbackData', async ({ page }) => {
+  const c = await customer(sb, api, 'sdk-verify-ar');
+  const frame = await launch(page, sb, 'verifyAddress', {
+    customer_id: c.id, access_token: c.token, customer_name: 'Nobody Atall', bank_identifier: 'LEAN_MB1', language: 'ar',
+  });
+  await expect(frame.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(frame.locator('html')).toHaveAttribute('lang', 'ar');
+  await expect(frame.locator('main[data-screen="LOGIN"]')).toBeVisible();
+  await frame.locator('input').first().fill('user_simple');
+  await frame.locator('input[type="password"]').fill('pass_simple');
+  await frame.locator('main button[type="submit"], main form button').first().click();
+  await expect(frame.locator('main[data-screen="ERROR"]')).toBeVisible();
+  // The Link UI speaks Arabic; Lean's CallbackData stays in Lean's codes for the app to explain.
+  await expect(frame.locator('main h1')).toHaveText(/[\u0600-\u06FF]/);
+  await frame.locator('main button').last().click();
+  const err = await lastCallback(page);
+  expect(err.status).toBe('ERROR');
+  expect(err.secondary_status).toBe('NAME_MISMATCH');
+  expect(err.lean_correlation_id).toBeTruthy();
+});

@@ -25,8 +25,26 @@ test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
     await page.getByTestId('connect-bank').click();
     await expect(page.frameLocator('#lean-link-frame').getByTestId('bank-LEAN_MB1')).toBeVisible();
 
+    // The developer console, with its rows as they arrived live (Lean calls and a refused webhook).
+    await page.goto(`${app.url}/console`);
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.getByTestId('live-status')).toHaveText('Live');
+    const forged = await request.post(`${app.url}/webhooks/lean`, {
+      headers: { 'content-type': 'application/json', 'lean-signature': 'sha512=00' },
+      data: { type: 'entity.created', event_id: 'secrets-forged', payload: {} },
+    });
+    expect(forged.status()).toBe(401);
+    await expect(page.locator('[data-testid="webhook-row"][data-event-id="secrets-forged"]')).toHaveCount(1);
+    await expect(page.getByTestId('call-row').first()).toBeVisible();
+    const consoleHtml = await page.content();
+    expect(consoleHtml, 'a refused signature value is never shown').not.toContain('sha512=00');
+    seen.push(consoleHtml);
+
     // Every built asset, fetched through the server as a browser would.
-    const pkg = path.resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
+    // The build under test: E2E_BUILD_DIR's snapshot when set (see server.ts), else the working tree's.
+    const pkg = process.env.E2E_BUILD_DIR
+      ? path.join(process.env.E2E_BUILD_DIR, 'site', 'pkg')
+      : path.resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
     const assets = fs.readdirSync(pkg);
     expect(assets.some((f) => f.endsWith('.wasm'))).toBe(true);
     for (const file of assets) {
@@ -34,7 +52,7 @@ test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
       expect(res.ok()).toBe(true);
       seen.push(Buffer.from(await res.body()).toString('latin1'));
     }
-    for (const p of ['/', '/signin', '/signup', '/dashboard', '/no-such-page']) {
+    for (const p of ['/', '/signin', '/signup', '/dashboard', '/console', '/no-such-page']) {
       seen.push(await (await request.get(`${app.url}${p}`)).text());
     }
 

@@ -40,3 +40,8 @@ error-lean = رفضت Lean الطلب: { $message } ({ $code })
 error-lean-unavailable = تعذّر الوصول إلى Lean. يُرجى المحاولة بعد قليل.
 error-internal = حدث خطأ من جهتنا. يُرجى المحاولة مرة أخرى.
 error-transport = تعذّر الوصول إلى الخادم: { $detail }
+
+# حزمة Link نفسها
+sdk-not-loaded = لم تُحمَّل حزمة Link من Lean. تحقّق من اتصالك ثم أعد تحميل الصفحة.
+sdk-launch-refused = رفضت حزمة Link من Lean البدء: { $detail }
+sdk-unreadable-callback = أعادت الحزمة بيانات لم يتمكن التطبيق من قراءتها.

@@ -36,3 +36,8 @@ error-lean = Lean refused the request: { $message } ({ $code })
 error-lean-unavailable = Lean could not be reached. Please try again in a moment.
 error-internal = Something went wrong on our side. Please try again.
 error-transport = The server could not be reached: { $detail }
+
+# The Link SDK itself
+sdk-not-loaded = The Lean Link SDK did not load. Check your connection and reload the page.
+sdk-launch-refused = The Lean Link SDK refused to start: { $detail }
+sdk-unreadable-callback = The SDK returned data this app could not read.

@@ -22,15 +22,15 @@ mod imp {
         if valid {
             Ok(email)
         } else {
-            Err(AppError::invalid("email", "Enter an email address like name@example.com."))
+            Err(AppError::invalid("email", crate::i18n::t("auth-email-invalid")))
         }
     }
 
     pub fn check_password(password: &str) -> Result<(), AppError> {
         match password.chars().count() {
-            0..=7 => Err(AppError::invalid("password", "Use a password of at least 8 characters.")),
+            0..=7 => Err(AppError::invalid("password", crate::i18n::t("auth-password-too-short"))),
             8..=128 => Ok(()),
-            _ => Err(AppError::invalid("password", "Use a password of at most 128 characters.")),
+            _ => Err(AppError::invalid("password", crate::i18n::t("auth-password-too-long"))),
         }
     }
 
@@ -80,7 +80,8 @@ pub(crate) use imp::ensure_customer;
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     use crate::api::context::{finish, internal, session, state};
     use crate::server::{auth, db::users};
-    finish(
+    finish(back_to_form_on_error(
+        "/signup",
         async {
             let email = imp::parse_email(&email)?;
             imp::check_password(&password)?;
@@ -97,18 +98,19 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
             Ok(())
         }
         .await,
-    )
+    ))
 }
 
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::api::context::{finish, internal, session, state};
     use crate::server::{auth, db::users};
-    finish(
+    finish(back_to_form_on_error(
+        "/signin",
         async {
             let email = imp::parse_email(&email)?;
             if password.is_empty() {
-                return Err(AppError::invalid("password", "Enter your password."));
+                return Err(AppError::invalid("password", crate::i18n::t("auth-password-missing")));
             }
             let state = state()?;
             let user = users::find_by_email(&state.db, &email).await.map_err(internal)?;
@@ -128,7 +130,52 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
             Ok(())
         }
         .await,
-    )
+    ))
+}
+
+/// Why a sign-in or sign-up form came back, as the `error` query parameter of a form posted without
+/// JavaScript. Only these codes travel (never free text), so a crafted link cannot put words on the page.
+pub fn form_error_code(e: &AppError) -> &'static str {
+    match e {
+        AppError::BadCredentials => "bad-credentials",
+        AppError::EmailTaken => "email-taken",
+        AppError::Invalid { field, .. } if field == "email" => "email-invalid",
+        AppError::Invalid { message, .. } if *message == crate::i18n::t("auth-password-missing") => {
+            "password-missing"
+        }
+        AppError::Invalid { message, .. } if *message == crate::i18n::t("auth-password-too-long") => {
+            "password-too-long"
+        }
+        AppError::Invalid { .. } => "password-too-short",
+        _ => "internal",
+    }
+}
+
+/// The error a form-error code stands for, in the page's language.
+pub fn form_error(code: &str) -> Option<AppError> {
+    use crate::i18n::t;
+    Some(match code {
+        "bad-credentials" => AppError::BadCredentials,
+        "email-taken" => AppError::EmailTaken,
+        "email-invalid" => AppError::invalid("email", t("auth-email-invalid")),
+        "password-missing" => AppError::invalid("password", t("auth-password-missing")),
+        "password-too-long" => AppError::invalid("password", t("auth-password-too-long")),
+        "password-too-short" => AppError::invalid("password", t("auth-password-too-short")),
+        "internal" => AppError::Internal,
+        _ => return None,
+    })
+}
+
+/// Without JavaScript the browser posts the form itself: on an error, send it back to the form with
+/// the reason in the address, where the page shows it (see `form_error`).
+#[cfg(feature = "ssr")]
+fn back_to_form_on_error<T>(page: &str, result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if crate::api::context::plain_form_post() {
+            leptos_axum::redirect(&format!("{page}?error={}", form_error_code(e)));
+        }
+    }
+    result
 }
 
 /// An argon2id hash of a random string, used only to spend the same time on unknown emails.
@@ -174,6 +221,23 @@ mod tests {
         for bad in ["", "ann", "@example.com", "ann@", "ann@example", "a b@example.com", "ann@.com"] {
             assert!(parse_email(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn every_form_error_code_comes_back_as_its_error() {
+        use crate::model::AppError;
+        for e in [
+            AppError::BadCredentials,
+            AppError::EmailTaken,
+            parse_email("nope").unwrap_err(),
+            check_password("short").unwrap_err(),
+            check_password(&"x".repeat(200)).unwrap_err(),
+            AppError::Internal,
+        ] {
+            let code = super::form_error_code(&e);
+            assert_eq!(super::form_error(code), Some(e), "{code}");
+        }
+        assert_eq!(super::form_error("<script>"), None, "unknown codes show nothing");
     }
 
     #[test]

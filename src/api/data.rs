@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::i18n::t;
 use crate::model::{AppError, DataState, EntityOverview, TransactionsPage};
 
 #[cfg(feature = "ssr")]
@@ -15,6 +17,7 @@ mod imp {
 
     /// The user's own entity, or 403 (unknown ids look the same, so ids are never confirmed).
     pub async fn own_entity(state: &AppState, user_id: &str, entity_id: &str) -> Result<Entity, AppError> {
+        check_entity_id(entity_id)?;
         let own = customers::for_user(&state.db, user_id).await.map_err(internal)?;
         let found = entities::get(&state.db, entity_id.trim()).await.map_err(internal)?;
         match (own, found) {
@@ -23,6 +26,15 @@ mod imp {
             }
             _ => Err(AppError::Forbidden),
         }
+    }
+
+    /// Lean's entity ids are UUIDs; anything else is refused before it reaches a query or a URL.
+    pub fn check_entity_id(entity_id: &str) -> Result<(), AppError> {
+        let id = entity_id.trim();
+        if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(AppError::invalid("entity_id", crate::i18n::t("bank-error-entity-id")));
+        }
+        Ok(())
     }
 
     /// Keeps the entity's status in step with what the data calls say, and tells the user live.
@@ -47,6 +59,41 @@ mod imp {
         if let Err(e) = state.bus.publish(&state.db, user_id, &event).await {
             tracing::warn!(error = %e, "could not publish the entity status");
         }
+    }
+
+    /// One data call for one of the user's entities, with Lean's asynchronous answers handled: a
+    /// PENDING answer is remembered by its `results_id`; while it waits for `results.ready` the call is
+    /// not repeated (Lean said "wait for a webhook"), and once the results are fetched (see
+    /// `server::webhooks::results_events`) they answer the call.
+    pub async fn data_call(
+        state: &AppState,
+        entity: &Entity,
+        path: &str,
+    ) -> Result<DataState<Value>, AppError> {
+        use crate::server::db::data_results;
+        use crate::server::lean::LeanClient;
+        // Lean said the consent is gone and a new connect is needed; asking again changes nothing until
+        // the connect's entity webhook makes the entity active again.
+        if entity.status == EntityStatus::ConsentExpired {
+            return Ok(DataState::ConsentExpired);
+        }
+        let entity_id = entity.id.as_str();
+        if let Some(stored) = data_results::current(&state.db, entity_id, path).await.map_err(internal)? {
+            match (stored.status.as_str(), stored.envelope) {
+                ("ready", Some(envelope)) => {
+                    if let Ok(env) = serde_json::from_str::<Value>(&envelope) {
+                        return Ok(LeanClient::interpret_envelope(env));
+                    }
+                }
+                ("pending", _) => return Ok(DataState::Pending),
+                _ => {}
+            }
+        }
+        let (outcome, results_id) = state.lean.data_v2_with_results_id(path).await?;
+        if let Some(results_id) = results_id {
+            data_results::insert_pending(&state.db, &results_id, entity_id, path).await.map_err(internal)?;
+        }
+        Ok(outcome)
     }
 
     fn text(v: &Value, key: &str) -> Option<String> {
@@ -168,7 +215,8 @@ pub async fn fetch_entity_overview(entity_id: String) -> Result<EntityOverview, 
             let id = entity.id.clone();
 
             let accounts =
-                state.lean.data_v2(&format!("/data/v2/accounts?entity_id={id}&page=0&size=100")).await?;
+                imp::data_call(&state, &entity, &format!("/data/v2/accounts?entity_id={id}&page=0&size=100"))
+                    .await?;
             imp::track(&state, &user_id, &mut entity, &accounts).await;
             let accounts = match accounts {
                 DataState::Ready(data) => {
@@ -176,7 +224,7 @@ pub async fn fetch_entity_overview(entity_id: String) -> Result<EntityOverview, 
                     for raw in imp::items(&data, "accounts") {
                         let mut a = imp::account(&raw);
                         let path = format!("/data/v2/accounts/{}/balances?entity_id={id}", a.id);
-                        if let DataState::Ready(b) = state.lean.data_v2(&path).await? {
+                        if let DataState::Ready(b) = imp::data_call(&state, &entity, &path).await? {
                             if let Some((amount, kind)) = imp::pick_balance(&imp::items(&b, "balances")) {
                                 a.balance = Some(amount);
                                 a.balance_type = Some(kind);
@@ -190,11 +238,11 @@ pub async fn fetch_entity_overview(entity_id: String) -> Result<EntityOverview, 
             };
             let identity = match &accounts {
                 // Once a call says the connection needs attention, the others would say the same.
-                DataState::Ready(_) => state
-                    .lean
-                    .data_v2(&format!("/data/v2/identity?entity_id={id}"))
-                    .await?
-                    .map(|d| imp::items(&d, "identities").first().map(imp::identity).unwrap_or_default()),
+                DataState::Ready(_) => {
+                    imp::data_call(&state, &entity, &format!("/data/v2/identity?entity_id={id}"))
+                        .await?
+                        .map(|d| imp::items(&d, "identities").first().map(imp::identity).unwrap_or_default())
+                }
                 other => other.clone().map(|_| Default::default()),
             };
             let today = chrono::Utc::now().date_naive();
@@ -224,20 +272,20 @@ pub async fn account_transactions(
         async {
             let date = |field: &str, v: &str| {
                 chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-                    .map_err(|_| AppError::invalid(field, "Enter a date like 2026-01-31."))
+                    .map_err(|_| AppError::invalid(field, t("bank-error-date")))
             };
             let (start, end) = (date("from", &from)?, date("to", &to)?);
             if start > end {
-                return Err(AppError::invalid("from", "The start date must not be after the end date."));
+                return Err(AppError::invalid("from", t("bank-error-date-order")));
             }
             if page > 10_000 {
-                return Err(AppError::invalid("page", "That page does not exist."));
+                return Err(AppError::invalid("page", t("bank-error-page")));
             }
             let account_ok = !account_id.is_empty()
                 && account_id.len() <= 64
                 && account_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
             if !account_ok {
-                return Err(AppError::invalid("account_id", "That is not an account id."));
+                return Err(AppError::invalid("account_id", t("bank-error-account-id")));
             }
             let user_id = user_id().await?;
             let state = state()?;
@@ -246,7 +294,7 @@ pub async fn account_transactions(
                 "/data/v2/accounts/{account_id}/transactions?entity_id={}&start_date={start}&end_date={end}&page={page}&size=25",
                 entity.id
             );
-            let outcome = state.lean.data_v2(&path).await?;
+            let outcome = imp::data_call(&state, &entity, &path).await?;
             imp::track(&state, &user_id, &mut entity, &outcome).await;
             Ok(outcome.map(|data| {
                 let mut rows: Vec<_> = imp::items(&data, "transactions").iter().map(imp::transaction).collect();
@@ -275,7 +323,7 @@ pub async fn launch_reconnect(entity_id: String) -> Result<crate::model::LaunchC
             let reconnect_id = crate::server::db::entities::reconnect_id(&state.db, &entity.id)
                 .await
                 .map_err(internal)?
-                .ok_or_else(|| AppError::invalid("entity_id", "This bank does not need reconnecting."))?;
+                .ok_or_else(|| AppError::invalid("entity_id", t("bank-error-no-reconnect")))?;
             let customer_id = crate::api::auth::ensure_customer(&state, &user_id).await?;
             Ok(crate::model::LaunchConfig {
                 app_token: state.lean.app_token().to_owned(),
@@ -304,15 +352,16 @@ pub async fn refresh_entity(entity_id: String) -> Result<DataState<()>, AppError
             let outcome = match state.lean.start_refresh(&entity.id).await {
                 Ok(o) => o,
                 Err(e) if e.code() == Some("DUPLICATED_REQUEST") => {
-                    return Err(AppError::invalid(
-                        "entity_id",
-                        "A refresh of this bank is already running; its progress shows here.",
-                    ))
+                    return Err(AppError::invalid("entity_id", t("bank-error-refresh-running")))
                 }
                 Err(e) => return Err(e.into()),
             };
             imp::track(&state, &user_id, &mut entity, &outcome).await;
             if let DataState::Ready(_) = outcome {
+                // Results fetched earlier would now hide the fresh data.
+                crate::server::db::data_results::forget_entity(&state.db, &entity.id)
+                    .await
+                    .map_err(internal)?;
                 // Show progress at once; Lean's entity.data.refresh.updated webhooks take it from here.
                 crate::server::db::entities::set_refresh_status(&state.db, &entity.id, "PENDING")
                     .await
@@ -325,6 +374,12 @@ pub async fn refresh_entity(entity_id: String) -> Result<DataState<()>, AppError
         }
         .await,
     )
+}
+
+/// Refuses an entity id that cannot be Lean's (see `imp::check_entity_id`).
+#[cfg(feature = "ssr")]
+pub fn check_entity_id(entity_id: &str) -> Result<(), AppError> {
+    imp::check_entity_id(entity_id)
 }
 
 /// A JSON amount as minor units, read from its text (see `imp::minor_units`).
@@ -375,7 +430,7 @@ pub async fn account_insights(
                 || account_id.len() > 64
                 || !account_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             {
-                return Err(AppError::invalid("account_id", "That is not an account id."));
+                return Err(AppError::invalid("account_id", t("bank-error-account-id")));
             }
             let user_id = user_id().await?;
             let state = state()?;
@@ -384,7 +439,8 @@ pub async fn account_insights(
             let from = to - chrono::Duration::days(90);
 
             // Today's booked balance is the anchor the daily balances are walked back from.
-            let balances = state.lean.data_v2(&format!("/data/v2/accounts/{account_id}/balances?entity_id={}", entity.id)).await?;
+            let path = format!("/data/v2/accounts/{account_id}/balances?entity_id={}", entity.id);
+            let balances = imp::data_call(&state, &entity, &path).await?;
             imp::track(&state, &user_id, &mut entity, &balances).await;
             let balances = match balances {
                 DataState::Ready(b) => imp::items(&b, "balances"),
@@ -409,7 +465,7 @@ pub async fn account_insights(
                     "/data/v2/accounts/{account_id}/transactions?entity_id={}&start_date={from}&end_date={to}&page={page}&size=100",
                     entity.id
                 );
-                let data = match state.lean.data_v2(&path).await? {
+                let data = match imp::data_call(&state, &entity, &path).await? {
                     DataState::Ready(d) => d,
                     other => return Ok(other.map(|_| AccountInsights::default())),
                 };

@@ -29,6 +29,7 @@ pub async fn disconnect_entity(entity_id: String) -> Result<(), AppError> {
     use crate::server::db::{customers, entities};
     finish(
         async {
+            crate::api::data::check_entity_id(&entity_id)?;
             let user_id = user_id().await?;
             let state = state()?;
             let own = customers::for_user(&state.db, &user_id).await.map_err(internal)?;

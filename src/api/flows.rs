@@ -75,20 +75,24 @@ pub async fn customer_token(customer_id: String) -> Result<String, AppError> {
 #[server(endpoint = "record_flow_outcome", input = Json)]
 pub async fn record_flow_outcome(method: String, data: CallbackData) -> Result<FlowOutcome, AppError> {
     use crate::api::context::{finish, internal, state, user_id};
+    use crate::i18n::{arg, t, t_with};
     finish(
         async {
             if !METHODS.contains(&method.as_str()) {
-                return Err(AppError::invalid("method", format!("'{method}' is not a Link SDK method.")));
+                return Err(AppError::invalid(
+                    "method",
+                    t_with("flow-error-method", &[("method", arg(&method))]),
+                ));
             }
             if !STATUSES.contains(&data.status.as_str()) {
                 return Err(AppError::invalid(
                     "status",
-                    format!("'{}' is not a Link SDK status.", data.status),
+                    t_with("flow-error-status", &[("status", arg(&data.status))]),
                 ));
             }
             let too_long = |s: &Option<String>| s.as_ref().is_some_and(|s| s.len() > 2000);
             if too_long(&data.message) || too_long(&data.secondary_status) || too_long(&data.exit_point) {
-                return Err(AppError::invalid("data", "The callback data is too long to store."));
+                return Err(AppError::invalid("data", t("flow-error-too-long")));
             }
             let user_id = user_id().await?;
             let state = state()?;

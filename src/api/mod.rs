@@ -2,6 +2,7 @@
 //! an `AppError` the UI can show as it is.
 
 pub mod auth;
+pub mod consents;
 pub mod console;
 pub mod data;
 pub mod diagnostics;
@@ -11,6 +12,9 @@ pub mod payments;
 pub mod sandbox_panel;
 
 pub use auth::{fetch_current_user, SignIn, SignOut, SignUp};
+pub use consents::{
+    create_consent, fetch_consent, fetch_consents, launch_consent, pay_with_consent, revoke_consent,
+};
 pub use data::{
     account_insights, account_transactions, fetch_entity_overview, launch_reconnect, RefreshEntity,
 };
@@ -18,7 +22,8 @@ pub use diagnostics::{fetch_diagnostics, CatchUpNow};
 pub use entities::{list_entities, DisconnectEntity};
 pub use flows::{launch_connect, recent_flows, record_flow_outcome};
 pub use payments::{
-    create_destination, create_payment, fetch_payments, launch_payment, launch_payment_source, payment_status,
+    create_destination, create_payment, fetch_customer_name, fetch_payments, launch_beneficiary,
+    launch_payment, launch_payment_source, launch_verify_address, payment_status, save_customer_name,
 };
 
 #[cfg(feature = "ssr")]
@@ -51,13 +56,30 @@ pub(crate) mod context {
     pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &result {
             if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(
+                // A plain form post (no JavaScript yet) is sent back to its page by leptos_axum
+                // (Location: Referer); an error status would strand the browser on the raw answer.
+                res.set_status(if plain_form_post() {
+                    axum::http::StatusCode::SEE_OTHER
+                } else {
                     axum::http::StatusCode::from_u16(e.http_status())
-                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-                );
+                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+                });
             }
         }
         result
+    }
+
+    /// The request is an HTML form posted by the browser itself (before hydration, or without
+    /// JavaScript): it accepts HTML and names the page it came from.
+    pub fn plain_form_post() -> bool {
+        use_context::<axum::http::request::Parts>().is_some_and(|p| {
+            let accepts_html = p
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"));
+            accepts_html && p.headers.contains_key(axum::http::header::REFERER)
+        })
     }
 
     pub fn internal(e: impl std::fmt::Display) -> AppError {

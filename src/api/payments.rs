@@ -4,42 +4,48 @@
 
 use leptos::prelude::*;
 
-use crate::model::{AppError, Destination, LaunchConfig, PaymentLaunch, PaymentRow, PaymentsOverview};
+use crate::model::{
+    AppError, BeneficiaryLaunch, Destination, LaunchConfig, PaymentLaunch, PaymentRow, PaymentsOverview,
+    VerifyAddressLaunch,
+};
 
-/// Lean's payment error codes (§11.3) in plain words, with the form field they are about.
+/// Lean's payment error codes (§11.3): the form field each is about and the message id that says it
+/// in plain words (locales/*/payments.ftl).
 pub fn lean_payment_error(code: &str) -> Option<(&'static str, &'static str)> {
     Some(match code {
-        "INVALID_IBAN" => ("iban", "Lean says this IBAN is not valid. Check it against the bank's details."),
-        "INVALID_NAME" => {
-            ("name", "Lean needs the account holder's full name: at least a first and a last name.")
-        }
-        "INVALID_AMOUNT" => {
-            ("amount", "Lean did not accept this amount. Use a positive number with at most two decimals.")
-        }
-        "AMOUNT_UNDER_MIN_VALUE" => ("amount", "This amount is below the smallest payment the bank allows."),
-        "AMOUNT_OVER_MAX_VALUE" => ("amount", "This amount is above the largest payment the bank allows."),
-        "UNKNOWN_PAYMENT_DESTINATION" => {
-            ("destination_id", "Lean does not know this destination any more. Pick another one.")
-        }
-        "UNKNOWN_PAYMENT_INTENT" => ("intent_id", "Lean does not know this payment."),
-        "UNKNOWN_PAYMENT_SOURCE" => {
-            ("intent_id", "Add a payment source (your bank account) before paying with “Pay with bank”.")
-        }
-        "ANOTHER_PAYMENT_ALREADY_IN_PROGRESS" => {
-            ("intent_id", "A payment for this is already waiting for the bank.")
-        }
-        "PAYMENT_INTENT_ALREADY_PAID" => ("intent_id", "This has already been paid."),
-        "PENDING_BENEFICIARY_COOL_OFF" => {
-            ("intent_id", "Your bank is still setting up this recipient (cool-off). Try again in a moment.")
-        }
-        "BENEFICIARY_NOT_FOUND" => (
-            "intent_id",
-            "This recipient is not set up at your bank yet. Add it to your payment source first.",
-        ),
-        "INVALID_PARAMETERS" => ("request", "Lean did not accept these details."),
+        "INVALID_IBAN" => ("iban", "pay-lean-invalid-iban"),
+        "INVALID_NAME" => ("name", "pay-lean-invalid-name"),
+        "INVALID_AMOUNT" => ("amount", "pay-lean-invalid-amount"),
+        "AMOUNT_UNDER_MIN_VALUE" => ("amount", "pay-lean-amount-under-min"),
+        "AMOUNT_OVER_MAX_VALUE" => ("amount", "pay-lean-amount-over-max"),
+        "UNKNOWN_PAYMENT_DESTINATION" => ("destination_id", "pay-lean-unknown-destination"),
+        "UNKNOWN_PAYMENT_INTENT" => ("intent_id", "pay-lean-unknown-intent"),
+        "UNKNOWN_PAYMENT_SOURCE" => ("intent_id", "pay-lean-unknown-source"),
+        "ANOTHER_PAYMENT_ALREADY_IN_PROGRESS" => ("intent_id", "pay-lean-payment-in-progress"),
+        "PAYMENT_INTENT_ALREADY_PAID" => ("intent_id", "pay-lean-already-paid"),
+        "PENDING_BENEFICIARY_COOL_OFF" => ("intent_id", "pay-lean-cool-off"),
+        "BENEFICIARY_NOT_FOUND" => ("intent_id", "pay-lean-beneficiary-not-found"),
+        "INVALID_PARAMETERS" => ("request", "pay-lean-invalid-parameters"),
         _ => return None,
     })
 }
+
+/// All the codes above, for the test that keeps their messages in both languages.
+pub const LEAN_PAYMENT_CODES: &[&str] = &[
+    "INVALID_IBAN",
+    "INVALID_NAME",
+    "INVALID_AMOUNT",
+    "AMOUNT_UNDER_MIN_VALUE",
+    "AMOUNT_OVER_MAX_VALUE",
+    "UNKNOWN_PAYMENT_DESTINATION",
+    "UNKNOWN_PAYMENT_INTENT",
+    "UNKNOWN_PAYMENT_SOURCE",
+    "ANOTHER_PAYMENT_ALREADY_IN_PROGRESS",
+    "PAYMENT_INTENT_ALREADY_PAID",
+    "PENDING_BENEFICIARY_COOL_OFF",
+    "BENEFICIARY_NOT_FOUND",
+    "INVALID_PARAMETERS",
+];
 
 #[cfg(feature = "ssr")]
 mod imp {
@@ -47,16 +53,17 @@ mod imp {
 
     use super::lean_payment_error;
     use crate::api::context::internal;
-    use crate::model::{AppError, Destination, PaymentRow};
+    use crate::i18n::t;
+    use crate::model::{AppError, Beneficiary, Destination, LaunchConfig, PaymentRow};
     use crate::server::db::{customers, payments};
     use crate::server::lean::LeanError;
     use crate::server::AppState;
 
     /// A Lean refusal turned into a field error the form can show next to the field.
     pub fn plain(e: LeanError) -> AppError {
-        if let Some((field, message)) = e.code().and_then(lean_payment_error) {
+        if let Some((field, key)) = e.code().and_then(lean_payment_error) {
             tracing::info!(error = %e, "Lean refused a payment request");
-            return AppError::invalid(field, message);
+            return AppError::invalid(field, t(key));
         }
         e.into()
     }
@@ -86,7 +93,16 @@ mod imp {
                 .get("beneficiaries")
                 .and_then(Value::as_array)
                 .map(|list| {
-                    list.iter().map(|b| (text(b, "payment_destination_id"), text(b, "status"))).collect()
+                    list.iter()
+                        .map(|b| Beneficiary {
+                            destination_id: text(b, "payment_destination_id"),
+                            status: text(b, "status"),
+                            cool_off_expiry: b
+                                .get("beneficiary_cool_off_expiry")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned),
+                        })
+                        .collect()
                 })
                 .unwrap_or_default(),
         }
@@ -113,6 +129,48 @@ mod imp {
 
     pub fn is_id(s: &str) -> bool {
         !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }
+
+    /// A destination id from the form: well formed, or a plain "choose a destination".
+    pub fn destination_param(id: &str) -> Result<String, AppError> {
+        let id = id.trim();
+        if is_id(id) {
+            Ok(id.to_owned())
+        } else {
+            Err(AppError::invalid("destination_id", t("pay-destination-choose")))
+        }
+    }
+
+    /// The destination must be the customer's own; anything else (another's, unknown) is 403.
+    pub async fn own_destination(
+        state: &AppState,
+        customer_id: &str,
+        destination_id: &str,
+    ) -> Result<(), AppError> {
+        let own = state.lean.customer_destinations(customer_id).await?;
+        if own.iter().any(|d| d.get("id").and_then(Value::as_str) == Some(destination_id)) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// A Link SDK launch config for the customer, with a token minted for this launch.
+    pub async fn launch_config(
+        state: &AppState,
+        customer_id: String,
+        permissions: &[&str],
+    ) -> Result<LaunchConfig, AppError> {
+        Ok(LaunchConfig {
+            app_token: state.lean.app_token().to_owned(),
+            access_token: state.lean.customer_token(&customer_id).await?,
+            customer_id,
+            sandbox: state.public.sandbox,
+            language: crate::i18n::lang().code().into(),
+            customization: state.public.sdk_customization.clone(),
+            permissions: permissions.iter().map(|p| p.to_string()).collect(),
+            reconnect_id: None,
+        })
     }
 }
 
@@ -144,32 +202,26 @@ pub async fn create_destination(
     iban: String,
 ) -> Result<Destination, AppError> {
     use crate::api::context::{finish, state, user_id};
+    use crate::i18n::t;
     finish(
         async {
             let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
             if name.is_empty() || name.len() > 140 {
-                return Err(AppError::invalid("name", "Enter the account holder's name."));
+                return Err(AppError::invalid("name", t("pay-dest-name-empty")));
             }
             let display_name = match display_name.trim() {
                 "" => name.clone(),
-                d if d.len() > 140 => {
-                    return Err(AppError::invalid("display_name", "Use at most 140 characters."))
-                }
+                d if d.len() > 140 => return Err(AppError::invalid("display_name", t("pay-too-long-140"))),
                 d => d.to_owned(),
             };
             let iban: String = iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
             if iban.len() < 15 || iban.len() > 34 || !iban.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(AppError::invalid("iban", "Enter an IBAN, like AE07 0331 2345 6789 0123 456."));
+                return Err(AppError::invalid("iban", t("pay-iban-format")));
             }
             let country = match &iban[..2] {
                 "AE" => "ARE",
                 "SA" => "SAU",
-                _ => {
-                    return Err(AppError::invalid(
-                        "iban",
-                        "Only UAE (AE…) and Saudi (SA…) IBANs can be used.",
-                    ))
-                }
+                _ => return Err(AppError::invalid("iban", t("pay-iban-country"))),
             };
             let user_id = user_id().await?;
             let state = state()?;
@@ -194,23 +246,21 @@ pub async fn create_payment(
     description: String,
 ) -> Result<PaymentRow, AppError> {
     use crate::api::context::{finish, internal, state, user_id};
+    use crate::i18n::t;
     use crate::model::{format_minor, parse_amount, CURRENCIES};
     use crate::server::db::payments;
     finish(
         async {
-            let minor = parse_amount(&amount).map_err(|m| AppError::invalid("amount", m))?;
+            let minor = parse_amount(&amount).map_err(|e| AppError::invalid("amount", t(e.key())))?;
             let currency = currency.trim().to_uppercase();
             if !CURRENCIES.contains(&currency.as_str()) {
-                return Err(AppError::invalid("currency", "Choose AED or SAR."));
+                return Err(AppError::invalid("currency", t("pay-currency-choose")));
             }
             let description = description.trim().to_owned();
             if description.chars().count() > 32 {
-                return Err(AppError::invalid("description", "Use at most 32 characters."));
+                return Err(AppError::invalid("description", t("pay-description-too-long")));
             }
-            let destination_id = destination_id.trim().to_owned();
-            if !imp::is_id(&destination_id) {
-                return Err(AppError::invalid("destination_id", "Choose a destination."));
-            }
+            let destination_id = imp::destination_param(&destination_id)?;
             let user_id = user_id().await?;
             let state = state()?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
@@ -315,28 +365,130 @@ pub async fn launch_payment_source(destination_id: String) -> Result<(LaunchConf
     use crate::api::context::{finish, state, user_id};
     finish(
         async {
+            let destination_id = imp::destination_param(&destination_id)?;
             let user_id = user_id().await?;
             let state = state()?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
-            let destination_id = destination_id.trim().to_owned();
-            let own = state.lean.customer_destinations(&customer_id).await?;
-            if !own.iter().any(|d| d.get("id").and_then(serde_json::Value::as_str) == Some(&destination_id)) {
-                return Err(AppError::Forbidden);
-            }
-            Ok((
-                LaunchConfig {
-                    app_token: state.lean.app_token().to_owned(),
-                    access_token: state.lean.customer_token(&customer_id).await?,
-                    customer_id,
-                    sandbox: state.public.sandbox,
-                    language: crate::i18n::lang().code().into(),
-                customization: state.public.sdk_customization.clone(),
-                    permissions: vec!["payments".into()],
-                    reconnect_id: None,
-                },
-                destination_id,
-            ))
+            imp::own_destination(&state, &customer_id, &destination_id).await?;
+            let config = imp::launch_config(&state, customer_id, &["payments"]).await?;
+            Ok((config, destination_id))
         }
         .await,
     )
+}
+
+/// Everything `Lean.updatePaymentSource` / `Lean.createBeneficiary` need to add one of the user's
+/// destinations as a recipient of one of the user's payment sources. An empty `payment_source_id`
+/// means the user's first source (Lean's web SDK wants the id for `updatePaymentSource`).
+#[server(endpoint = "launch_beneficiary")]
+pub async fn launch_beneficiary(
+    destination_id: String,
+    payment_source_id: String,
+) -> Result<BeneficiaryLaunch, AppError> {
+    use crate::api::context::{finish, state, user_id};
+    use crate::i18n::t;
+    finish(
+        async {
+            let destination_id = imp::destination_param(&destination_id)?;
+            let wanted = payment_source_id.trim();
+            if !wanted.is_empty() && !imp::is_id(wanted) {
+                return Err(AppError::invalid("payment_source_id", t("pay-source-choose")));
+            }
+            let user_id = user_id().await?;
+            let state = state()?;
+            let customer_id = imp::customer_id(&state, &user_id).await?;
+            imp::own_destination(&state, &customer_id, &destination_id).await?;
+            let sources = state.lean.payment_sources(&customer_id).await?;
+            let ids: Vec<&str> =
+                sources.iter().filter_map(|s| s.get("id").and_then(serde_json::Value::as_str)).collect();
+            let payment_source_id = match (wanted, ids.first()) {
+                ("", None) => return Err(AppError::invalid("payment_source_id", t("pay-source-needed"))),
+                ("", Some(first)) => first.to_string(),
+                (id, _) if ids.contains(&id) => id.to_owned(),
+                _ => return Err(AppError::Forbidden),
+            };
+            Ok(BeneficiaryLaunch {
+                config: imp::launch_config(&state, customer_id, &["payments"]).await?,
+                payment_destination_id: destination_id,
+                payment_source_id: Some(payment_source_id),
+            })
+        }
+        .await,
+    )
+}
+
+/// The full name the app keeps for the signed-in user (for `verifyAddress`), if they gave one.
+#[server(endpoint = "customer_name")]
+pub async fn fetch_customer_name() -> Result<Option<String>, AppError> {
+    use crate::api::context::{finish, internal, state, user_id};
+    finish(
+        async {
+            let user_id = user_id().await?;
+            crate::server::db::profiles::full_name(&state()?.db, &user_id).await.map_err(internal)
+        }
+        .await,
+    )
+}
+
+/// Keeps the signed-in user's full name, as their bank holds it. Sign-up asks only for an email, so
+/// the payments page asks for the name the first time `verifyAddress` needs it.
+#[server(endpoint = "save_customer_name")]
+pub async fn save_customer_name(name: String) -> Result<String, AppError> {
+    use crate::api::context::{finish, internal, state, user_id};
+    use crate::i18n::t;
+    use crate::model::parse_full_name;
+    finish(
+        async {
+            let name = parse_full_name(&name).map_err(|e| AppError::invalid("customer_name", t(e.key())))?;
+            let user_id = user_id().await?;
+            crate::server::db::profiles::set_full_name(&state()?.db, &user_id, &name)
+                .await
+                .map_err(internal)?;
+            Ok(name)
+        }
+        .await,
+    )
+}
+
+/// Everything `Lean.verifyAddress` needs: a fresh customer token, `identity` permission and the name
+/// kept for this user (never one sent by the browser, so a user can only verify their own name).
+#[server(endpoint = "launch_verify_address")]
+pub async fn launch_verify_address() -> Result<VerifyAddressLaunch, AppError> {
+    use crate::api::context::{finish, internal, state, user_id};
+    use crate::i18n::t;
+    finish(
+        async {
+            let user_id = user_id().await?;
+            let state = state()?;
+            let customer_name = crate::server::db::profiles::full_name(&state.db, &user_id)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| AppError::invalid("customer_name", t("pay-verify-name-needed")))?;
+            let customer_id = imp::customer_id(&state, &user_id).await?;
+            Ok(VerifyAddressLaunch {
+                config: imp::launch_config(&state, customer_id, &["identity"]).await?,
+                customer_name,
+            })
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{lookup, Lang};
+
+    #[test]
+    fn every_lean_payment_error_is_said_in_both_languages() {
+        for code in LEAN_PAYMENT_CODES {
+            let (_, key) = lean_payment_error(code).expect(code);
+            for lang in Lang::ALL {
+                let text = lookup(lang, key, None);
+                assert_ne!(text, key, "{code}: {key} missing in {lang:?}");
+                assert!(!text.contains(code), "{code} should be said in plain words: {text}");
+            }
+        }
+        assert_eq!(lean_payment_error("SOMETHING_NEW"), None);
+    }
 }

@@ -28,13 +28,14 @@ pub struct SandboxPanel {
     pub entities: Vec<PanelEntity>,
 }
 
-/// The sandbox's test users (sandbox/README.md), in the order a presenter needs them.
+/// The sandbox's test users (sandbox/README.md), in the order a presenter needs them, with the
+/// message id of their behaviour.
 pub const TEST_USERS: &[(&str, &str, &str)] = &[
-    ("user_simple", "pass_simple", "Logs straight in."),
-    ("user_otp", "pass_otp", "Asks for a one-time code: 1111."),
-    ("user_locked", "pass_locked", "The bank says the account is locked."),
-    ("user_bank_error", "pass_bank_error", "The bank has a technical problem."),
-    ("user_slow", "pass_slow", "Logs in after a 2-second delay."),
+    ("user_simple", "pass_simple", "panel-behaviour-simple"),
+    ("user_otp", "pass_otp", "panel-behaviour-otp"),
+    ("user_locked", "pass_locked", "panel-behaviour-locked"),
+    ("user_bank_error", "pass_bank_error", "panel-behaviour-bank-error"),
+    ("user_slow", "pass_slow", "panel-behaviour-slow"),
 ];
 
 /// How the next data call of an entity may end.
@@ -69,7 +70,7 @@ pub async fn fetch_sandbox_panel() -> Result<SandboxPanel, AppError> {
                     .map(|(u, p, b)| TestUser {
                         username: u.to_string(),
                         password: p.to_string(),
-                        behaviour: b.to_string(),
+                        behaviour: crate::i18n::t(b),
                     })
                     .collect(),
                 otp: "1111".into(),
@@ -87,6 +88,7 @@ pub async fn fetch_sandbox_panel() -> Result<SandboxPanel, AppError> {
 #[server(endpoint = "sandbox_expire_session")]
 pub async fn sandbox_expire_session(username: String) -> Result<String, AppError> {
     use crate::api::context::{finish, user_id};
+    use crate::i18n::{arg, num, t, t_with};
     finish(
         async {
             let state = crate::api::context::state()?;
@@ -94,17 +96,17 @@ pub async fn sandbox_expire_session(username: String) -> Result<String, AppError
             user_id().await?;
             let username = username.trim();
             if !TEST_USERS.iter().any(|(u, _, _)| *u == username) {
-                return Err(AppError::invalid("username", "Choose one of the test users."));
+                return Err(AppError::invalid("username", t("panel-choose-test-user")));
             }
-            let res =
-                sandbox_call(reqwest::Method::POST, &base, "expire-session", Some(serde_json::json!({"username": username})))
-                    .await?;
+            let res = sandbox_call(
+                reqwest::Method::POST,
+                &base,
+                "expire-session",
+                Some(serde_json::json!({"username": username})),
+            )
+            .await?;
             let n = res["entities"].as_array().map(Vec::len).unwrap_or(0);
-            Ok(match n {
-                0 => format!("{username} has no bank connections at the sandbox, so nothing changed."),
-                1 => format!("The bank logged {username} out: the bank connected with {username} now asks to reconnect (RECONNECT_REQUIRED)."),
-                n => format!("The bank logged {username} out: {n} banks connected with {username} now ask to reconnect (RECONNECT_REQUIRED)."),
-            })
+            Ok(t_with("panel-expired", &[("user", arg(username)), ("count", num(n as i64))]))
         }
         .await,
     )
@@ -118,6 +120,7 @@ pub async fn sandbox_next_data_call(
     granular_status_code: String,
 ) -> Result<String, AppError> {
     use crate::api::context::{finish, internal, user_id};
+    use crate::i18n::{arg, t, t_with};
     use crate::server::db::{customers, entities};
     finish(
         async {
@@ -128,30 +131,27 @@ pub async fn sandbox_next_data_call(
             let found = entities::get(&state.db, entity_id.trim()).await.map_err(internal)?;
             let entity = match (own, found) {
                 (Some(c), Some((owner, e))) if owner == c.customer_id => e,
-                _ => return Err(AppError::invalid("entity_id", "Choose one of your own banks.")),
+                _ => return Err(AppError::invalid("entity_id", t("panel-choose-own-bank"))),
             };
             let status = status.trim();
             if !NEXT_CALL_STATUSES.contains(&status) {
-                return Err(AppError::invalid("status", "Choose one of the listed outcomes."));
+                return Err(AppError::invalid("status", t("panel-choose-outcome")));
             }
             let code = granular_status_code.trim();
             let mut body = serde_json::json!({"entity_id": entity.id, "status": status});
             if status == "FAILED" && !code.is_empty() {
                 if !GRANULAR_CODES.contains(&code) {
-                    return Err(AppError::invalid("granular_status_code", "Choose one of the listed codes."));
+                    return Err(AppError::invalid("granular_status_code", t("panel-choose-code")));
                 }
                 body["granular_status_code"] = code.into();
             }
             sandbox_call(reqwest::Method::POST, &base, "next-data-call", Some(body)).await?;
             let how = match status {
-                "PENDING" => "PENDING (the bank is still preparing the data)".to_owned(),
+                "PENDING" => t("panel-how-pending"),
                 "FAILED" => format!("FAILED ({})", if code.is_empty() { "BANK_ISSUE" } else { code }),
                 other => other.to_owned(),
             };
-            Ok(format!(
-                "The next data call for {} will end {how}. Open the bank's page to see it.",
-                entity.bank_name
-            ))
+            Ok(t_with("panel-next-call-set", &[("bank", arg(entity.bank_name)), ("how", arg(how))]))
         }
         .await,
     )
@@ -161,6 +161,7 @@ pub async fn sandbox_next_data_call(
 #[server(endpoint = "sandbox_fault")]
 pub async fn sandbox_fault(kind: String, rate: String, latency_ms: String) -> Result<String, AppError> {
     use crate::api::context::{finish, user_id};
+    use crate::i18n::{arg, num, t, t_with};
     finish(
         async {
             let state = crate::api::context::state()?;
@@ -172,32 +173,34 @@ pub async fn sandbox_fault(kind: String, rate: String, latency_ms: String) -> Re
                     .parse()
                     .ok()
                     .filter(|r: &f64| (0.0..=1.0).contains(r))
-                    .ok_or_else(|| AppError::invalid("rate", "The rate is a number from 0 to 1."))?,
+                    .ok_or_else(|| AppError::invalid("rate", t("panel-rate-invalid")))?,
             };
-            let percent = (rate * 100.0).round();
+            let percent = arg((rate * 100.0).round());
             let (body, said) = match kind.trim() {
                 "500" => (
                     serde_json::json!({"status": 500, "rate": rate}),
-                    format!("{percent}% of Lean API calls now fail with 500 INTERNAL_SERVER_ERROR."),
+                    t_with("panel-fault-500", &[("percent", percent)]),
                 ),
                 "429" => (
                     serde_json::json!({"status": 429, "rate": rate}),
-                    format!("{percent}% of Lean API calls are now refused with 429 RATE_LIMIT_EXCEEDED."),
+                    t_with("panel-fault-429", &[("percent", percent)]),
                 ),
                 "latency" => {
-                    let ms: u64 =
-                        latency_ms.trim().parse().ok().filter(|ms| *ms <= 60_000).ok_or_else(|| {
-                            AppError::invalid("latency_ms", "The delay is 0 to 60000 milliseconds.")
-                        })?;
+                    let ms: u64 = latency_ms
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|ms| *ms <= 60_000)
+                        .ok_or_else(|| AppError::invalid("latency_ms", t("panel-latency-invalid")))?;
                     (
                         serde_json::json!({"latency_ms": ms, "rate": rate}),
-                        format!("{percent}% of Lean API calls now take {ms} ms longer."),
+                        t_with("panel-fault-latency", &[("percent", percent), ("ms", num(ms as i64))]),
                     )
                 }
-                _ => return Err(AppError::invalid("kind", "Choose a fault: 500, 429 or latency.")),
+                _ => return Err(AppError::invalid("kind", t("panel-fault-invalid"))),
             };
             sandbox_call(reqwest::Method::POST, &base, "faults", Some(body)).await?;
-            Ok(format!("{said} Clear the scenarios to stop it."))
+            Ok(format!("{said} {}", t("panel-fault-clear-hint")))
         }
         .await,
     )
@@ -213,7 +216,7 @@ pub async fn sandbox_clear() -> Result<String, AppError> {
             let base = sandbox_url(&state)?;
             user_id().await?;
             sandbox_call(reqwest::Method::DELETE, &base, "", None).await?;
-            Ok("All scenarios are cleared: the sandbox behaves normally again. Expired sessions stay expired until the user reconnects.".into())
+            Ok(crate::i18n::t("panel-cleared"))
         }
         .await,
     )
@@ -224,7 +227,7 @@ pub async fn sandbox_clear() -> Result<String, AppError> {
 fn sandbox_url(state: &crate::server::AppState) -> Result<String, AppError> {
     match (&state.public.sandbox_url, crate::api::console::embedded(state)) {
         (Some(url), true) => Ok(url.clone()),
-        _ => Err(AppError::NotFound("The sandbox panel".into())),
+        _ => Err(AppError::NotFound(crate::i18n::t("panel-the-panel"))),
     }
 }
 
@@ -254,7 +257,11 @@ async fn sandbox_call(
     if status.is_success() {
         Ok(json)
     } else {
-        let message = json["message"].as_str().unwrap_or("no reason given");
-        Err(AppError::invalid("sandbox", format!("The sandbox refused ({status}): {message}")))
+        use crate::i18n::{arg, t, t_with};
+        let message = json["message"].as_str().map(str::to_owned).unwrap_or_else(|| t("panel-no-reason"));
+        Err(AppError::invalid(
+            "sandbox",
+            t_with("panel-sandbox-refused", &[("status", arg(status.as_u16())), ("message", arg(message))]),
+        ))
     }
 }

@@ -14,6 +14,15 @@ pub enum LiveStatus {
 
 /// Opens the stream while the calling component is mounted; `on_event` runs for each event.
 pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
+    use_live_stream("/live", on_event)
+}
+
+/// The same stream plus the developer console's rows (`/live?console=1`), for the console page.
+pub fn use_live_console(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
+    use_live_stream("/live?console=1", on_event)
+}
+
+fn use_live_stream(url: &'static str, on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
     let (status, set_status) = signal(LiveStatus::Connecting);
     #[cfg(feature = "hydrate")]
     {
@@ -23,7 +32,7 @@ pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<Liv
         let source: StoredValue<Option<EventSource>, LocalStorage> = StoredValue::new_local(None);
         let on_event = std::rc::Rc::new(on_event);
         Effect::new(move |_| {
-            let Ok(es) = EventSource::new("/live") else {
+            let Ok(es) = EventSource::new(url) else {
                 set_status.set(LiveStatus::Reconnecting);
                 return;
             };
@@ -53,7 +62,7 @@ pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<Liv
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (on_event, set_status);
+        let _ = (url, on_event, set_status);
     }
     status
 }

@@ -87,16 +87,18 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{t("skip-to-content")}</a>
             <Header/>
             <main id="main" class="page">
+                // Every page is rendered whole before it is sent (async SSR): it reads completely without
+                // JavaScript, a refusal is a real 403 and a missing page a real 404.
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=StaticSegment("") view=HomePage/>
-                    <Route path=StaticSegment("signup") view=SignUpPage/>
-                    <Route path=StaticSegment("signin") view=SignInPage/>
-                    <Route path=StaticSegment("dashboard") view=DashboardPage/>
-                    <Route path=(StaticSegment("banks"), ParamSegment("id")) view=BankPage/>
-                    <Route path=StaticSegment("payments") view=PaymentsPage/>
-                    <Route path=(StaticSegment("open-finance"), StaticSegment("success")) view=OpenFinancePage/>
-                    <Route path=(StaticSegment("open-finance"), StaticSegment("fail")) view=OpenFinancePage/>
-                    // Async SSR so a refusal is a real 403, not a 200 page that says so.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signup") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("banks"), ParamSegment("id")) view=BankPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("payments") view=PaymentsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("consents") view=pages::consents::ConsentsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("open-finance"), StaticSegment("success")) view=OpenFinancePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("open-finance"), StaticSegment("fail")) view=OpenFinancePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("diagnostics") view=DiagnosticsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("console") view=ConsolePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("sandbox") view=SandboxPanelPage ssr=SsrMode::Async/>

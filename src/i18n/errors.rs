@@ -1,6 +1,7 @@
 //! `AppError` in the reader's language. The English `Display` text stays for logs.
 
 use super::{arg, t, t_with};
+use crate::link_sdk::SdkError;
 use crate::model::AppError;
 
 impl AppError {
@@ -20,6 +21,16 @@ impl AppError {
             AppError::LeanUnavailable => t("error-lean-unavailable"),
             AppError::Internal => t("error-internal"),
             AppError::Transport(detail) => t_with("error-transport", &[("detail", arg(detail))]),
+        }
+    }
+}
+
+impl SdkError {
+    /// What the UI shows when the Link SDK cannot start, in the current language.
+    pub fn localized(&self) -> String {
+        match self {
+            SdkError::NotLoaded => t("sdk-not-loaded"),
+            SdkError::Launch(detail) => t_with("sdk-launch-refused", &[("detail", arg(detail))]),
         }
     }
 }

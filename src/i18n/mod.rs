@@ -144,7 +144,7 @@ pub fn t(key: &str) -> String {
     lookup(lang(), key, None)
 }
 
-/// The text for `key` with named arguments, e.g. `t_with("bank-accounts", &[("count", 3.into())])`.
+/// The text for `key` with named arguments, e.g. `t_with("bank-accounts-count", &[("count", num(3))])`.
 pub fn t_with(key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue<'static>> =
         args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
@@ -161,7 +161,11 @@ pub fn num(value: i64) -> FluentValue<'static> {
     FluentValue::from(value)
 }
 
-pub fn lookup(lang: Lang, key: &str, args: Option<&HashMap<Cow<'static, str>, FluentValue<'static>>>) -> String {
+pub fn lookup(
+    lang: Lang,
+    key: &str,
+    args: Option<&HashMap<Cow<'static, str>, FluentValue<'static>>>,
+) -> String {
     // A missing key shows itself rather than an empty string, and a test keeps the files complete.
     LOCALES.try_lookup_complete(lang.id(), key, args).unwrap_or_else(|| key.to_owned())
 }

@@ -7,6 +7,11 @@ use serde::Serialize;
 
 use crate::model::{CallbackData, LaunchConfig, PaymentLaunch};
 
+mod consents;
+mod verify_address;
+pub use consents::*;
+pub use verify_address::{verify_address, VerifyAddressConfig};
+
 /// `Lean.connect` config (REFERENCE §9.1). Field names are Lean's.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConnectConfig<'a> {
@@ -96,7 +101,7 @@ mod browser {
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_else(|| CallbackData {
                 status: "ERROR".into(),
-                message: Some("The SDK returned data this app could not read.".into()),
+                message: Some(crate::i18n::t("sdk-unreadable-callback")),
                 ..Default::default()
             })
     }

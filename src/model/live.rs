@@ -12,4 +12,9 @@ pub enum LiveEvent {
     PaymentChanged { payment: PaymentRow },
     /// A payment source or one of its beneficiaries changed (created, cool-off over).
     PaymentSourceChanged { payment_source_id: String, status: String },
+    /// An Account-on-File consent of the user, or a payment against it, changed.
+    ConsentChanged { consent_id: String, status: String },
+    /// A developer-console row was recorded or changed (an outbound Lean call, an inbound webhook).
+    /// Only on streams opened with `?console=1` by a user who may see the console.
+    Console { entry: crate::api::console::ConsoleEntry },
 }

@@ -1,5 +1,6 @@
 //! Types that cross the wire between the server and the browser.
 
+mod consent;
 mod data;
 mod diagnostics;
 mod entity;
@@ -9,6 +10,10 @@ mod live;
 mod payment;
 mod user;
 
+pub use consent::{
+    Consent, ConsentLaunch, ConsentPayment, ConsentsOverview, FINAL_CONSENT_STATUSES, PERIOD_TYPES,
+    PURPOSE_CODES,
+};
 pub use data::{
     AccountInsights, AccountSummary, BalancePoint, CategoryTotal, DataState, EntityOverview, IdentitySummary,
     TransactionRow, TransactionsPage,
@@ -19,7 +24,7 @@ pub use error::AppError;
 pub use flow::{CallbackBank, CallbackData, FlowOutcome, LaunchConfig};
 pub use live::LiveEvent;
 pub use payment::{
-    format_minor, parse_amount, Destination, PaymentLaunch, PaymentRow, PaymentSource, PaymentsOverview,
-    CURRENCIES,
+    format_minor, parse_amount, parse_full_name, AmountError, Beneficiary, BeneficiaryLaunch, Destination,
+    NameError, PaymentLaunch, PaymentRow, PaymentSource, PaymentsOverview, VerifyAddressLaunch, CURRENCIES,
 };
 pub use user::CurrentUser;

@@ -29,16 +29,21 @@ pub struct PaymentRow {
 }
 
 impl PaymentRow {
-    /// Lean's payment statuses (§6.3) in plain words.
-    pub fn status_text(status: &str) -> &'static str {
+    /// The message id for Lean's payment status (§6.3).
+    pub fn status_key(status: &str) -> &'static str {
         match status {
-            "INTENT_CREATED" => "Not paid yet",
-            "PENDING_WITH_BANK" => "Waiting for the bank",
-            "ACCEPTED_BY_BANK" => "Paid: the bank accepted it",
-            "REJECTED_BY_BANK" => "The bank rejected the payment",
-            "FAILED" => "The payment failed",
-            _ => "Unknown status",
+            "INTENT_CREATED" => "pay-status-intent-created",
+            "PENDING_WITH_BANK" => "pay-status-pending-with-bank",
+            "ACCEPTED_BY_BANK" => "pay-status-accepted-by-bank",
+            "REJECTED_BY_BANK" => "pay-status-rejected-by-bank",
+            "FAILED" => "pay-status-failed",
+            _ => "pay-status-unknown",
         }
+    }
+
+    /// Lean's payment status in plain words, in the reader's language.
+    pub fn status_text(status: &str) -> String {
+        crate::i18n::t(Self::status_key(status))
     }
 
     /// Whether the payer can (still) pay this intent.
@@ -55,8 +60,84 @@ pub struct PaymentSource {
     /// `AWAITING_BENEFICIARY_COOL_OFF` or `ACTIVE` (Lean's words).
     pub status: String,
     pub cool_off_expiry: Option<String>,
-    /// (destination id, beneficiary status)
-    pub beneficiaries: Vec<(String, String)>,
+    pub beneficiaries: Vec<Beneficiary>,
+}
+
+/// One destination added to a payment source at the payer's bank. Banks hold a new beneficiary in a
+/// cool-off period before it can be paid (REFERENCE §6.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Beneficiary {
+    pub destination_id: String,
+    /// `AWAITING_BENEFICIARY_COOL_OFF` / `PENDING_BENEFICIARY_COOL_OFF` or `ACTIVE`.
+    pub status: String,
+    pub cool_off_expiry: Option<String>,
+}
+
+impl Beneficiary {
+    pub fn cooling_off(&self) -> bool {
+        self.status != "ACTIVE"
+    }
+}
+
+/// What the browser needs for `Lean.updatePaymentSource` / `Lean.createBeneficiary`: the launch config,
+/// and the destination and payment source the server checked are the user's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BeneficiaryLaunch {
+    pub config: super::LaunchConfig,
+    pub payment_destination_id: String,
+    pub payment_source_id: Option<String>,
+}
+
+/// What the browser needs for `Lean.verifyAddress` (REFERENCE §9.1): the launch config and the name
+/// the server keeps for the signed-in user, which the bank compares with the account holder's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyAddressLaunch {
+    pub config: super::LaunchConfig,
+    pub customer_name: String,
+}
+
+/// The longest customer name the app keeps (Lean's destination names allow 140 as well).
+pub const MAX_NAME_CHARS: usize = 140;
+
+/// Why a person's full name was not accepted; each is a message id for the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameError {
+    Empty,
+    OneWord,
+    TooLong,
+    NotAName,
+}
+
+impl NameError {
+    pub fn key(self) -> &'static str {
+        match self {
+            NameError::Empty => "pay-name-empty",
+            NameError::OneWord => "pay-name-one-word",
+            NameError::TooLong => "pay-name-too-long",
+            NameError::NotAName => "pay-name-not-a-name",
+        }
+    }
+}
+
+/// A full name as the bank would hold it: at least two words of letters (any script), with spaces,
+/// hyphens, apostrophes and dots between them. Spaces are collapsed.
+pub fn parse_full_name(text: &str) -> Result<String, NameError> {
+    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(NameError::Empty);
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(NameError::TooLong);
+    }
+    if !name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | '’'))
+        || !name.chars().any(char::is_alphabetic)
+    {
+        return Err(NameError::NotAName);
+    }
+    if name.split(' ').filter(|w| w.chars().any(char::is_alphabetic)).count() < 2 {
+        return Err(NameError::OneWord);
+    }
+    Ok(name)
 }
 
 /// The payments page: the user's destinations, payment sources and payment history.
@@ -88,33 +169,55 @@ pub const CURRENCIES: &[&str] = &["AED", "SAR"];
 /// The largest amount the form accepts (Lean's own limits are checked by Lean).
 const MAX_MINOR: i64 = 100_000_000_000;
 
+/// Why an amount was not accepted. The form and the server show it through [`AmountError::key`], so
+/// the person filling in the form reads it in their language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountError {
+    Empty,
+    NotANumber,
+    TooManyDecimals,
+    TooLarge,
+    NotPositive,
+}
+
+impl AmountError {
+    /// The message id (locales/*/payments.ftl).
+    pub fn key(self) -> &'static str {
+        match self {
+            AmountError::Empty => "pay-amount-empty",
+            AmountError::NotANumber => "pay-amount-not-a-number",
+            AmountError::TooManyDecimals => "pay-amount-decimals",
+            AmountError::TooLarge => "pay-amount-too-large",
+            AmountError::NotPositive => "pay-amount-not-positive",
+        }
+    }
+}
+
 /// Reads "125.5" / "125.50" / "125" as minor units (12550), from the text alone: no float is involved.
-/// The message is written for the person filling in the form.
-pub fn parse_amount(text: &str) -> Result<i64, &'static str> {
+pub fn parse_amount(text: &str) -> Result<i64, AmountError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("Enter an amount.");
+        return Err(AmountError::Empty);
     }
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
     if whole.is_empty() || !digits(whole) || !digits(frac) || (t.contains('.') && frac.is_empty()) {
-        return Err("Enter the amount as a number, like 125.50.");
+        return Err(AmountError::NotANumber);
     }
     if frac.len() > 2 {
-        return Err("Use at most two decimals.");
+        return Err(AmountError::TooManyDecimals);
     }
     if whole.len() > 12 {
-        return Err("That amount is too large.");
+        return Err(AmountError::TooLarge);
     }
-    let whole: i64 = whole.parse().map_err(|_| "Enter the amount as a number, like 125.50.")?;
-    let cents: i64 =
-        format!("{frac:0<2}").parse().map_err(|_| "Enter the amount as a number, like 125.50.")?;
+    let whole: i64 = whole.parse().map_err(|_| AmountError::NotANumber)?;
+    let cents: i64 = format!("{frac:0<2}").parse().map_err(|_| AmountError::NotANumber)?;
     let minor = whole * 100 + cents;
     if minor <= 0 {
-        return Err("The amount must be more than zero.");
+        return Err(AmountError::NotPositive);
     }
     if minor > MAX_MINOR {
-        return Err("That amount is too large.");
+        return Err(AmountError::TooLarge);
     }
     Ok(minor)
 }
@@ -135,7 +238,10 @@ mod tests {
         assert_eq!(parse_amount(" 125.50 "), Ok(12_550));
         assert_eq!(parse_amount("0.10"), Ok(10));
         assert_eq!(parse_amount("7"), Ok(700));
-        assert!(parse_amount("0").is_err());
+        assert_eq!(parse_amount(""), Err(AmountError::Empty));
+        assert_eq!(parse_amount("12.345"), Err(AmountError::TooManyDecimals));
+        assert_eq!(parse_amount("0"), Err(AmountError::NotPositive));
+        assert_eq!(parse_amount("1000000000000"), Err(AmountError::TooLarge));
         assert!(parse_amount("0.00").is_err());
         assert!(parse_amount("-5").is_err());
         assert!(parse_amount("1.234").is_err());
@@ -145,5 +251,47 @@ mod tests {
         assert!(parse_amount("abc").is_err());
         assert_eq!(format_minor(12_550), "125.50");
         assert_eq!(format_minor(7), "0.07");
+    }
+
+    #[test]
+    fn full_names_need_two_words_of_letters() {
+        assert_eq!(parse_full_name("  Ahmed   Al  Mansouri "), Ok("Ahmed Al Mansouri".into()));
+        assert_eq!(parse_full_name("أحمد المنصوري"), Ok("أحمد المنصوري".into()));
+        assert_eq!(parse_full_name("Mary-Jane O'Neil"), Ok("Mary-Jane O'Neil".into()));
+        assert_eq!(parse_full_name(" "), Err(NameError::Empty));
+        assert_eq!(parse_full_name("Ahmed"), Err(NameError::OneWord));
+        assert_eq!(parse_full_name("Ahmed -"), Err(NameError::OneWord));
+        assert_eq!(parse_full_name("<script> x"), Err(NameError::NotAName));
+        assert_eq!(parse_full_name("Agent 007"), Err(NameError::NotAName));
+        assert_eq!(parse_full_name(&"a ".repeat(80)), Err(NameError::TooLong));
+    }
+
+    /// Every message id this module hands out exists in both languages (the i18n source scan cannot
+    /// see ids that are returned rather than written out in calls).
+    #[test]
+    fn every_message_id_exists() {
+        use crate::i18n::{lookup, Lang};
+        let keys = [
+            AmountError::Empty,
+            AmountError::NotANumber,
+            AmountError::TooManyDecimals,
+            AmountError::TooLarge,
+            AmountError::NotPositive,
+        ]
+        .map(AmountError::key)
+        .into_iter()
+        .chain(
+            [NameError::Empty, NameError::OneWord, NameError::TooLong, NameError::NotAName]
+                .map(NameError::key),
+        )
+        .chain(
+            ["INTENT_CREATED", "PENDING_WITH_BANK", "ACCEPTED_BY_BANK", "REJECTED_BY_BANK", "FAILED", "?"]
+                .map(PaymentRow::status_key),
+        );
+        for key in keys {
+            for lang in Lang::ALL {
+                assert_ne!(lookup(lang, key, None), key, "{key} is missing in {lang:?}");
+            }
+        }
     }
 }

@@ -14,7 +14,11 @@ pub struct Back {
     back: Option<String>,
 }
 
-pub async fn switch(State(state): State<AppState>, Path(code): Path<String>, Query(q): Query<Back>) -> Response {
+pub async fn switch(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<Back>,
+) -> Response {
     let Some(lang) = Lang::parse(&code) else {
         return (StatusCode::NOT_FOUND, "Unknown language. Try /lang/en or /lang/ar.").into_response();
     };

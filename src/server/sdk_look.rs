@@ -37,7 +37,7 @@ pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<BTreeMap<String
     for (field, var, kind) in FIELDS {
         let Some(value) = get(var) else { continue };
         if !valid(*kind, &value) {
-            return Err(ConfigError { var: *var, message: format!("'{value}' is not {}", expected(*kind)) });
+            return Err(ConfigError { var, message: format!("'{value}' is not {}", expected(*kind)) });
         }
         out.insert((*field).to_owned(), value);
     }
@@ -64,9 +64,9 @@ fn expected(kind: Kind) -> String {
 }
 
 fn is_colour(v: &str) -> bool {
-    let hex = v.strip_prefix('#').is_some_and(|h| {
-        matches!(h.len(), 3 | 6 | 8) && h.chars().all(|c| c.is_ascii_hexdigit())
-    });
+    let hex = v
+        .strip_prefix('#')
+        .is_some_and(|h| matches!(h.len(), 3 | 6 | 8) && h.chars().all(|c| c.is_ascii_hexdigit()));
     let name = !v.is_empty() && v.len() <= 30 && v.chars().all(|c| c.is_ascii_alphabetic());
     hex || name || is_call(v, "rgb(") || is_call(v, "rgba(")
 }
@@ -83,7 +83,7 @@ fn is_call(v: &str, name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + '_ {
+    fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
     }
 

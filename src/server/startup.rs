@@ -136,6 +136,7 @@ impl Application {
             rejected_webhooks: Default::default(),
         };
 
+        state.lean.publish_calls_to(state.bus.clone());
         let store = DbSessionStore::new(db.clone());
         let mut background = Vec::new();
         {
@@ -149,8 +150,12 @@ impl Application {
                 }
             }));
         }
-        let worker =
-            tokio::spawn(state.worker.clone().run(db.clone(), state.bus.clone(), state.shutdown.clone()));
+        let worker = tokio::spawn(state.worker.clone().run(
+            db.clone(),
+            state.bus.clone(),
+            state.lean.clone(),
+            state.shutdown.clone(),
+        ));
         background.push(tokio::spawn(catch_up::run_periodically(
             db,
             state.lean.clone(),

@@ -1,9 +1,12 @@
 //! Integration tests: one binary (linking the app once instead of once per file), one module per area.
 //! Each test starts the real app and the embedded sandbox on port 0 with a fresh database.
 
+mod authorization;
 mod catch_up;
 mod common;
+mod consents;
 mod console;
+mod console_live;
 mod customers_and_tokens;
 mod data_results;
 mod diagnostics;

@@ -241,3 +241,211 @@ async fn payment_webhooks_are_idempotent_and_reach_the_owner_live() {
     assert_eq!(processed(&app, "pay-ev-5").await, "processed");
     app.stop().await;
 }
+
+/// A customer-scoped token from the sandbox, as Lean's Link SDK would hold it in the browser.
+async fn customer_token(app: &TestApp, customer_id: &str) -> String {
+    let res: Value = reqwest::Client::new()
+        .post(format!("{}/oauth2/token", app.sandbox_url))
+        .form(&[
+            ("client_id", crate::common::APP_TOKEN),
+            ("client_secret", crate::common::CLIENT_SECRET),
+            ("grant_type", "client_credentials"),
+            ("scope", &format!("customer.{customer_id}")),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    res["access_token"].as_str().expect("customer token").to_owned()
+}
+
+/// What the Link UI does for `createPaymentSource`: a bank login with `payments`, which makes a
+/// payment source with the destination as its first beneficiary. Returns the source id.
+async fn payment_source(app: &TestApp, customer_id: &str, destination_id: &str) -> String {
+    let res = reqwest::Client::new()
+        .post(format!("{}/link/api/connect", app.sandbox_url))
+        .bearer_auth(customer_token(app, customer_id).await)
+        .json(&json!({
+            "customer_id": customer_id, "bank_identifier": "LEAN_MB1", "username": "user_simple",
+            "password": "pass_simple", "permissions": ["payments"], "payment_destination_id": destination_id,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    body["payment_source_id"].as_str().expect("payment source").to_owned()
+}
+
+#[tokio::test]
+async fn beneficiary_launches_check_the_destination_and_the_source() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_dest, ann_customer) = user_with_destination(&app, "ben-ann@example.com").await;
+    let call = |c: &reqwest::Client, dest: &str, source: &str| {
+        let (c, dest, source) = (c.clone(), dest.to_owned(), source.to_owned());
+        let app = &app;
+        async move {
+            app.call(&c, "launch_beneficiary", &[("destination_id", &dest), ("payment_source_id", &source)])
+                .await
+        }
+    };
+
+    // Malformed ids are a plain 400 on the field; without a source there is nothing to add to.
+    for (dest, source, field) in
+        [("", "", "destination_id"), ("a b", "", "destination_id"), (&ann_dest, "x;y", "payment_source_id")]
+    {
+        let (status, body) = call(&ann, dest, source).await;
+        assert_eq!(
+            (status, body["Invalid"]["field"].as_str()),
+            (400, Some(field)),
+            "{dest} {source}: {body}"
+        );
+    }
+    let (status, body) = call(&ann, &ann_dest, "").await;
+    assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some("payment_source_id")), "{body}");
+    assert!(body["Invalid"]["message"].as_str().unwrap().contains("payment source"), "{body}");
+
+    let source = payment_source(&app, &ann_customer, &ann_dest).await;
+    // An empty pick means the user's first source; an explicit one is passed on as it is.
+    for pick in ["", source.as_str()] {
+        let (status, launch) = call(&ann, &ann_dest, pick).await;
+        assert_eq!(status, 200, "{launch}");
+        assert_eq!(launch["payment_source_id"], source.as_str());
+        assert_eq!(launch["payment_destination_id"], ann_dest.as_str());
+        assert_eq!(launch["config"]["customer_id"], ann_customer.as_str());
+        assert_eq!(launch["config"]["permissions"], json!(["payments"]));
+        assert!(launch["config"]["access_token"].as_str().is_some_and(|t| !t.is_empty()));
+    }
+
+    // Bob may use neither Ann's destination nor Ann's source, and unknown ids look the same.
+    let (bob, bob_dest, bob_customer) = user_with_destination(&app, "ben-bob@example.com").await;
+    payment_source(&app, &bob_customer, &bob_dest).await;
+    for (dest, source) in [
+        (ann_dest.as_str(), ""),
+        (bob_dest.as_str(), source.as_str()),
+        (bob_dest.as_str(), "00000000-0000-0000-0000-000000000000"),
+    ] {
+        let (status, body) = call(&bob, dest, source).await;
+        assert_eq!(status, 403, "{dest} {source}: {body}");
+    }
+    let (status, _) = app.call(&bob, "launch_payment_source", &[("destination_id", "")]).await;
+    assert_eq!(status, 400);
+    let (status, _) = call(&app.browser(), &ann_dest, "").await;
+    assert_eq!(status, 401);
+    app.stop().await;
+}
+
+/// What the sandbox's Link UI does for `verifyAddress` with a launch config from the app: log in to
+/// Lean Mockbank as `user_simple` and compare the account holder with `customer_name`.
+async fn sandbox_verify(app: &TestApp, launch: &Value) -> Value {
+    let res = reqwest::Client::new()
+        .post(format!("{}/link/api/verify-address", app.sandbox_url))
+        .bearer_auth(launch["config"]["access_token"].as_str().unwrap())
+        .json(&json!({
+            "customer_id": launch["config"]["customer_id"], "bank_identifier": "LEAN_MB1",
+            "username": "user_simple", "password": "pass_simple", "customer_name": launch["customer_name"],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn verify_address_uses_the_name_kept_for_the_user() {
+    let app = TestApp::spawn().await;
+    let ann = app.browser();
+    let (_, customer) = app.sign_up(&ann, "verify-ann@example.com").await;
+
+    // No name yet: the launch asks for one, on the field the page shows it by.
+    let (status, name) = app.call(&ann, "customer_name", &[]).await;
+    assert_eq!((status, name), (200, Value::Null));
+    let (status, body) = app.call(&ann, "launch_verify_address", &[]).await;
+    assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some("customer_name")), "{body}");
+
+    for bad in ["", "   ", "Ahmed", "Agent 007", "<b>x</b> y", &"Ab ".repeat(60)] {
+        let (status, body) = app.call(&ann, "save_customer_name", &[("name", bad)]).await;
+        assert_eq!(
+            (status, body["Invalid"]["field"].as_str()),
+            (400, Some("customer_name")),
+            "{bad:?}: {body}"
+        );
+    }
+    let (status, saved) = app.call(&ann, "save_customer_name", &[("name", "  Layla   Al Zaabi ")]).await;
+    assert_eq!((status, saved.as_str()), (200, Some("Layla Al Zaabi")));
+    let (_, name) = app.call(&ann, "customer_name", &[]).await;
+    assert_eq!(name, "Layla Al Zaabi");
+
+    let (status, launch) = app.call(&ann, "launch_verify_address", &[]).await;
+    assert_eq!(status, 200, "{launch}");
+    assert_eq!(launch["customer_name"], "Layla Al Zaabi");
+    assert_eq!(launch["config"]["customer_id"], customer.as_str());
+    assert_eq!(launch["config"]["permissions"], json!(["identity"]));
+    assert_eq!(launch["config"]["language"], "en");
+
+    // The sandbox's verifyAddress compares that name with the bank's account holder: a name that is
+    // not the test user's is a NAME_MISMATCH, said back with the name.
+    let verdict = Box::pin(sandbox_verify(&app, &launch)).await;
+    assert_eq!(verdict["status"], "NAME_MISMATCH", "{verdict}");
+
+    // The sandbox's test user `user_simple` is Fatima Al Mansouri at every bank: that name matches.
+    let (status, _) = app.call(&ann, "save_customer_name", &[("name", "fatima  al mansouri")]).await;
+    assert_eq!(status, 200);
+    let (_, launch2) = app.call(&ann, "launch_verify_address", &[]).await;
+    let matched = Box::pin(sandbox_verify(&app, &launch2)).await;
+    assert_eq!(matched["status"], "OK", "{matched}");
+
+    // The outcome is recorded in the flow history like every launch.
+    let callback = json!({"method": "verifyAddress", "data": {
+        "status": "ERROR", "secondary_status": "NAME_MISMATCH", "message": verdict["message"],
+        "lean_correlation_id": "corr-1", "exit_point": "VERIFY_ADDRESS"}});
+    let res = ann.post(format!("{}/api/record_flow_outcome", app.url)).json(&callback).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let (_, flows) = app.call(&ann, "recent_flows", &[]).await;
+    assert_eq!(flows[0]["method"], "verifyAddress", "{flows}");
+    assert_eq!(flows[0]["secondary_status"], "NAME_MISMATCH");
+
+    // Another user sees no name of Ann's, and has to give their own.
+    let bob = app.browser();
+    app.sign_up(&bob, "verify-bob@example.com").await;
+    let (_, name) = app.call(&bob, "customer_name", &[]).await;
+    assert_eq!(name, Value::Null);
+    let (status, _) = app.call(&bob, "launch_verify_address", &[]).await;
+    assert_eq!(status, 400);
+
+    // In Arabic, the validation message is Arabic and the SDK is told to speak Arabic.
+    let res = ann.get(format!("{}/lang/ar?back=/payments", app.url)).send().await.unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let (_, body) = app.call(&ann, "save_customer_name", &[("name", "Layla")]).await;
+    let message = body["Invalid"]["message"].as_str().unwrap_or_default();
+    assert!(message.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{body}");
+    let (_, launch) = app.call(&ann, "launch_verify_address", &[]).await;
+    assert_eq!(launch["config"]["language"], "ar");
+
+    // Signed out: sign in first.
+    for name in ["customer_name", "launch_verify_address"] {
+        let (status, _) = app.call(&app.browser(), name, &[]).await;
+        assert_eq!(status, 401, "{name}");
+    }
+    let (status, _) = app.call(&app.browser(), "save_customer_name", &[("name", "Layla Al Zaabi")]).await;
+    assert_eq!(status, 401);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn payment_validation_speaks_the_callers_language() {
+    let app = TestApp::spawn().await;
+    let (browser, dest, _) = user_with_destination(&app, "lang-payer@example.com").await;
+    let (_, en) = create(&app, &browser, &dest, "1.234", "AED").await;
+    assert_eq!(en["Invalid"]["message"], "Use at most two decimals.");
+    browser.get(format!("{}/lang/ar?back=/payments", app.url)).send().await.unwrap();
+    let (_, ar) = create(&app, &browser, &dest, "1.234", "AED").await;
+    assert_eq!(ar["Invalid"]["message"], "استخدم خانتين عشريتين كحد أقصى.");
+    // Lean's own refusal (over the bank's limit) is in plain Arabic words too, without Lean's code.
+    let (_, ar) = create(&app, &browser, &dest, "100000.01", "AED").await;
+    assert_eq!(ar["Invalid"]["message"], "هذا المبلغ أعلى من أقصى دفعة يسمح بها البنك.", "{ar}");
+    app.stop().await;
+}

@@ -3,15 +3,16 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::DisconnectEntity;
+use crate::i18n::{arg, t, t_with};
 use crate::model::{Entity, EntityStatus};
 
 fn permission_label(p: &str) -> String {
     match p {
-        "identity" => "Identity".into(),
-        "accounts" => "Accounts".into(),
-        "balance" => "Balances".into(),
-        "transactions" => "Transactions".into(),
-        "payments" => "Payments".into(),
+        "identity" => t("bank-permission-identity"),
+        "accounts" => t("bank-permission-accounts"),
+        "balance" => t("bank-permission-balance"),
+        "transactions" => t("bank-permission-transactions"),
+        "payments" => t("bank-permission-payments"),
         other => other.replace('_', " "),
     }
 }
@@ -33,16 +34,16 @@ pub fn EntityCard(
 ) -> impl IntoView {
     let accent = safe_color(entity.main_color.as_deref(), "#0b6e4f");
     let (status_text, status_class) = match entity.status {
-        EntityStatus::Active => ("Active", "ok"),
-        EntityStatus::ReconnectRequired => ("Reconnect required", "warn"),
-        EntityStatus::ConsentExpired => ("Consent expired", "warn"),
-        EntityStatus::Deleted => ("Disconnected", "muted"),
+        EntityStatus::Active => (t("bank-status-active"), "ok"),
+        EntityStatus::ReconnectRequired => (t("bank-status-reconnect-required"), "warn"),
+        EntityStatus::ConsentExpired => (t("bank-status-consent-expired"), "warn"),
+        EntityStatus::Deleted => (t("bank-status-deleted"), "muted"),
     };
     let data_text = match entity.refresh_status.as_deref() {
-        None | Some("PENDING") => "Fetching data from the bank…",
-        Some("OK") | Some("FINISHED") => "Data ready",
-        Some("FAILED") => "The bank could not provide data",
-        Some(_) => "Data refresh in progress",
+        None | Some("PENDING") => t("bank-data-fetching"),
+        Some("OK") | Some("FINISHED") => t("bank-data-ready"),
+        Some("FAILED") => t("bank-data-failed"),
+        Some(_) => t("bank-data-refreshing"),
     };
     let initials: String =
         entity.bank_name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
@@ -58,14 +59,19 @@ pub fn EntityCard(
                     <h3 class="bank-name">{entity.bank_name.clone()}</h3>
                     <p class="muted small">{entity.bank_identifier.clone()}</p>
                 </div>
-                <span class=format!("badge badge-{status_class}")>{status_text}</span>
+                <span class=format!("badge badge-{status_class}") data-testid="entity-status"
+                    data-status=entity.status.as_str()>{status_text}</span>
             </header>
-            <ul class="chips" aria-label="Permissions granted">
+            <ul class="chips" aria-label=t("bank-permissions-granted")>
                 {entity.permissions.iter().map(|p| view! { <li class="chip">{permission_label(p)}</li> }).collect_view()}
             </ul>
             <p class="small muted" data-testid="entity-data-status">{data_text}</p>
             <A href=format!("/banks/{}", entity.id) attr:class="button ghost small-btn" attr:data-testid="view-bank">
-                {if entity.status == EntityStatus::ReconnectRequired { "Reconnect" } else { "Accounts and transactions" }}
+                {match entity.status {
+                    EntityStatus::ReconnectRequired => t("bank-reconnect"),
+                    EntityStatus::ConsentExpired => t("bank-connect-again"),
+                    _ => t("bank-view-data"),
+                }}
             </A>
             <Disconnect entity_id=entity.id.clone() bank_name=entity.bank_name.clone() on_done=on_disconnected/>
         </article>
@@ -91,7 +97,7 @@ fn Disconnect(
         Signal::derive(move || asking.get().as_deref() == Some(id.as_str()))
     };
     let action = ServerAction::<DisconnectEntity>::new();
-    let question = format!("Disconnect {bank_name}? Lean stops sharing its data with this app.");
+    let question = t_with("bank-disconnect-question", &[("bank", arg(&bank_name))]);
     let (entity_id, question) = (StoredValue::new(entity_id), StoredValue::new(question));
     let ask = move |_| asking.set(Some(entity_id.get_value()));
     let keep = move |_| asking.set(None);
@@ -100,23 +106,23 @@ fn Disconnect(
             on_done();
         }
     });
-    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    let error = move || action.value().get().and_then(Result::err).map(|e| e.localized());
     view! {
         <div class="entity-actions">
             <Show
                 when=move || confirming.get()
                 fallback=move || view! {
-                    <button type="button" class="button link" on:click=ask>"Disconnect"</button>
+                    <button type="button" class="button link" on:click=ask>{t("bank-disconnect")}</button>
                 }
             >
                 <ActionForm action=action attr:class="confirm">
                     <input type="hidden" name="entity_id" value=entity_id.get_value()/>
                     <p class="small">{question.get_value()}</p>
                     <button type="submit" class="button danger small-btn" disabled=move || action.pending().get()>
-                        "Yes, disconnect"
+                        {t("bank-disconnect-yes")}
                     </button>
                     <button type="button" class="button ghost small-btn" on:click=keep>
-                        "Keep it"
+                        {t("bank-disconnect-keep")}
                     </button>
                 </ActionForm>
             </Show>

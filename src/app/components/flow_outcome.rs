@@ -1,6 +1,19 @@
 use leptos::prelude::*;
 
+use crate::i18n::{arg, t, t_with};
 use crate::model::FlowOutcome;
+
+/// A Link SDK status (`SUCCESS`, `ERROR`, …) in the reader's language; an unknown one as sent.
+pub fn status_label(status: &str) -> String {
+    match status {
+        "SUCCESS" => t("flow-status-success"),
+        "ERROR" => t("flow-status-error"),
+        "CANCELLED" => t("flow-status-cancelled"),
+        "REDIRECT" => t("flow-status-redirect"),
+        "LINK_CLOSED_PROGRAMMATICALLY" => t("flow-status-closed"),
+        other => other.to_owned(),
+    }
+}
 
 /// The result of the SDK flow just finished, in plain words. Errors carry the correlation id to quote
 /// to Lean support.
@@ -10,40 +23,29 @@ pub fn FlowOutcomeView(
     /// The bank's name when this SUCCESS re-connected a bank the user already had.
     #[prop(default = None)]
     already_connected: Option<String>,
+    /// This flow renewed an expired consent ("Connect again" on the bank's page).
+    #[prop(optional)]
+    renewed: bool,
 ) -> impl IntoView {
-    let (class, text) = match outcome.status.as_str() {
+    // Lean's own words (the SDK's message) are data: shown as sent, isolated from the sentence.
+    let detail = outcome.message.clone().or(outcome.secondary_status.clone());
+    let (class, text, lean_words) = match outcome.status.as_str() {
         "SUCCESS" if already_connected.is_some() => (
             "notice ok",
-            format!(
-                "{} was already connected. Lean refreshed that connection instead of adding a second one.",
-                already_connected.unwrap_or_default()
-            ),
+            t_with("flow-already-connected", &[("bank", arg(already_connected.unwrap_or_default()))]),
+            None,
         ),
-        "SUCCESS" => (
-            "notice ok",
-            "Bank connected. Lean is confirming it; it will appear below in a moment.".to_owned(),
-        ),
-        "CANCELLED" => {
-            ("notice", "You closed the bank connection before finishing. Nothing was connected.".to_owned())
-        }
-        "ERROR" => (
-            "notice error",
-            format!(
-                "The bank connection did not complete: {}",
-                outcome
-                    .message
-                    .clone()
-                    .or(outcome.secondary_status.clone())
-                    .unwrap_or_else(|| "unknown error".into())
-            ),
-        ),
-        other => ("notice", format!("The Link SDK closed with status {other}.")),
+        "SUCCESS" if renewed => ("notice ok", t("flow-renewed"), None),
+        "SUCCESS" => ("notice ok", t("flow-connected"), None),
+        "CANCELLED" => ("notice", t("flow-cancelled"), None),
+        "ERROR" => ("notice error", t("flow-error"), Some(detail.unwrap_or_else(|| t("flow-unknown-error")))),
+        other => ("notice", t_with("flow-other-status", &[("status", arg(other))]), None),
     };
     view! {
         <div class=class role="status" data-testid="flow-outcome" data-status=outcome.status.clone()>
-            <p>{text}</p>
+            <p>{text} {lean_words.map(|w| view! { " " <bdi>{w}</bdi> })}</p>
             {outcome.lean_correlation_id.clone().filter(|_| outcome.status != "SUCCESS").map(|id| view! {
-                <p class="small">"Reference for Lean support: " <code>{id}</code></p>
+                <p class="small">{t("flow-support-reference")} " " <bdi><code data-testid="correlation-id">{id}</code></bdi></p>
             })}
         </div>
     }

@@ -35,9 +35,13 @@ pub fn Header() -> impl IntoView {
                                         {u.is_admin.then(|| view! { <A href="/diagnostics">{t("nav-diagnostics")}</A> })}
                                         {u.console.then(|| view! { <ConsoleToggle/> })}
                                         {u.sandbox_panel.then(|| view! { <A href="/sandbox">{t("nav-sandbox")}</A> })}
-                                        <span class="who" title=t("nav-signed-in")>{u.email}</span>
+                                        <span class="who" title=t("nav-signed-in")>{u.email.clone()}</span>
                                         <ActionForm action=sign_out attr:class="inline-form">
-                                            <button type="submit" class="button ghost">{t("nav-sign-out")}</button>
+                                            // The address is hidden on narrower screens; the button still says whose session ends.
+                                            <button type="submit" class="button ghost"
+                                                title=format!("{}: {}", t("nav-signed-in"), u.email)>
+                                                {t("nav-sign-out")}
+                                            </button>
                                         </ActionForm>
                                     }
                                         .into_any()

@@ -1,16 +1,22 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::account_insights;
 use crate::api::{
     account_transactions, fetch_entity_overview, launch_reconnect, record_flow_outcome, RefreshEntity,
 };
-use crate::app::components::charts::{BalanceChart, SpendingChart};
+use crate::app::components::charts::{category_label, BalanceChart, SpendingChart};
+use crate::app::components::connect_button::ConnectButton;
+use crate::app::components::flow_outcome::FlowOutcomeView;
 use crate::app::live::use_live_events;
+use crate::i18n::{arg, num, t, t_with};
 use crate::link_sdk;
-use crate::model::{AccountSummary, AppError, DataState, EntityOverview, IdentitySummary, TransactionsPage};
+use crate::model::{
+    AccountSummary, AppError, DataState, EntityOverview, FlowOutcome, IdentitySummary, LiveEvent,
+    TransactionsPage,
+};
 
 /// One bank connection: its accounts and balances, transactions, and the account holder's identity,
 /// with Lean's asynchronous and failure states explained and, where the user can fix them, a button.
@@ -20,11 +26,19 @@ pub fn BankPage() -> impl IntoView {
     let entity_id = move || params.read().get("id").unwrap_or_default();
     let version = RwSignal::new(0u32);
     let overview = Resource::new(move || (entity_id(), version.get()), |(id, _)| fetch_entity_overview(id));
-    // A webhook about this bank (reconnected, refresh progress) may change what Lean will answer.
+    let again = ConnectAgain::default();
+    provide_context(again);
+    let navigate = use_navigate();
+    // A webhook about this bank (reconnected, refresh progress, results.ready) may change what Lean
+    // will answer, so the page asks again.
     let live = use_live_events(move |event| {
-        let crate::model::LiveEvent::EntityChanged { entity } = event else { return };
+        let LiveEvent::EntityChanged { entity } = event else { return };
         if entity.id == entity_id() {
             version.update(|v| *v += 1);
+        } else if again.bank.get_untracked().as_deref() == Some(entity.bank_identifier.as_str()) {
+            // "Connect again" gave the bank a new connection (Lean may make a new entity): show it.
+            again.bank.set(None);
+            navigate(&format!("/banks/{}", entity.id), Default::default());
         }
     });
     // Catch what was applied between the first load and the stream opening.
@@ -37,17 +51,30 @@ pub fn BankPage() -> impl IntoView {
     provide_context(Choices::default());
 
     view! {
-        <p><A href="/dashboard">"← Your banks"</A></p>
-        <Transition fallback=|| view! { <p class="muted">"Asking Lean for this bank's data…"</p> }>
+        <p><A href="/dashboard">{t("bank-back")}</A></p>
+        {move || again.outcome.get().map(|o| view! { <FlowOutcomeView outcome=o renewed=true/> })}
+        <Transition fallback=|| view! { <p class="muted">{t("bank-loading")}</p> }>
             {move || overview.get().map(|r| match r {
                 Ok(o) => view! { <Overview o=o entity_id=entity_id() on_change=move || version.update(|v| *v += 1)/> }.into_any(),
                 Err(AppError::Forbidden) => view! {
-                    <p class="notice error" role="alert">"This bank connection is not one of yours."</p>
+                    <p class="notice error" role="alert">{t("bank-not-yours")}</p>
                 }.into_any(),
-                Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="notice error" role="alert">{e.localized()}</p> }.into_any(),
             })}
         </Transition>
     }
+}
+
+/// A "Connect again" launched from this page: the bank it is for, until the new connection shows,
+/// and how the SDK flow ended. Kept by the page, not the notice with the button: Lean's webhook can
+/// bring the data (and remove the notice) before the SDK's callback runs.
+#[derive(Clone, Copy, Default)]
+struct ConnectAgain {
+    /// The bank shown on the page now (its Lean identifier).
+    shown: RwSignal<String>,
+    /// Set once a connect succeeded, until that bank's connection arrives.
+    bank: RwSignal<Option<String>>,
+    outcome: RwSignal<Option<FlowOutcome>>,
 }
 
 #[component]
@@ -57,11 +84,13 @@ fn Overview(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let bank = o.entity.bank_name.clone();
+    let bank_identifier = o.entity.bank_identifier.clone();
+    expect_context::<ConnectAgain>().shown.set(bank_identifier.clone());
     view! {
         <div class="dash-head">
             <div>
                 <h1 data-testid="bank-title">{bank.clone()}</h1>
-                <p class="muted">{o.entity.bank_identifier.clone()}</p>
+                <p class="muted"><bdi>{o.entity.bank_identifier.clone()}</bdi></p>
             </div>
             <RefreshButton entity_id=entity_id.clone() status=o.entity.refresh_status.clone() on_change/>
         </div>
@@ -70,7 +99,7 @@ fn Overview(
                 <Accounts accounts=accounts entity_id=entity_id.clone() range=(o.default_from.clone(), o.default_to.clone())/>
                 <IdentityCard identity=o.identity/>
             }.into_any(),
-            other => view! { <StateNotice state=other bank=bank entity_id=entity_id on_change/> }.into_any(),
+            other => view! { <StateNotice state=other bank=bank bank_identifier entity_id=entity_id on_change/> }.into_any(),
         }}
     }
 }
@@ -80,31 +109,52 @@ fn Overview(
 fn StateNotice<T: 'static>(
     state: DataState<T>,
     bank: String,
+    /// The bank's Lean identifier; empty where the notice is about one part of the page only.
+    #[prop(default = String::new())]
+    bank_identifier: String,
     entity_id: String,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     match state {
         DataState::Ready(_) => ().into_any(),
+        // Lean answered PENDING with a results_id; its results.ready webhook brings the data, and the
+        // live stream tells this page (no polling, no button).
         DataState::Pending => view! {
-            <div class="notice" role="status" data-testid="data-state" data-state="PENDING">
-                <p>"Lean is still fetching this data from the bank. It will appear here when it is ready."</p>
-                <button type="button" class="button ghost small-btn" on:click=move |_| on_change()>"Check again"</button>
+            <div class="notice" role="status" aria-live="polite" data-testid="data-state" data-state="PENDING">
+                <p><span class="bank-spinner" aria-hidden="true"></span>{t("bank-pending")}</p>
+                <p class="small muted">{t("bank-pending-hint")}</p>
             </div>
         }.into_any(),
         DataState::Failed { code, message } => view! {
             <div class="notice error" role="alert" data-testid="data-state" data-state="FAILED">
-                <p>{format!("{bank} could not provide this data: {message}")}</p>
-                <p class="small muted">{format!("Lean's code: {code}")}</p>
+                <p>{t_with("bank-failed", &[("bank", arg(&bank))])} " " <bdi>{message}</bdi></p>
+                <p class="small muted">{t("bank-lean-code")} " " <bdi><code>{code}</code></bdi></p>
             </div>
         }.into_any(),
-        DataState::ConsentExpired => view! {
-            <div class="notice error" role="alert" data-testid="data-state" data-state="CONSENT_EXPIRED">
-                <p>{format!("Your consent to share {bank} data has expired. Connect the bank again from “Your banks” to renew it.")}</p>
-            </div>
+        DataState::ConsentExpired => {
+            let again = expect_context::<ConnectAgain>();
+            view! {
+                <div class="notice error" role="alert" data-testid="data-state" data-state="CONSENT_EXPIRED">
+                    <p>{t_with("bank-consent-expired", &[("bank", arg(&bank))])}</p>
+                    {(!bank_identifier.is_empty()).then(|| {
+                        view! {
+                            <ConnectButton label=t("bank-connect-again") testid="connect-again"
+                                on_outcome=move |o: FlowOutcome| {
+                                    if o.status == "SUCCESS" {
+                                        again.bank.set(Some(again.shown.get_untracked()));
+                                        // Lean renews this connection; its webhook updates the page too.
+                                        on_change();
+                                    }
+                                    again.outcome.set(Some(o));
+                                }/>
+                        }
+                    })}
+                </div>
+            }
         }.into_any(),
         DataState::ReconnectRequired { .. } => view! {
             <div class="notice error" role="alert" data-testid="data-state" data-state="RECONNECT_REQUIRED">
-                <p>{format!("{bank} needs you to log in again before Lean can fetch new data.")}</p>
+                <p>{t_with("bank-reconnect-required", &[("bank", arg(&bank))])}</p>
                 <ReconnectButton entity_id on_change/>
             </div>
         }.into_any(),
@@ -123,7 +173,7 @@ fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync 
             let config = match launch_reconnect(entity_id.get_value()).await {
                 Ok(c) => c,
                 Err(e) => {
-                    error.set(Some(e.to_string()));
+                    error.set(Some(e.localized()));
                     busy.set(false);
                     return;
                 }
@@ -132,7 +182,7 @@ fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync 
                 spawn_local(async move {
                     let ok = data.status == "SUCCESS";
                     if let Err(e) = record_flow_outcome("reconnect".into(), data).await {
-                        error.set(Some(format!("The outcome could not be saved: {e}")));
+                        error.set(Some(t_with("flow-not-saved", &[("error", arg(e.localized()))])));
                     }
                     busy.set(false);
                     if ok {
@@ -141,7 +191,7 @@ fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync 
                 });
             });
             if let Err(e) = launched {
-                error.set(Some(e.to_string()));
+                error.set(Some(e.localized()));
                 busy.set(false);
             }
         });
@@ -149,7 +199,7 @@ fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync 
     view! {
         <button type="button" class="button primary small-btn" data-testid="reconnect" on:click=start
             disabled=move || busy.get()>
-            {move || if busy.get() { "Reconnecting…" } else { "Reconnect" }}
+            {move || if busy.get() { t("bank-reconnecting") } else { t("bank-reconnect") }}
         </button>
         <p class="form-error" role="alert">{move || error.get()}</p>
     }
@@ -158,32 +208,25 @@ fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync 
 /// Lean's `account_sub_type` in words (the exports leave it a free string; banks send e.g. CURRENT).
 fn kind_label(kind: &str) -> String {
     match kind {
-        "CURRENT" | "CURRENT_ACCOUNT" => "Current account".into(),
-        "SAVINGS" | "SAVINGS_ACCOUNT" => "Savings".into(),
-        "CREDIT" | "CREDIT_CARD" => "Credit card".into(),
-        other => sentence_case(other),
+        "CURRENT" | "CURRENT_ACCOUNT" => t("bank-kind-current"),
+        "SAVINGS" | "SAVINGS_ACCOUNT" => t("bank-kind-savings"),
+        "CREDIT" | "CREDIT_CARD" => t("bank-kind-credit-card"),
+        other => category_label(other),
     }
 }
 
-/// GROCERIES_AND_FOOD → "Groceries and food".
-fn sentence_case(s: &str) -> String {
-    let lower = s.replace('_', " ").to_lowercase();
-    let mut chars = lower.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
-}
-
-fn balance_label(kind: Option<&str>) -> &'static str {
+fn balance_label(kind: Option<&str>) -> String {
     match kind {
-        Some("INTERIM_AVAILABLE") | Some("CLOSING_AVAILABLE") => "Available now",
-        Some("CLOSING_BOOKED") | Some("INTERIM_BOOKED") => "Booked balance",
-        _ => "Balance",
+        Some("INTERIM_AVAILABLE") | Some("CLOSING_AVAILABLE") => t("bank-balance-available"),
+        Some("CLOSING_BOOKED") | Some("INTERIM_BOOKED") => t("bank-balance-booked"),
+        _ => t("bank-balance"),
     }
 }
 
 #[component]
 fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, String)) -> impl IntoView {
     if accounts.is_empty() {
-        return view! { <p class="muted">"Lean found no accounts at this bank."</p> }.into_any();
+        return view! { <p class="muted">{t("bank-no-accounts")}</p> }.into_any();
     }
     let choices = expect_context::<Choices>();
     let selected = choices.account;
@@ -193,7 +236,7 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
     let list = accounts.clone();
     view! {
         <section aria-labelledby="accounts-title">
-            <h2 id="accounts-title">"Accounts"</h2>
+            <h2 id="accounts-title">{t("bank-accounts-title")}</h2>
             <ul class="account-grid" data-testid="account-list">
                 {list.into_iter().map(|a| {
                     let id = a.id.clone();
@@ -206,11 +249,11 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
                                     selected.set(Some(id2.clone()));
                                     choices.page.set(0);
                                 }>
-                                <span class="account-name">{a.name.clone()}</span>
-                                <span class="small muted">{format!("{} ···· {}", kind_label(&a.kind), a.iban_tail)}</span>
-                                <span class="account-balance" data-testid="account-balance">
+                                <span class="account-name"><bdi>{a.name.clone()}</bdi></span>
+                                <span class="small muted">{kind_label(&a.kind)} " " <bdi>{format!("···· {}", a.iban_tail)}</bdi></span>
+                                <bdi class="account-balance" data-testid="account-balance">
                                     {a.balance.clone().map(|b| format!("{b} {}", a.currency)).unwrap_or_else(|| "—".into())}
-                                </span>
+                                </bdi>
                                 <span class="small muted">{balance_label(a.balance_type.as_deref())}</span>
                             </button>
                         </li>
@@ -244,20 +287,20 @@ fn Transactions(entity_id: String, account: AccountSummary, range: (String, Stri
     );
     view! {
         <section class="history" aria-labelledby="tx-title">
-            <h2 id="tx-title">{format!("Transactions · {}", account.name)}</h2>
+            <h2 id="tx-title">{t("bank-transactions-title")} " · " <bdi>{account.name.clone()}</bdi></h2>
             <div class="filters">
-                <label>"From" <input type="date" data-testid="tx-from" prop:value=move || from.get()
+                <label>{t("bank-from")} <input type="date" data-testid="tx-from" prop:value=move || from.get()
                     on:change=move |ev| { from.set(event_target_value(&ev)); page.set(0); }/></label>
-                <label>"To" <input type="date" data-testid="tx-to" prop:value=move || to.get()
+                <label>{t("bank-to")} <input type="date" data-testid="tx-to" prop:value=move || to.get()
                     on:change=move |ev| { to.set(event_target_value(&ev)); page.set(0); }/></label>
             </div>
-            <Transition fallback=|| view! { <p class="muted">"Loading transactions…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">{t("bank-tx-loading")}</p> }>
                 {move || rows.get().map(|r| match r {
                     Ok(DataState::Ready(p)) => view! { <TransactionTable p=p page/> }.into_any(),
                     Ok(other) => view! {
-                        <StateNotice state=other bank="The bank".into() entity_id=String::new() on_change=move || page.update(|_| {})/>
+                        <StateNotice state=other bank=t("bank-the-bank") entity_id=String::new() on_change=move || page.update(|_| {})/>
                     }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -267,36 +310,38 @@ fn Transactions(entity_id: String, account: AccountSummary, range: (String, Stri
 #[component]
 fn TransactionTable(p: TransactionsPage, page: RwSignal<u32>) -> impl IntoView {
     if p.rows.is_empty() {
-        return view! { <p class="muted" data-testid="tx-empty">"No transactions in these dates."</p> }
-            .into_any();
+        return view! { <p class="muted" data-testid="tx-empty">{t("bank-tx-empty")}</p> }.into_any();
     }
     let (current, total) = (p.page, p.total_pages.max(1));
     view! {
         <table class="table" data-testid="tx-table">
             <thead><tr>
-                <th scope="col">"Date"</th><th scope="col">"Description"</th>
-                <th scope="col">"Category"</th><th scope="col" class="num">"Amount"</th>
+                <th scope="col">{t("bank-col-date")}</th><th scope="col">{t("bank-col-description")}</th>
+                <th scope="col">{t("bank-col-category")}</th><th scope="col" class="num">{t("bank-col-amount")}</th>
             </tr></thead>
             <tbody>
-                {p.rows.into_iter().map(|t| {
-                    let out = t.amount.starts_with('-');
+                {p.rows.into_iter().map(|row| {
+                    let out = row.amount.starts_with('-');
                     view! {
                         <tr data-testid="tx-row">
-                            <td>{t.date}</td>
-                            <td>{t.description}</td>
-                            <td>{sentence_case(&t.category.unwrap_or_default())}</td>
-                            <td class=if out { "num out" } else { "num in" }>{format!("{} {}", t.amount, t.currency)}</td>
+                            // Dates stay ISO (YYYY-MM-DD) in both languages, as everywhere in the app.
+                            <td><bdi class="nowrap">{row.date}</bdi></td>
+                            <td><bdi>{row.description}</bdi></td>
+                            <td>{category_label(&row.category.unwrap_or_default())}</td>
+                            <td class=if out { "num out" } else { "num in" }><bdi>{format!("{} {}", row.amount, row.currency)}</bdi></td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="Transaction pages">
+        <nav class="pager" aria-label=t("bank-pages-label")>
             <button type="button" class="button ghost small-btn" disabled={current == 0}
-                on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Newer"</button>
-            <span data-testid="tx-page">{format!("Page {} of {total}", current + 1)}</span>
+                on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t("bank-newer")}</button>
+            <span data-testid="tx-page">
+                {t_with("bank-page-of", &[("page", num(i64::from(current) + 1)), ("total", num(i64::from(total)))])}
+            </span>
             <button type="button" class="button ghost small-btn" disabled={current + 1 >= total}
-                on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
+                on:click=move |_| page.update(|p| *p += 1)>{t("bank-older")}</button>
         </nav>
     }
     .into_any()
@@ -309,12 +354,12 @@ fn IdentityCard(identity: DataState<IdentitySummary>) -> impl IntoView {
     };
     view! {
         <section class="history" aria-labelledby="identity-title">
-            <h2 id="identity-title">"Account holder"</h2>
+            <h2 id="identity-title">{t("bank-identity-title")}</h2>
             <dl class="identity" data-testid="identity">
-                <dt>"Name"</dt><dd>{id.full_name}</dd>
-                {id.email.map(|e| view! { <dt>"Email"</dt><dd>{e}</dd> })}
-                {id.mobile.map(|m| view! { <dt>"Mobile"</dt><dd>{m}</dd> })}
-                {id.address.map(|a| view! { <dt>"Address"</dt><dd>{a}</dd> })}
+                <dt>{t("bank-identity-name")}</dt><dd><bdi>{id.full_name}</bdi></dd>
+                {id.email.map(|e| view! { <dt>{t("bank-identity-email")}</dt><dd><bdi>{e}</bdi></dd> })}
+                {id.mobile.map(|m| view! { <dt>{t("bank-identity-mobile")}</dt><dd><bdi>{m}</bdi></dd> })}
+                {id.address.map(|a| view! { <dt>{t("bank-identity-address")}</dt><dd><bdi>{a}</bdi></dd> })}
             </dl>
         </section>
     }
@@ -336,18 +381,16 @@ fn RefreshButton(
     });
     let running = matches!(status.as_deref(), Some("PENDING") | Some("IN_PROGRESS"));
     let status_text = match status.as_deref() {
-        Some("PENDING") | Some("IN_PROGRESS") => "Lean is fetching fresh data from the bank…",
-        Some("FINISHED") | Some("OK") => "Data is up to date.",
-        Some("FAILED") => "The last refresh failed; try again later.",
-        _ => "",
+        Some("PENDING") | Some("IN_PROGRESS") => t("bank-refresh-running"),
+        Some("FINISHED") | Some("OK") => t("bank-refresh-done"),
+        Some("FAILED") => t("bank-refresh-failed"),
+        _ => String::new(),
     };
     let problem = move || match action.value().get() {
-        Some(Err(e)) => Some(e.to_string()),
+        Some(Err(e)) => Some(e.localized()),
         Some(Ok(DataState::Failed { message, .. })) => Some(message),
-        Some(Ok(DataState::ConsentExpired)) => {
-            Some("The consent has expired; connect the bank again.".into())
-        }
-        Some(Ok(DataState::ReconnectRequired { .. })) => Some("The bank needs you to log in again.".into()),
+        Some(Ok(DataState::ConsentExpired)) => Some(t("bank-refresh-consent-expired")),
+        Some(Ok(DataState::ReconnectRequired { .. })) => Some(t("bank-refresh-reconnect")),
         _ => None,
     };
     view! {
@@ -355,7 +398,7 @@ fn RefreshButton(
             <ActionForm action=action attr:class="inline-form">
                 <input type="hidden" name="entity_id" value=entity_id/>
                 <button type="submit" class="button ghost small-btn" data-testid="refresh-data"
-                    disabled=move || running || action.pending().get()>"Refresh data"</button>
+                    disabled=move || running || action.pending().get()>{t("bank-refresh")}</button>
             </ActionForm>
             <p class="small muted" role="status" data-testid="refresh-status">{status_text}</p>
             <p class="form-error" role="alert">{problem}</p>
@@ -369,23 +412,23 @@ fn Insights(entity_id: String, account: AccountSummary) -> impl IntoView {
     let key = (entity_id, account.id.clone());
     let insights = Resource::new(move || key.clone(), |(entity, account)| account_insights(entity, account));
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Drawing the last 90 days…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">{t("bank-charts-loading")}</p> }>
             {move || insights.get().map(|r| match r {
                 Ok(DataState::Ready(i)) => view! {
                     <div class="charts">
                         <section class="chart-card" aria-labelledby="spending-title">
-                            <h3 id="spending-title">"Spending by category · last 90 days"</h3>
+                            <h3 id="spending-title">{t("bank-chart-spending-title")}</h3>
                             <SpendingChart spending=i.spending.clone() currency=i.currency.clone()/>
                         </section>
                         <section class="chart-card" aria-labelledby="balance-title">
-                            <h3 id="balance-title">"Balance over time"</h3>
+                            <h3 id="balance-title">{t("bank-chart-balance-title")}</h3>
                             <BalanceChart points=i.balance.clone() currency=i.currency.clone()/>
                         </section>
                     </div>
                 }.into_any(),
                 // Other states are explained by the transactions section just below.
                 Ok(_) => ().into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
             })}
         </Transition>
     }

@@ -1,93 +1,134 @@
-use std::time::Duration;
-
 use leptos::prelude::*;
 
 use crate::api::console::{
-    fetch_console, ConsoleCall, ConsoleWebhook, ReplayWebhook, SendTestWebhook, TEST_WEBHOOK_TYPES,
+    fetch_console, ConsoleCall, ConsoleEntry, ConsoleLog, ConsoleWebhook, ReplayWebhook, SendTestWebhook,
+    TEST_WEBHOOK_TYPES,
 };
-use crate::model::AppError;
-
-/// How often the console asks for new rows while it is open.
-const POLL: Duration = Duration::from_secs(2);
+use crate::app::live::{use_live_console, LiveStatus};
+use crate::i18n::{arg, lang, num, t, t_with, Lang};
+use crate::model::{AppError, LiveEvent};
 
 /// The developer console: what this app asked of Lean and what Lean told it, as it happens.
+///
+/// The log is fetched once (server-rendered), then rows arrive on the live stream the moment they are
+/// recorded. Each time the stream (re)connects the log is fetched again, since rows recorded while it
+/// was down are not replayed; rows that arrive during that fetch are applied on top of its answer.
 #[component]
 pub fn ConsolePage() -> impl IntoView {
-    let tick = RwSignal::new(0u32);
+    let refresh = RwSignal::new(0u32);
+    let fetched = Resource::new(move || refresh.get(), |_| fetch_console());
+    let arrived = RwSignal::new(Vec::<ConsoleEntry>::new());
     let replay = ServerAction::<ReplayWebhook>::new();
     let send = ServerAction::<SendTestWebhook>::new();
-    let log = Resource::new(
-        move || (tick.get(), replay.version().get(), send.version().get()),
-        |_| fetch_console(),
-    );
-    // New rows appear without a reload: the browser asks again every couple of seconds.
+
+    let live = use_live_console(move |event| match event {
+        // A row too large to cross instances: fetch the log again.
+        LiveEvent::Console { entry: ConsoleEntry::Refresh } => {
+            arrived.set(Vec::new());
+            refresh.update(|v| *v = v.wrapping_add(1));
+        }
+        LiveEvent::Console { entry } => arrived.update(|a| a.push(entry)),
+        _ => {}
+    });
     Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t = t.wrapping_add(1)), POLL) {
-            on_cleanup(move || handle.clear());
+        if live.get() == LiveStatus::Live {
+            arrived.set(Vec::new());
+            refresh.update(|v| *v = v.wrapping_add(1));
         }
     });
-    let failure = move || log.get().and_then(Result::err);
-    let webhooks = move || log.get().and_then(Result::ok).map(|l| l.webhooks).unwrap_or_default();
-    let calls = move || log.get().and_then(Result::ok).map(|l| l.calls).unwrap_or_default();
+
+    let log = move || -> Option<Result<ConsoleLog, AppError>> {
+        fetched.get().map(|r| {
+            r.map(|mut log| {
+                for entry in arrived.get() {
+                    log.apply(entry);
+                }
+                log
+            })
+        })
+    };
+    let failure = move || log().and_then(Result::err);
+    let webhooks = move || log().and_then(Result::ok).map(|l| l.webhooks).unwrap_or_default();
+    let calls = move || log().and_then(Result::ok).map(|l| l.calls).unwrap_or_default();
+    let live_label = move || match live.get() {
+        LiveStatus::Connecting => t("console-live-connecting"),
+        LiveStatus::Live => t("console-live-live"),
+        LiveStatus::Reconnecting => t("console-live-reconnecting"),
+    };
 
     view! {
-        <h1>"Developer console"</h1>
-        <p class="muted">
-            "Webhooks this app received and the calls it made to Lean, newest first; it updates by itself. "
-            "Tokens, secrets and signature values are never shown."
-        </p>
-        <Transition fallback=|| view! { <p class="muted">"Loading the console…"</p> }>
+        <div class="dash-head">
+            <div>
+                <h1>{t("console-title")}</h1>
+                <p class="muted">{t("console-intro")}</p>
+            </div>
+            <span class=move || format!("live live-{:?}", live.get()).to_lowercase() data-testid="live-status"
+                role="status" aria-live="polite">
+                <span class="dot" aria-hidden="true"></span>
+                {live_label}
+            </span>
+        </div>
+        <Transition fallback=|| view! { <p class="muted">{t("console-loading")}</p> }>
             {move || failure().map(|e| match e {
                 AppError::Forbidden => view! {
-                    <p class="notice error" role="alert">"Only administrators (ADMIN_EMAILS) can open the developer console."</p>
+                    <p class="notice error" role="alert">{t("console-forbidden")}</p>
                 }.into_any(),
-                e => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                e => view! { <p class="notice error" role="alert">{e.localized()}</p> }.into_any(),
             })}
-            <Show when=move || log.get().is_some_and(|r| r.is_ok())>
-                <section class="history console" data-testid="console">
+            <Show when=move || log().is_some_and(|r| r.is_ok())>
+                <section class="history console" data-testid="console" aria-labelledby="console-webhooks">
                     <div class="console-head">
-                        <h2>"Inbound webhooks"</h2>
+                        <h2 id="console-webhooks">{t("console-webhooks-title")}</h2>
                         <SendTestWebhookForm send/>
                     </div>
                     <p class="small" role="status" data-testid="replay-result">
                         {move || replay.value().get().map(|r| match r {
-                            Ok(()) => "Replaying: the worker applies the webhook again; its row updates here.".to_owned(),
-                            Err(e) => e.to_string(),
+                            Ok(()) => t("console-replay-started"),
+                            Err(e) => e.localized(),
                         })}
                     </p>
                     <table class="table console-table" data-testid="webhooks-table">
+                        <caption class="sr-only">{t("console-webhooks-caption")}</caption>
                         <thead><tr>
-                            <th scope="col">"Received"</th><th scope="col">"Type"</th><th scope="col">"Event id"</th>
-                            <th scope="col">"Signature"</th><th scope="col">"Processing"</th>
-                            <th scope="col"><span class="sr-only">"Actions"</span></th>
+                            <th scope="col">{t("console-col-received")}</th>
+                            <th scope="col">{t("console-col-type")}</th>
+                            <th scope="col">{t("console-col-event-id")}</th>
+                            <th scope="col">{t("console-col-signature")}</th>
+                            <th scope="col">{t("console-col-processing")}</th>
+                            <th scope="col"><span class="sr-only">{t("console-col-actions")}</span></th>
                         </tr></thead>
                         <For
-                                each=webhooks
-                                key=|w| (w.event_id.clone(), w.at.clone(), w.status.clone(), w.attempts)
-                                children=move |w| view! { <WebhookRow w replay/> }
-                            />
+                            each=webhooks
+                            key=|w| (w.key(), w.status.clone(), w.attempts)
+                            children=move |w| view! { <WebhookRow w replay/> }
+                        />
                     </table>
                     <Show when=move || webhooks().is_empty()>
-                        <p class="muted" data-testid="no-webhooks">"No webhooks yet. Connect a bank, or send a test webhook."</p>
+                        <p class="muted" data-testid="no-webhooks">{t("console-no-webhooks")}</p>
                     </Show>
                 </section>
-                <section class="history console">
-                    <h2>"Outbound Lean API calls"</h2>
+                <section class="history console" aria-labelledby="console-calls">
+                    <h2 id="console-calls">{t("console-calls-title")}</h2>
                     <table class="table console-table" data-testid="calls-table">
+                        <caption class="sr-only">{t("console-calls-caption")}</caption>
                         <thead><tr>
-                            <th scope="col">"When"</th><th scope="col">"Method"</th><th scope="col">"Path"</th>
-                            <th scope="col">"Status"</th><th scope="col">"Latency"</th><th scope="col">"results_id"</th>
+                            <th scope="col">{t("console-col-when")}</th>
+                            <th scope="col">{t("console-col-method")}</th>
+                            <th scope="col">{t("console-col-path")}</th>
+                            <th scope="col">{t("console-col-status")}</th>
+                            <th scope="col">{t("console-col-latency")}</th>
+                            <th scope="col">"results_id"</th>
                         </tr></thead>
                         <tbody>
                             <For
                                 each=calls
-                                key=|c| (c.at.clone(), c.method.clone(), c.path.clone())
+                                key=|c| c.key()
                                 children=|c| view! { <CallRow c/> }
                             />
                         </tbody>
                     </table>
                     <Show when=move || calls().is_empty()>
-                        <p class="muted">"No calls to Lean yet."</p>
+                        <p class="muted">{t("console-no-calls")}</p>
                     </Show>
                 </section>
             </Show>
@@ -98,6 +139,38 @@ pub fn ConsolePage() -> impl IntoView {
 fn time_of(at: &str) -> String {
     // 2026-11-21T07:19:36.123456Z → 07:19:36
     at.get(11..19).unwrap_or(at).to_owned()
+}
+
+/// Keeps an id or a code in its own direction inside an Arabic sentence (Fluent's own isolation marks
+/// are off; see `i18n`).
+fn isolated(s: &str) -> String {
+    match lang() {
+        Lang::Ar => format!("\u{2068}{s}\u{2069}"),
+        Lang::En => s.to_owned(),
+    }
+}
+
+fn status_text(status: &str) -> String {
+    match status {
+        "received" => t("console-status-received"),
+        "processing" => t("console-status-processing"),
+        "processed" => t("console-status-processed"),
+        "failed" => t("console-status-failed"),
+        "rejected" => t("console-status-rejected"),
+        other => other.to_owned(),
+    }
+}
+
+fn verdict_text(w: &ConsoleWebhook) -> String {
+    if w.signature_ok {
+        return t("console-verdict-valid");
+    }
+    let reason = match w.rejection.as_deref() {
+        Some("missing") => t("console-reject-missing"),
+        Some("malformed") => t("console-reject-malformed"),
+        _ => t("console-reject-mismatch"),
+    };
+    t_with("console-verdict-rejected", &[("reason", arg(reason))])
 }
 
 #[component]
@@ -111,25 +184,33 @@ fn WebhookRow(w: ConsoleWebhook, replay: ServerAction<ReplayWebhook>) -> impl In
     let event_id = w.event_id.clone();
     let short = w.event_id.chars().take(13).collect::<String>();
     let short = if short.len() < w.event_id.len() { format!("{short}…") } else { short };
+    let note = match (&w.error, w.refused_bytes) {
+        (Some(e), _) => Some(e.clone()),
+        (None, Some(bytes)) => Some(t_with("console-refused-note", &[("bytes", num(bytes as i64))])),
+        (None, None) => None,
+    };
     view! {
         <tbody class="webhook" data-testid="webhook-row" data-event-id=w.event_id.clone()
             data-event-type=w.event_type.clone() data-status=w.status.clone()>
             <tr>
-                <td title=w.at.clone()>{time_of(&w.at)}</td>
+                <td title=w.at.clone()><bdi class="ltr">{time_of(&w.at)}</bdi></td>
                 <td><code>{w.event_type.clone()}</code></td>
                 <td><code class="id" title=w.event_id.clone()>{short}</code></td>
-                <td><span class=verdict_class data-testid="verdict">{w.verdict.clone()}</span></td>
+                <td><span class=verdict_class data-testid="verdict">{verdict_text(&w)}</span></td>
                 <td>
-                    <span class=status_class data-testid="processing">{w.status.clone()}</span>
-                    {(w.attempts > 1).then(|| view! { <span class="small muted">{format!(" {} attempts", w.attempts)}</span> })}
+                    <span class=status_class data-testid="processing">{status_text(&w.status)}</span>
+                    {(w.attempts > 1).then(|| view! {
+                        <span class="small muted">" " {t_with("console-attempts", &[("count", num(w.attempts))])}</span>
+                    })}
                 </td>
                 <td>
                     {w.replayable.then(|| view! {
                         <ActionForm action=replay attr:class="inline-form">
                             <input type="hidden" name="event_id" value=event_id.clone()/>
                             <button type="submit" class="button ghost small" data-testid="replay"
+                                aria-label=t_with("console-replay-label", &[("id", arg(isolated(&event_id)))])
                                 disabled=move || replay.pending().get()>
-                                "Replay"
+                                {t("console-replay")}
                             </button>
                         </ActionForm>
                     })}
@@ -137,11 +218,12 @@ fn WebhookRow(w: ConsoleWebhook, replay: ServerAction<ReplayWebhook>) -> impl In
             </tr>
             <tr class="webhook-more">
                 <td colspan="6">
-                    {w.error.clone().map(|e| view! { <div class="small muted">{e}</div> })}
+                    {note.map(|e| view! { <div class="small muted"><bdi>{e}</bdi></div> })}
                     {w.payload.clone().map(|p| view! {
                         <details>
-                            <summary>"Payload"</summary>
-                            <pre class="payload" data-testid="payload" tabindex="0" aria-label="Webhook payload">{p}</pre>
+                            <summary>{t("console-payload")}</summary>
+                            <pre class="payload ltr" dir="ltr" data-testid="payload" tabindex="0"
+                                aria-label=t("console-payload-label")>{p}</pre>
                         </details>
                     })}
                 </td>
@@ -155,15 +237,15 @@ fn CallRow(c: ConsoleCall) -> impl IntoView {
     let ok = c.status.is_some_and(|s| (200..300).contains(&s));
     view! {
         <tr data-testid="call-row">
-            <td title=c.at.clone()>{time_of(&c.at)}</td>
+            <td title=c.at.clone()><bdi class="ltr">{time_of(&c.at)}</bdi></td>
             <td><code>{c.method.clone()}</code></td>
-            <td><code>{c.path.clone()}</code></td>
+            <td><code dir="ltr">{c.path.clone()}</code></td>
             <td>
                 <span class=if ok { "badge badge-ok" } else { "badge badge-error" }>
-                    {c.status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".into())}
+                    {c.status.map(|s| s.to_string()).unwrap_or_else(|| t("console-no-answer"))}
                 </span>
             </td>
-            <td>{format!("{} ms", c.latency_ms)}</td>
+            <td><bdi>{t_with("console-latency", &[("ms", num(c.latency_ms))])}</bdi></td>
             <td>{c.results_id.clone().map(|r| view! { <code class="id">{r}</code> })}</td>
         </tr>
     }
@@ -174,22 +256,27 @@ fn CallRow(c: ConsoleCall) -> impl IntoView {
 fn SendTestWebhookForm(send: ServerAction<SendTestWebhook>) -> impl IntoView {
     view! {
         <ActionForm action=send attr:class="inline-form console-send">
-            <label for="test-webhook-type">"Event type"</label>
-            <select id="test-webhook-type" name="event_type" data-testid="test-webhook-type">
+            <label for="test-webhook-type">{t("console-test-type")}</label>
+            <select id="test-webhook-type" name="event_type" data-testid="test-webhook-type" dir="ltr">
                 {TEST_WEBHOOK_TYPES.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
             </select>
             <button type="submit" class="button small" data-testid="send-test-webhook"
                 disabled=move || send.pending().get()>
-                "Send a signed test webhook"
+                {t("console-test-send")}
             </button>
         </ActionForm>
         <p class="small" role="status" data-testid="test-webhook-result">
             {move || send.value().get().map(|r| match r {
-                Ok(s) if s.http_status == 200 => format!(
-                    "Sent {} ({}); the endpoint verified the signature and accepted it.", s.event_type, s.event_id
-                ),
-                Ok(s) => format!("Sent {} ({}); the endpoint answered {}.", s.event_type, s.event_id, s.http_status),
-                Err(e) => e.to_string(),
+                Ok(s) if s.http_status == 200 => t_with("console-test-accepted", &[
+                    ("type", arg(isolated(&s.event_type))),
+                    ("id", arg(isolated(&s.event_id))),
+                ]),
+                Ok(s) => t_with("console-test-answered", &[
+                    ("type", arg(isolated(&s.event_type))),
+                    ("id", arg(isolated(&s.event_id))),
+                    ("status", num(i64::from(s.http_status))),
+                ]),
+                Err(e) => e.localized(),
             })}
         </p>
     }

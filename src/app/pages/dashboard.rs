@@ -4,8 +4,9 @@ use leptos_router::components::Redirect;
 use crate::api::{fetch_current_user, list_entities, recent_flows};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::entity_card::{Confirming, EntityCard};
-use crate::app::components::flow_outcome::FlowOutcomeView;
+use crate::app::components::flow_outcome::{status_label, FlowOutcomeView};
 use crate::app::live::{use_live_events, LiveStatus};
+use crate::i18n::t;
 use crate::model::{AppError, FlowOutcome};
 
 #[component]
@@ -14,13 +15,13 @@ pub fn DashboardPage() -> impl IntoView {
     // signed-out answer while it reloads.
     let user = Resource::new(|| (), |_| fetch_current_user());
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || {
                 user.get()
                     .map(|u| match u {
                         Ok(Some(_)) => view! { <Dashboard/> }.into_any(),
                         Ok(None) | Err(AppError::SignInRequired) => view! { <Redirect path="/signin"/> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                     })
             }}
         </Transition>
@@ -46,16 +47,16 @@ fn Dashboard() -> impl IntoView {
         }
     });
     let live_label = move || match live.get() {
-        LiveStatus::Connecting => "Connecting…",
-        LiveStatus::Live => "Live",
-        LiveStatus::Reconnecting => "Reconnecting…",
+        LiveStatus::Connecting => t("dash-live-connecting"),
+        LiveStatus::Live => t("dash-live"),
+        LiveStatus::Reconnecting => t("dash-live-reconnecting"),
     };
 
     view! {
         <div class="dash-head">
             <div>
-                <h1>"Your banks"</h1>
-                <p class="muted">"Connections appear here as soon as Lean confirms them."</p>
+                <h1>{t("dash-title")}</h1>
+                <p class="muted">{t("dash-lead")}</p>
             </div>
             <div class="dash-actions">
                 <span class=move || format!("live live-{:?}", live.get()).to_lowercase() data-testid="live-status"
@@ -79,14 +80,14 @@ fn Dashboard() -> impl IntoView {
 
         {move || latest.get().map(|o| view! { <FlowOutcomeView outcome=o already_connected=repeat_bank.get()/> })}
 
-        <Transition fallback=|| view! { <p class="muted">"Loading your banks…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">{t("dash-loading-banks")}</p> }>
             {move || {
                 entities.get()
                     .map(|r| match r {
                         Ok(list) if list.is_empty() => view! {
                             <div class="empty" data-testid="entity-empty">
-                                <p><strong>"No banks connected yet."</strong></p>
-                                <p class="muted">"Use “Connect a bank” to link one from Lean's sandbox."</p>
+                                <p><strong>{t("dash-empty")}</strong></p>
+                                <p class="muted">{t("dash-empty-hint")}</p>
                             </div>
                         }.into_any(),
                         Ok(list) => view! {
@@ -96,41 +97,45 @@ fn Dashboard() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                     })
             }}
         </Transition>
 
         <section class="history" aria-labelledby="history-title">
-            <h2 id="history-title">"Recent Link SDK outcomes"</h2>
+            <h2 id="history-title">{t("dash-history-title")}</h2>
+            <p class="muted small">{t("dash-history-lead")}</p>
             <Transition fallback=|| ()>
                 {move || {
                     flows.get()
                         .map(|r| match r {
-                            Ok(list) if list.is_empty() => view! { <p class="muted">"None yet."</p> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <p class="muted">{t("dash-history-empty")}</p> }.into_any(),
                             Ok(list) => view! {
-                                <table class="table">
+                                <table class="table" data-testid="flow-history">
                                     <thead><tr>
-                                        <th scope="col">"When"</th><th scope="col">"Flow"</th>
-                                        <th scope="col">"Status"</th><th scope="col">"Detail"</th>
-                                        <th scope="col">"Correlation id"</th>
+                                        <th scope="col">{t("dash-col-when")}</th><th scope="col">{t("dash-col-flow")}</th>
+                                        <th scope="col">{t("dash-col-status")}</th><th scope="col">{t("dash-col-detail")}</th>
+                                        <th scope="col">{t("dash-col-exit-point")}</th>
+                                        <th scope="col">{t("dash-col-correlation")}</th>
                                     </tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|f| {
                                             let badge = format!("badge badge-{}", f.status.to_lowercase());
                                             view! {
                                             <tr>
-                                                <td>{f.created_at.get(..19).unwrap_or(&f.created_at).replace('T', " ")}</td>
-                                                <td>{f.method}</td>
-                                                <td><span class=badge>{f.status}</span></td>
-                                                <td>{f.secondary_status.or(f.message).unwrap_or_default()}</td>
-                                                <td><code>{f.lean_correlation_id.unwrap_or_default()}</code></td>
+                                                // ISO date and time (UTC) in both languages, as everywhere in the app.
+                                                <td><bdi class="nowrap">{f.created_at.get(..16).unwrap_or(&f.created_at).replace('T', " ")}</bdi></td>
+                                                <td><bdi><code>{f.method}</code></bdi></td>
+                                                <td><span class=badge>{status_label(&f.status)}</span></td>
+                                                <td><bdi>{f.secondary_status.or(f.message).unwrap_or_default()}</bdi></td>
+                                                <td><bdi>{f.exit_point.unwrap_or_default()}</bdi></td>
+                                                <td><bdi><code>{f.lean_correlation_id.unwrap_or_default()}</code></bdi></td>
                                             </tr>
                                         }}).collect_view()}
                                     </tbody>
                                 </table>
                             }.into_any(),
-                            Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <p class="form-error">{e.localized()}</p> }.into_any(),
                         })
                 }}
             </Transition>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
 use crate::app::UserResource;
+use crate::i18n::t;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -23,19 +24,16 @@ pub fn HomePage() -> impl IntoView {
 fn Intro() -> impl IntoView {
     view! {
         <section class="hero">
-            <h1>"Link a bank account in under a minute"</h1>
-            <p class="lead">
-                "lean-merchant shows every step of Lean's open-banking Link SDK: sign in, connect a bank, "
-                "and watch the connection arrive live as Lean's signed webhooks come in."
-            </p>
+            <h1>{t("home-title")}</h1>
+            <p class="lead">{t("home-lead")}</p>
             <div class="hero-actions">
-                <A href="/signup" attr:class="button primary">"Create an account"</A>
-                <A href="/signin" attr:class="button ghost">"Sign in"</A>
+                <A href="/signup" attr:class="button primary">{t("home-create-account")}</A>
+                <A href="/signin" attr:class="button ghost">{t("home-sign-in")}</A>
             </div>
             <ol class="steps">
-                <li><strong>"Sign up"</strong>" — we create your Lean customer."</li>
-                <li><strong>"Connect a bank"</strong>" — Lean's Link SDK opens over this page."</li>
-                <li><strong>"See it live"</strong>" — the bank appears when Lean's webhook lands."</li>
+                <li><strong>{t("home-step-sign-up")}</strong>" — "{t("home-step-sign-up-detail")}</li>
+                <li><strong>{t("home-step-connect")}</strong>" — "{t("home-step-connect-detail")}</li>
+                <li><strong>{t("home-step-live")}</strong>" — "{t("home-step-live-detail")}</li>
             </ol>
         </section>
     }

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::i18n::t;
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -9,9 +11,9 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <section class="auth-card">
-            <h1>"Page not found"</h1>
-            <p class="muted">"There is nothing at this address."</p>
-            <A href="/">"Go to the start page"</A>
+            <h1>{t("notfound-title")}</h1>
+            <p class="muted">{t("notfound-text")}</p>
+            <A href="/">{t("notfound-home-link")}</A>
         </section>
     }
 }

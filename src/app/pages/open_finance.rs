@@ -3,21 +3,36 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 
-use crate::api::{launch_connect, payment_status, record_flow_outcome};
+use crate::api::{fetch_consent, launch_connect, payment_status, record_flow_outcome};
 use crate::app::live::{use_live_events, LiveStatus};
+use crate::app::pages::consents::{consent_badge, consent_status_text, sdk_error_text};
 use crate::app::pages::payments::status_badge;
+use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::{self, RedirectParams};
 use crate::model::{AppError, LiveEvent, PaymentRow};
 
-/// Where Lean sends the browser back after an Open Finance `checkout` (REFERENCE §7.2): both
-/// `/open-finance/success` and `/open-finance/fail`. Hands the query parameters to
-/// `Lean.captureRedirect`, which shows the final screen; the payment status then follows the webhooks.
+/// Which flow sent the browser to the bank: `checkout` (a payment intent) or `authorizeConsent`
+/// (an Account-on-File consent). The consent's redirect URLs carry `flow=consent` (see
+/// `launch_consent`); the checkout's carry `intent_id`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Payment,
+    Consent,
+}
+
+/// Where Lean sends the browser back after an Open Finance `checkout` or `authorizeConsent`
+/// (REFERENCE §7.2): both `/open-finance/success` and `/open-finance/fail`. Hands the query
+/// parameters to `Lean.captureRedirect`, which shows the final screen; the payment's or consent's
+/// status then follows the webhooks, live.
 #[component]
 pub fn OpenFinancePage() -> impl IntoView {
     let query = use_query_map();
     let failed = use_location().pathname.get_untracked().ends_with("/fail");
     let param = move |k: &str| query.with_untracked(|q| q.get(k)).filter(|v| !v.is_empty());
+    let flow = if param("flow").as_deref() == Some("consent") { Flow::Consent } else { Flow::Payment };
     let intent_id = param("intent_id").unwrap_or_default();
+    // Our own parameter first; Lean's `consent_id` where it adds one.
+    let consent_id = param("for_consent").or_else(|| param("consent_id")).unwrap_or_default();
     let params = RedirectParams {
         consent_attempt_id: param("consent_attempt_id"),
         consent_id: param("consent_id"),
@@ -39,40 +54,81 @@ pub fn OpenFinancePage() -> impl IntoView {
             let config = match launch_connect().await {
                 Ok(c) => c,
                 Err(e) => {
-                    error.set(Some(e.to_string()));
+                    error.set(Some(e.localized()));
                     return;
                 }
             };
             let launched = link_sdk::capture_redirect(&config, &params.get_value(), move |data| {
-                let text = match data.status.as_str() {
-                    "SUCCESS" => "Your bank authorised the payment.".to_owned(),
-                    "CANCELLED" => {
-                        "You closed Lean's confirmation. The payment status below still follows your bank."
-                            .to_owned()
-                    }
-                    _ => format!(
-                        "Your bank did not complete the payment: {}",
-                        data.message
+                let text = match (data.status.as_str(), flow) {
+                    ("SUCCESS", Flow::Payment) => t("of-capture-success"),
+                    ("SUCCESS", Flow::Consent) => t("of-capture-consent-success"),
+                    ("CANCELLED", Flow::Payment) => t("of-capture-cancelled"),
+                    ("CANCELLED", Flow::Consent) => t("of-capture-consent-cancelled"),
+                    // Closed by this page (or Lean's script), not by the bank: no verdict to report.
+                    ("LINK_CLOSED_PROGRAMMATICALLY", _) => t("of-capture-closed"),
+                    (_, f) => {
+                        let detail = data
+                            .message
                             .clone()
                             .or(data.secondary_status.clone())
-                            .unwrap_or_else(|| "unknown error".into())
-                    ),
+                            .unwrap_or_else(|| t("of-unknown-error"));
+                        let key =
+                            if f == Flow::Consent { "of-capture-consent-error" } else { "of-capture-error" };
+                        t_with(key, &[("detail", arg(detail))])
+                    }
                 };
                 capture.set(Some((data.status.clone(), text)));
                 spawn_local(async move {
                     if let Err(e) = record_flow_outcome("captureRedirect".into(), data).await {
-                        error.set(Some(format!("The outcome could not be saved: {e}")));
+                        error.set(Some(t_with("of-not-saved", &[("detail", arg(e.localized()))])));
                     }
                 });
             });
             if let Err(e) = launched {
-                error.set(Some(e.to_string()));
+                error.set(Some(sdk_error_text(&e)));
             }
         });
     });
 
+    let (back_href, back_text) = match flow {
+        Flow::Payment => ("/payments", t("of-back-payments")),
+        Flow::Consent => ("/consents", t("of-back-consents")),
+    };
+    let failure_default = match flow {
+        Flow::Payment => t("of-failure-default"),
+        Flow::Consent => t("of-failure-consent-default"),
+    };
+    view! {
+        <p><A href=back_href>{back_text}</A></p>
+        <h1>{if failed { t("of-title-failed") } else { t("of-title") }}</h1>
+        {failed.then(|| view! {
+            <div class="notice error" role="alert" data-testid="redirect-failure">
+                <p>{info.unwrap_or(failure_default)}</p>
+                {code.map(|c| view! { <p class="small">{t("of-lean-code")} " " <code>{c}</code></p> })}
+            </div>
+        })}
+        {move || match capture.get() {
+            Some((s, text)) => view! {
+                <div class=if s == "SUCCESS" { "notice ok" } else { "notice" } role="status"
+                    data-testid="capture-outcome" data-status=s>
+                    <p>{text}</p>
+                </div>
+            }.into_any(),
+            None => view! { <p class="muted" data-testid="capture-pending">{t("of-confirming")}</p> }.into_any(),
+        }}
+        <p class="form-error" role="alert">{move || error.get()}</p>
+        {match flow {
+            Flow::Payment => view! { <PaymentStatus intent_id/> }.into_any(),
+            Flow::Consent => view! { <ConsentStatus consent_id/> }.into_any(),
+        }}
+    }
+}
+
+/// The checkout's payment, live.
+#[component]
+fn PaymentStatus(intent_id: String) -> impl IntoView {
     let version = RwSignal::new(0u32);
-    let intent = StoredValue::new(intent_id.clone());
+    let intent = StoredValue::new(intent_id);
     let status = Resource::new(move || version.get(), move |_| payment_status(intent.get_value()));
     let live = use_live_events(move |event| {
         if let LiveEvent::PaymentChanged { payment } = event {
@@ -87,33 +143,18 @@ pub fn OpenFinancePage() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
-
     view! {
-        <p><A href="/payments">"← Payments"</A></p>
-        <h1>{if failed { "Back from your bank: not completed" } else { "Back from your bank" }}</h1>
-        {failed.then(|| view! {
-            <div class="notice error" role="alert" data-testid="redirect-failure">
-                <p>{info.unwrap_or_else(|| "Your bank did not authorise the payment.".into())}</p>
-                {code.map(|c| view! { <p class="small">"Lean's code: " <code>{c}</code></p> })}
-            </div>
-        })}
-        {move || match capture.get() {
-            Some((s, text)) => view! {
-                <div class=if s == "SUCCESS" { "notice ok" } else { "notice" } role="status"
-                    data-testid="capture-outcome" data-status=s>
-                    <p>{text}</p>
-                </div>
-            }.into_any(),
-            None => view! { <p class="muted" data-testid="capture-pending">"Confirming with Lean…"</p> }.into_any(),
-        }}
-        <p class="form-error" role="alert">{move || error.get()}</p>
         <section aria-labelledby="status-title">
-            <h2 id="status-title">"Payment status"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <h2 id="status-title">{t("of-payment-status")}</h2>
+            <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
                 {move || status.get().map(|r| match r {
                     Ok(p) => view! {
                         <p>
-                            {format!("{} {} to {} — ", p.amount, p.currency, p.destination_name.clone().unwrap_or_default())}
+                            <bdi>{t_with("of-payment-summary", &[
+                                ("amount", arg(&p.amount)), ("currency", arg(&p.currency)),
+                                ("name", arg(p.destination_name.clone().unwrap_or_default())),
+                            ])}</bdi>
+                            " — "
                             <span class=status_badge(&p.status) data-testid="payment-status" data-status=p.status.clone()
                                 data-payment-id=p.payment_id.clone().unwrap_or_default()>
                                 {PaymentRow::status_text(&p.status)}
@@ -121,9 +162,54 @@ pub fn OpenFinancePage() -> impl IntoView {
                         </p>
                     }.into_any(),
                     Err(AppError::Forbidden) => view! {
-                        <p class="muted">"This payment is not one of yours, or the link is incomplete."</p>
+                        <p class="muted">{t("of-payment-not-yours")}</p>
                     }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The authorised (or not) consent, live: `consent.status.updated` moves it.
+#[component]
+fn ConsentStatus(consent_id: String) -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let id = StoredValue::new(consent_id);
+    let consent = Resource::new(move || version.get(), move |_| fetch_consent(id.get_value()));
+    let live = use_live_events(move |event| {
+        if let LiveEvent::ConsentChanged { consent_id, .. } = event {
+            if consent_id == id.get_value() {
+                version.update(|v| *v += 1);
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if live.get() == LiveStatus::Live {
+            version.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <section aria-labelledby="status-title">
+            <h2 id="status-title">{t("of-consent-status")}</h2>
+            <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+                {move || consent.get().map(|r| match r {
+                    Ok(c) => view! {
+                        <p>
+                            <bdi>{c.reference.clone()}</bdi>
+                            " — "
+                            <span class=consent_badge(&c.status) data-testid="consent-status" data-status=c.status.clone()>
+                                {consent_status_text(&c.status)}
+                            </span>
+                        </p>
+                        {c.authorised().then(|| view! {
+                            <p><A href="/consents" attr:data-testid="consent-pay-link">{t("of-consent-pay-now")}</A></p>
+                        })}
+                    }.into_any(),
+                    Err(AppError::Forbidden) => view! {
+                        <p class="muted">{t("of-consent-not-yours")}</p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                 })}
             </Transition>
         </section>

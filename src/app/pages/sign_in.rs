@@ -1,9 +1,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
+use crate::api::auth::form_error;
 use crate::api::SignIn;
 use crate::app::components::auth_form::CredentialFields;
 use crate::app::AuthVersion;
+use crate::i18n::t;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -14,15 +17,21 @@ pub fn SignInPage() -> impl IntoView {
             auth_version.0.update(|v| *v += 1);
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // A form posted without JavaScript comes back here with `?error=<code>` (see `form_error`).
+    let query = use_query_map();
+    let came_back_with = query.with_untracked(|q| q.get("error")).and_then(|c| form_error(&c));
+    let error = Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => came_back_with.clone(),
+    });
     view! {
         <section class="auth-card">
-            <h1>"Sign in"</h1>
+            <h1>{t("auth-sign-in-title")}</h1>
             <ActionForm action=action>
                 <CredentialFields error password_autocomplete="current-password"
-                    pending=action.pending().into() submit_label="Sign in"/>
+                    pending=action.pending().into() submit_label=t("auth-sign-in-submit")/>
             </ActionForm>
-            <p class="muted">"New here? " <A href="/signup">"Create an account"</A></p>
+            <p class="muted">{t("auth-new-here")} " " <A href="/signup">{t("auth-create-account-link")}</A></p>
         </section>
     }
 }

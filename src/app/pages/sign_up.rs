@@ -1,9 +1,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
+use crate::api::auth::form_error;
 use crate::api::SignUp;
 use crate::app::components::auth_form::CredentialFields;
 use crate::app::AuthVersion;
+use crate::i18n::t;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
@@ -14,16 +17,22 @@ pub fn SignUpPage() -> impl IntoView {
             auth_version.0.update(|v| *v += 1);
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // A form posted without JavaScript comes back here with `?error=<code>` (see `form_error`).
+    let query = use_query_map();
+    let came_back_with = query.with_untracked(|q| q.get("error")).and_then(|c| form_error(&c));
+    let error = Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => came_back_with.clone(),
+    });
     view! {
         <section class="auth-card">
-            <h1>"Create your account"</h1>
-            <p class="muted">"You'll connect a sandbox bank next. No real bank details are needed."</p>
+            <h1>{t("auth-sign-up-title")}</h1>
+            <p class="muted">{t("auth-sign-up-intro")}</p>
             <ActionForm action=action>
                 <CredentialFields error password_autocomplete="new-password"
-                    pending=action.pending().into() submit_label="Create account"/>
+                    pending=action.pending().into() submit_label=t("auth-sign-up-submit")/>
             </ActionForm>
-            <p class="muted">"Already have an account? " <A href="/signin">"Sign in"</A></p>
+            <p class="muted">{t("auth-have-account")} " " <A href="/signin">{t("auth-sign-in-link")}</A></p>
         </section>
     }
 }

@@ -3,12 +3,15 @@
 //! backends accept.
 
 pub mod app_meta;
+pub mod consents;
 pub mod customers;
+pub mod data_results;
 pub mod entities;
 pub mod flow_attempts;
 pub mod lean_api_calls;
 pub mod live_events;
 pub mod payments;
+pub mod profiles;
 pub mod sessions;
 pub mod users;
 pub mod webhook_events;

@@ -1,3 +1,4 @@
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
@@ -8,6 +9,7 @@ use serde::Deserialize;
 use super::tokens::TokenCache;
 use super::LeanError;
 use crate::server::db::{self, Db};
+use crate::server::live::LiveBus;
 
 /// Talks to one Lean environment. Cheap to clone; the api-token cache is shared.
 #[derive(Clone)]
@@ -19,6 +21,9 @@ pub struct LeanClient {
     pub(super) client_secret: SecretString,
     pub(super) tokens: TokenCache,
     db: Db,
+    /// Where each recorded call is also published for the developer console; set once the app's
+    /// bus exists (the CLI's client has none). Shared by clones.
+    console: Arc<OnceLock<LiveBus>>,
 }
 
 /// Whether a call may be repeated after a transient failure (see [`LeanClient::call`]).
@@ -67,7 +72,13 @@ impl LeanClient {
             client_secret,
             tokens: TokenCache::default(),
             db,
+            console: Arc::default(),
         }
+    }
+
+    /// From now on every recorded call also appears live in open developer consoles.
+    pub fn publish_calls_to(&self, bus: LiveBus) {
+        let _ = self.console.set(bus);
     }
 
     pub fn app_token(&self) -> &str {
@@ -151,6 +162,9 @@ impl LeanClient {
         let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         if let Err(e) = db::lean_api_calls::record(&self.db, method, path, status, ms, None).await {
             tracing::warn!(error = %e, "could not record a Lean call");
+        }
+        if let Some(bus) = self.console.get() {
+            crate::server::live::console::call_recorded(bus, &self.db, method, path, status, ms).await;
         }
     }
 }

@@ -11,16 +11,48 @@ use crate::model::DataState;
 impl LeanClient {
     /// One v2 data call. Reads are safe to repeat. A 404 is Lean's UNKNOWN_ENTITY / UNKNOWN_ACCOUNT.
     pub async fn data_v2(&self, path_and_query: &str) -> Result<DataState<Value>, LeanError> {
-        let envelope: Option<Value> = self.call(Method::GET, path_and_query, None, Repeat::Safe).await?;
-        let Some(env) = envelope else {
-            return Err(LeanError::Api {
-                http: 404,
-                code: "UNKNOWN_ENTITY".into(),
-                message: "Lean does not know this bank connection or account.".into(),
-            });
-        };
-        Ok(interpret(env))
+        Ok(interpret(self.data_v2_envelope(path_and_query).await?))
     }
+
+    /// The same call, also giving the `results_id` when Lean answers PENDING: the later
+    /// `results.ready` webhook names that id (REFERENCE §5.2).
+    pub async fn data_v2_with_results_id(
+        &self,
+        path_and_query: &str,
+    ) -> Result<(DataState<Value>, Option<String>), LeanError> {
+        let env = self.data_v2_envelope(path_and_query).await?;
+        let results_id = results_id(&env);
+        Ok((interpret(env), results_id))
+    }
+
+    async fn data_v2_envelope(&self, path_and_query: &str) -> Result<Value, LeanError> {
+        let envelope: Option<Value> = self.call(Method::GET, path_and_query, None, Repeat::Safe).await?;
+        envelope.ok_or_else(|| LeanError::Api {
+            http: 404,
+            code: "UNKNOWN_ENTITY".into(),
+            message: "Lean does not know this bank connection or account.".into(),
+        })
+    }
+
+    /// What a stored data envelope (e.g. fetched results) says, read as a live answer would be.
+    pub fn interpret_envelope(env: Value) -> DataState<Value> {
+        interpret(env)
+    }
+
+    /// `GET /data/v2/results/{results_id}`: what a PENDING call produced, once `results.ready` said so.
+    /// The envelope has the shape of the original call's. None when Lean does not know the id
+    /// (404 UNKNOWN_RESULTS_ID).
+    pub async fn data_v2_results(&self, results_id: &str) -> Result<Option<Value>, LeanError> {
+        let id = urlencoding::encode(results_id);
+        self.call(Method::GET, &format!("/data/v2/results/{id}"), None, Repeat::Safe).await
+    }
+}
+
+/// The `results_id` of a PENDING envelope (Lean sends it on every data answer; only PENDING ones can be
+/// fetched later).
+fn results_id(env: &Value) -> Option<String> {
+    let pending = env.get("status").and_then(Value::as_str) == Some("PENDING");
+    env.get("results_id").and_then(Value::as_str).filter(|id| pending && !id.is_empty()).map(str::to_owned)
 }
 
 impl LeanClient {

@@ -1,6 +1,7 @@
 //! Lean's REST API, reached only over HTTP with base URLs from config (the embedded sandbox included).
 
 mod client;
+mod consents;
 mod customers;
 mod data;
 mod entities;

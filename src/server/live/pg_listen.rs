@@ -1,13 +1,14 @@
 //! With PostgreSQL, live events cross instances: a webhook applied by instance B reaches a browser
 //! streaming from instance A. Every instance LISTENs; a notification carries `seq:user_id`, and the
-//! listener reads that row and hands it to its own streams.
+//! listener reads that row and hands it to its own streams. Developer-console rows (not stored there)
+//! travel whole as `~console:<json>`.
 
 use std::time::Duration;
 
 use sqlx::postgres::PgListener;
 use sqlx::Row;
 
-use super::{LiveBus, Published, CHANNEL};
+use super::{LiveBus, Published, CHANNEL, CONSOLE_AUDIENCE};
 use crate::server::db::Db;
 
 /// Runs until aborted; reconnects after errors. Events published while disconnected are not lost to a
@@ -29,6 +30,15 @@ async fn listen(url: &str, db: &Db, bus: &LiveBus) -> Result<(), sqlx::Error> {
     listener.listen(CHANNEL).await?;
     loop {
         let note = listener.recv().await?;
+        // A developer-console row travels whole: it is not stored in live_events.
+        if let Some(row) = note.payload().strip_prefix(CONSOLE_AUDIENCE).and_then(|r| r.strip_prefix(':')) {
+            bus.deliver_local(Published {
+                user_id: CONSOLE_AUDIENCE.to_owned(),
+                seq: 0,
+                payload: row.to_owned(),
+            });
+            continue;
+        }
         let Some((seq, user_id)) = note.payload().split_once(':') else {
             continue;
         };

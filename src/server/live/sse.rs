@@ -3,11 +3,15 @@
 //! The browser's EventSource reconnects by itself and sends `Last-Event-ID`; we replay what was
 //! stored after that id, then follow the bus. Subscribing before reading the backlog, and skipping
 //! ids already sent, means no event falls in the gap between the two.
+//!
+//! `GET /live?console=1` adds the developer console's rows, for users who may see the console
+//! (403 for others). Those rows carry no id: they are not replayed (the console fetches its log again
+//! when the stream reconnects), and leaving the id out keeps `Last-Event-ID` on the user's own events.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -15,14 +19,37 @@ use futures::stream::{self, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 use tower_sessions::Session;
 
+use super::CONSOLE_AUDIENCE;
 use crate::server::auth::session_user_id;
 use crate::server::db::live_events;
 use crate::server::state::AppState;
 
-pub async fn stream(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Response {
+#[derive(serde::Deserialize)]
+pub struct StreamQuery {
+    #[serde(default)]
+    console: Option<String>,
+}
+
+pub async fn stream(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(query): Query<StreamQuery>,
+) -> Response {
     let Some(user_id) = session_user_id(&session).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
+    let console = query.console.is_some_and(|v| v == "1" || v == "true");
+    if console {
+        match crate::api::console::user_may_use_console(&state, &user_id).await {
+            Ok(true) => {}
+            Ok(false) => return StatusCode::FORBIDDEN.into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "could not check console access");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+    }
     let last_seen =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
 
@@ -39,6 +66,7 @@ pub async fn stream(State(state): State<AppState>, session: Session, headers: He
     let follow = BroadcastStream::new(live).filter_map(move |msg| {
         let wanted = match msg {
             Ok(p) if p.user_id == user_id && p.seq > sent_up_to => Some(Some(event(p.seq, p.payload))),
+            Ok(p) if console && p.user_id == CONSOLE_AUDIENCE => Some(Some(console_row(p.payload))),
             Ok(_) => None,
             // Lagged: this stream fell behind the bus. Ending it (None) makes the browser reconnect
             // with its Last-Event-ID and read the missed events from the table.
@@ -52,6 +80,10 @@ pub async fn stream(State(state): State<AppState>, session: Session, headers: He
         .filter_map(|e| futures::future::ready(e.map(Ok::<_, Infallible>)))
         .take_until(state.shutdown.clone().cancelled_owned());
     Sse::new(body).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+}
+
+fn console_row(payload: String) -> Event {
+    Event::default().event("live").data(payload)
 }
 
 fn event(seq: i64, payload: String) -> Event {

@@ -27,16 +27,17 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let header = headers.get("lean-signature").and_then(|v| v.to_str().ok());
     if let Err(e) = signature::verify(state.webhook_secret.expose_secret().as_bytes(), header, &body) {
         tracing::warn!(reason = %e, "webhook rejected");
-        state.rejected_webhooks.record(&e, &body);
+        let rejected = state.rejected_webhooks.record(&e, &body);
+        crate::server::live::console::webhook_rejected(&state.bus, &state.db, rejected).await;
         return StatusCode::UNAUTHORIZED;
     }
 
     // Stored as text. A raw NUL byte cannot be (PostgreSQL refuses it) and never occurs in valid JSON,
     // so only bodies that are malformed anyway are altered.
     let text = String::from_utf8_lossy(&body).replace('\0', "\u{FFFD}");
-    let stored = match serde_json::from_slice::<Envelope>(&body) {
+    let (event_id, stored) = match serde_json::from_slice::<Envelope>(&body) {
         Ok(env) if !env.event_id.trim().is_empty() => {
-            webhook_events::insert_once(
+            let stored = webhook_events::insert_once(
                 &state.db,
                 env.event_id.trim(),
                 &env.event_type,
@@ -44,12 +45,13 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
                 webhook_events::RECEIVED,
                 None,
             )
-            .await
+            .await;
+            (env.event_id.trim().to_owned(), stored)
         }
         Ok(_) | Err(_) => {
             let id = format!("malformed-{}", hex::encode(Sha256::digest(&body)));
             tracing::warn!(event_id = %id, "signed webhook is not a usable event; stored as failed");
-            webhook_events::insert_once(
+            let stored = webhook_events::insert_once(
                 &state.db,
                 &id,
                 "unknown",
@@ -58,9 +60,13 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
                 Some("body is not a Lean event envelope (needs JSON with event_id and type)"),
             )
             .await
-            .map(|_| false)
+            .map(|_| false);
+            (id, stored)
         }
     };
+    if stored.is_ok() {
+        crate::server::live::console::webhook_changed(&state.bus, &state.db, &event_id).await;
+    }
 
     match stored {
         Ok(true) => {

@@ -2,8 +2,10 @@
 //! applied by a background worker (Lean's advice: "acknowledge with 200 first, then process").
 
 pub mod catch_up;
+pub mod consent_events;
 pub mod endpoint;
 pub mod rejections;
+pub mod results_events;
 pub mod signature;
 pub mod worker;
 

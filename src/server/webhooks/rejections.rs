@@ -28,7 +28,8 @@ pub struct Rejected {
 pub struct Rejections(Arc<Mutex<VecDeque<Rejected>>>);
 
 impl Rejections {
-    pub fn record(&self, reason: &SignatureError, body: &[u8]) {
+    /// Remembers a refusal and returns it, for the console's live stream.
+    pub fn record(&self, reason: &SignatureError, body: &[u8]) -> Rejected {
         let json: Option<Value> = serde_json::from_slice(body).ok();
         let field = |name: &str| {
             json.as_ref()
@@ -47,7 +48,8 @@ impl Rejections {
         if list.len() == CAPACITY {
             list.pop_front();
         }
-        list.push_back(entry);
+        list.push_back(entry.clone());
+        entry
     }
 
     /// Newest first.

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::model::LiveEvent;
 use crate::server::db::{self, entities::EntityUpsert, webhook_events, Db};
+use crate::server::lean::LeanClient;
 use crate::server::live::LiveBus;
 
 /// Give up on an event after this many failed attempts (it stays visible as `failed`).
@@ -36,7 +37,7 @@ impl Worker {
     /// (or another instance) are never stranded.
     /// Returns once `stop` is cancelled, after finishing the event in hand: an event is never left
     /// half-applied by a graceful shutdown.
-    pub async fn run(self, db: Db, bus: LiveBus, stop: CancellationToken) {
+    pub async fn run(self, db: Db, bus: LiveBus, lean: LeanClient, stop: CancellationToken) {
         while !stop.is_cancelled() {
             match webhook_events::pending(&db, 50).await {
                 Ok(events) if !events.is_empty() => {
@@ -55,7 +56,7 @@ impl Worker {
                                 continue;
                             }
                         }
-                        let result = apply(&db, &bus, &ev.body).await;
+                        let result = apply(&db, &bus, &lean, &ev.body).await;
                         let error = result.err().map(|e| e.to_string());
                         if let Some(e) = &error {
                             tracing::warn!(event_id = %ev.event_id, error = %e, "webhook processing failed");
@@ -67,6 +68,7 @@ impl Worker {
                         {
                             tracing::error!(error = %e, "could not record webhook outcome");
                         }
+                        crate::server::live::console::webhook_changed(&bus, &db, &ev.event_id).await;
                     }
                     if failed {
                         // Let a transient cause (a busy database, say) pass before trying again.
@@ -116,7 +118,7 @@ struct RefreshPayload {
     status: String,
 }
 
-async fn apply(db: &Db, bus: &LiveBus, body: &str) -> anyhow::Result<()> {
+async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, body: &str) -> anyhow::Result<()> {
     let event: Value = serde_json::from_str(body)?;
     let event_type = event.get("type").and_then(Value::as_str).unwrap_or_default();
     let payload = event.get("payload").cloned().unwrap_or(Value::Null);
@@ -146,10 +148,21 @@ async fn apply(db: &Db, bus: &LiveBus, body: &str) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        "results.ready" => super::results_events::results_ready(db, bus, lean, &payload).await,
         "payment_intent.created" => {
             // The intent was stored when this app created it; tell its owner (unknown ids: nothing to do).
             let intent_id = payload.get("intent_id").and_then(Value::as_str).unwrap_or_default();
             notify_payment(db, bus, intent_id).await
+        }
+        // Account-on-File consents and their payments (see consent_events).
+        "consent.status.updated" => super::consent_events::apply_consent_status(db, bus, payload).await,
+        "payment.created"
+        | "payment.updated"
+        | "payment.account-on-file.updated"
+        | "payment.account_on_file.updated"
+            if super::consent_events::is_aof_payment(&payload) =>
+        {
+            super::consent_events::apply_aof_payment(db, bus, payload).await
         }
         "payment.created" | "payment.updated" => {
             let p: PaymentPayload = serde_json::from_value(payload.clone())?;

@@ -1,0 +1,77 @@
+//! `Lean.verifyAddress` (REFERENCE §9.1): the customer logs in to their bank, which shares the account
+//! holder's identity, and Lean compares it with `customer_name`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{launch_method, SdkError};
+use crate::model::{CallbackData, VerifyAddressLaunch};
+
+/// `Lean.verifyAddress` config. Field names are Lean's.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyAddressConfig<'a> {
+    pub app_token: &'a str,
+    pub customer_id: &'a str,
+    pub customer_name: &'a str,
+    pub permissions: &'a [String],
+    pub access_token: &'a str,
+    pub sandbox: bool,
+    pub language: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub customization: &'a BTreeMap<String, String>,
+}
+
+impl<'a> From<&'a VerifyAddressLaunch> for VerifyAddressConfig<'a> {
+    fn from(l: &'a VerifyAddressLaunch) -> Self {
+        VerifyAddressConfig {
+            app_token: &l.config.app_token,
+            customer_id: &l.config.customer_id,
+            customer_name: &l.customer_name,
+            permissions: &l.config.permissions,
+            access_token: &l.config.access_token,
+            sandbox: l.config.sandbox,
+            language: &l.config.language,
+            customization: &l.config.customization,
+        }
+    }
+}
+
+/// Launches `Lean.verifyAddress`; `callback` gets the CallbackData when the SDK closes.
+pub fn verify_address(
+    launch: &VerifyAddressLaunch,
+    callback: impl FnOnce(CallbackData) + 'static,
+) -> Result<(), SdkError> {
+    launch_method("verifyAddress", &VerifyAddressConfig::from(launch), callback)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LaunchConfig;
+
+    #[test]
+    fn the_config_carries_the_name_and_lean_field_names() {
+        let launch = VerifyAddressLaunch {
+            config: LaunchConfig {
+                app_token: "app".into(),
+                customer_id: "c-1".into(),
+                access_token: "tok".into(),
+                sandbox: true,
+                language: "ar".into(),
+                customization: BTreeMap::new(),
+                permissions: vec!["identity".into()],
+                reconnect_id: None,
+            },
+            customer_name: "Ahmed Al Mansouri".into(),
+        };
+        let json = serde_json::to_value(VerifyAddressConfig::from(&launch)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "app_token": "app", "customer_id": "c-1", "customer_name": "Ahmed Al Mansouri",
+                "permissions": ["identity"], "access_token": "tok", "sandbox": true, "language": "ar",
+            })
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! The developer console's rows on the live bus: each outbound Lean call and each inbound webhook
+//! (stored, refused, or changed by the worker or a replay) is published the moment it is recorded.
+//! Publishing never fails the work it reports on: a console that misses a row fetches the log again
+//! when its stream reconnects.
+
+use super::LiveBus;
+use crate::api::console::{self, ConsoleEntry};
+use crate::model::LiveEvent;
+use crate::server::db::Db;
+use crate::server::webhooks::rejections::Rejected;
+
+async fn publish(bus: &LiveBus, db: &Db, entry: ConsoleEntry) {
+    if let Err(e) = bus.publish_console(db, &LiveEvent::Console { entry }).await {
+        tracing::warn!(error = %e, "could not publish a console row");
+    }
+}
+
+/// An outbound Lean call was recorded.
+pub async fn call_recorded(
+    bus: &LiveBus,
+    db: &Db,
+    method: &str,
+    path: &str,
+    status: Option<u16>,
+    latency_ms: i64,
+) {
+    let row = console::call_row(
+        crate::server::db::now(),
+        method.to_owned(),
+        path,
+        status.map(i64::from),
+        latency_ms,
+        None,
+    );
+    publish(bus, db, ConsoleEntry::Call(row)).await;
+}
+
+/// A stored webhook was received, claimed, finished or reset for replay: its row as it is now.
+pub async fn webhook_changed(bus: &LiveBus, db: &Db, event_id: &str) {
+    match stored_event(db, event_id).await {
+        Ok(Some(e)) => publish(bus, db, ConsoleEntry::Webhook(console::stored_webhook_row(e))).await,
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not read a webhook for the console"),
+    }
+}
+
+/// A webhook was refused for its signature (nothing of it is stored).
+pub async fn webhook_rejected(bus: &LiveBus, db: &Db, rejected: Rejected) {
+    publish(bus, db, ConsoleEntry::Webhook(console::rejected_webhook_row(rejected))).await;
+}
+
+async fn stored_event(
+    db: &Db,
+    event_id: &str,
+) -> Result<Option<crate::server::db::webhook_events::StoredEvent>, sqlx::Error> {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
+         FROM webhook_events WHERE event_id = $1",
+    )
+    .bind(event_id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        Ok(crate::server::db::webhook_events::StoredEvent {
+            event_id: r.try_get(0)?,
+            event_type: r.try_get(1)?,
+            body: r.try_get(2)?,
+            status: r.try_get(3)?,
+            received_at: r.try_get(4)?,
+            processed_at: r.try_get(5)?,
+            attempts: r.try_get(6)?,
+            last_error: r.try_get(7)?,
+        })
+    })
+    .transpose()
+}

@@ -1,0 +1,83 @@
+//! Lean's webhooks about Account-on-File consents and the payments made against them
+//! (REFERENCE §8.5, sandbox README "Consents"):
+//! - `consent.status.updated` `{id, consent_id, customer_id, status, consent_type, bank_identifier}`;
+//! - `payment.created` / `payment.updated` whose payload names a `consent_id` (type ACCOUNT_ON_FILE),
+//!   and the third-party names `payment.account-on-file.updated` / `payment.account_on_file.updated`.
+//!
+//! Both are idempotent and order-tolerant: a final consent status is never undone, a payment status
+//! never moves backwards, and unknown consents (made outside this app) are stored for nobody.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::LiveEvent;
+use crate::server::db::{self, Db};
+use crate::server::live::LiveBus;
+
+#[derive(Deserialize)]
+struct ConsentPayload {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    consent_id: Option<String>,
+    status: String,
+    #[serde(default)]
+    bank_identifier: Option<String>,
+}
+
+/// `consent.status.updated`: the consent's new status, live to its owner.
+pub async fn apply_consent_status(db: &Db, bus: &LiveBus, payload: Value) -> anyhow::Result<()> {
+    let p: ConsentPayload = serde_json::from_value(payload)?;
+    let Some(consent_id) = p.consent_id.or(p.id) else {
+        anyhow::bail!("consent.status.updated without a consent id");
+    };
+    if let Some(user_id) =
+        db::consents::set_status(db, &consent_id, &p.status, p.bank_identifier.as_deref()).await?
+    {
+        bus.publish(db, &user_id, &LiveEvent::ConsentChanged { consent_id, status: p.status }).await?;
+    }
+    Ok(())
+}
+
+/// Whether a `payment.*` payload is an Account-on-File payment (it names its consent).
+pub fn is_aof_payment(payload: &Value) -> bool {
+    payload.get("consent_id").and_then(Value::as_str).is_some()
+        || payload.get("type").and_then(Value::as_str) == Some("ACCOUNT_ON_FILE")
+}
+
+#[derive(Deserialize)]
+struct AofPaymentPayload {
+    id: String,
+    status: String,
+    #[serde(default)]
+    consent_id: Option<String>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    failure_details: Option<Value>,
+}
+
+/// An AoF payment's status, stored by Lean's payment id (even before the POST's answer has linked
+/// it to our attempt), live to the consent's owner.
+pub async fn apply_aof_payment(db: &Db, bus: &LiveBus, payload: Value) -> anyhow::Result<()> {
+    let amount = payload.get("amount").and_then(amount_minor);
+    let p: AofPaymentPayload = serde_json::from_value(payload)?;
+    // A payment without its consent cannot be shown to anyone.
+    let Some(consent_id) = p.consent_id else { return Ok(()) };
+    let Some(user_id) = db::consents::owner(db, &consent_id).await? else { return Ok(()) };
+    let code = p.failure_details.as_ref().and_then(|f| f.get("code")).and_then(Value::as_str);
+    db::consents::upsert_payment(db, &p.id, &consent_id, &p.status, amount, p.currency.as_deref(), code)
+        .await?;
+    let status = db::consents::get(db, &consent_id).await?.map(|(_, _, c)| c.status).unwrap_or_default();
+    bus.publish(db, &user_id, &LiveEvent::ConsentChanged { consent_id, status }).await?;
+    Ok(())
+}
+
+/// Lean sends the amount as a number (webhooks) or as `{currency, amount|value}` (the REST answer).
+fn amount_minor(v: &Value) -> Option<i64> {
+    let number = match v {
+        Value::Object(m) => m.get("amount").or_else(|| m.get("value"))?,
+        other => other,
+    };
+    crate::api::data::minor_units_of(number)
+}
