@@ -12,12 +12,10 @@ mod verify_address;
 pub use consents::*;
 pub use verify_address::{verify_address, VerifyAddressConfig};
 
-/// `Lean.connect` config (REFERENCE §9.1). Field names are Lean's.
+/// The fields every Link SDK method takes (REFERENCE §9.1–9.4), flattened into each method's config.
 #[derive(Debug, Clone, Serialize)]
-pub struct ConnectConfig<'a> {
+pub struct Shared<'a> {
     pub app_token: &'a str,
-    pub customer_id: &'a str,
-    pub permissions: &'a [String],
     pub access_token: &'a str,
     pub sandbox: bool,
     pub language: &'a str,
@@ -25,30 +23,45 @@ pub struct ConnectConfig<'a> {
     pub customization: &'a BTreeMap<String, String>,
 }
 
+/// The launch payloads from the server all carry the shared fields under the same names.
+macro_rules! shared_from {
+    ($($launch:ty),*) => {$(
+        impl<'a> From<&'a $launch> for Shared<'a> {
+            fn from(l: &'a $launch) -> Self {
+                Shared {
+                    app_token: &l.app_token,
+                    access_token: &l.access_token,
+                    sandbox: l.sandbox,
+                    language: &l.language,
+                    customization: &l.customization,
+                }
+            }
+        }
+    )*};
+}
+shared_from!(LaunchConfig, PaymentLaunch, crate::model::ConsentLaunch);
+
+/// `Lean.connect` config (REFERENCE §9.1). Field names are Lean's.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectConfig<'a> {
+    #[serde(flatten)]
+    pub shared: Shared<'a>,
+    pub customer_id: &'a str,
+    pub permissions: &'a [String],
+}
+
 impl<'a> From<&'a LaunchConfig> for ConnectConfig<'a> {
     fn from(c: &'a LaunchConfig) -> Self {
-        ConnectConfig {
-            app_token: &c.app_token,
-            customer_id: &c.customer_id,
-            permissions: &c.permissions,
-            access_token: &c.access_token,
-            sandbox: c.sandbox,
-            language: &c.language,
-            customization: &c.customization,
-        }
+        ConnectConfig { shared: Shared::from(c), customer_id: &c.customer_id, permissions: &c.permissions }
     }
 }
 
 /// `Lean.reconnect` config (REFERENCE §9.1).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReconnectConfig<'a> {
-    pub app_token: &'a str,
+    #[serde(flatten)]
+    pub shared: Shared<'a>,
     pub reconnect_id: &'a str,
-    pub access_token: &'a str,
-    pub sandbox: bool,
-    pub language: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub customization: &'a BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -120,42 +133,27 @@ pub fn reconnect(
     let Some(reconnect_id) = config.reconnect_id.as_deref() else {
         return Err(SdkError::Launch("no reconnect_id".into()));
     };
-    let js = ReconnectConfig {
-        app_token: &config.app_token,
-        reconnect_id,
-        access_token: &config.access_token,
-        sandbox: config.sandbox,
-        language: &config.language,
-        customization: &config.customization,
-    };
+    let js = ReconnectConfig { shared: Shared::from(config), reconnect_id };
     launch_method("reconnect", &js, callback)
 }
 
 /// `Lean.pay` config (REFERENCE §9.1): the customer picks the account to pay from.
 #[derive(Debug, Clone, Serialize)]
 pub struct PayConfig<'a> {
-    pub app_token: &'a str,
+    #[serde(flatten)]
+    pub shared: Shared<'a>,
     pub payment_intent_id: &'a str,
-    pub access_token: &'a str,
-    pub sandbox: bool,
-    pub language: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub customization: &'a BTreeMap<String, String>,
 }
 
 /// `Lean.checkout` config (REFERENCE §6.4, §7): Open Finance single instant payment with redirects.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckoutConfig<'a> {
-    pub app_token: &'a str,
+    #[serde(flatten)]
+    pub shared: Shared<'a>,
     pub customer_id: &'a str,
     pub payment_intent_id: &'a str,
-    pub access_token: &'a str,
     pub success_redirect_url: &'a str,
     pub fail_redirect_url: &'a str,
-    pub sandbox: bool,
-    pub language: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub customization: &'a BTreeMap<String, String>,
 }
 
 /// What Lean appended to the redirect URL (REFERENCE §7.2 step 3), passed on to `captureRedirect`.
@@ -174,13 +172,9 @@ pub struct RedirectParams {
 /// `Lean.captureRedirect` config (REFERENCE §7.2 step 4).
 #[derive(Debug, Clone, Serialize)]
 pub struct CaptureRedirectConfig<'a> {
-    pub app_token: &'a str,
+    #[serde(flatten)]
+    pub shared: Shared<'a>,
     pub customer_id: &'a str,
-    pub access_token: &'a str,
-    pub sandbox: bool,
-    pub language: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub customization: &'a BTreeMap<String, String>,
     #[serde(flatten)]
     pub params: &'a RedirectParams,
 }
@@ -188,16 +182,12 @@ pub struct CaptureRedirectConfig<'a> {
 /// `Lean.createPaymentSource` / `updatePaymentSource` / `createBeneficiary` config.
 #[derive(Debug, Clone, Serialize)]
 pub struct PaymentSourceConfig<'a> {
-    pub app_token: &'a str,
+    #[serde(flatten)]
+    pub shared: Shared<'a>,
     pub customer_id: &'a str,
-    pub access_token: &'a str,
     pub payment_destination_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<&'a str>,
-    pub sandbox: bool,
-    pub language: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub customization: &'a BTreeMap<String, String>,
 }
 
 /// Calls `window.Lean[method]` in the browser; on the server there is no SDK.
@@ -219,14 +209,7 @@ pub(crate) fn launch_method(
 
 /// Launches `Lean.pay` for a payment intent.
 pub fn pay(launch: &PaymentLaunch, callback: impl FnOnce(CallbackData) + 'static) -> Result<(), SdkError> {
-    let js = PayConfig {
-        app_token: &launch.app_token,
-        payment_intent_id: &launch.payment_intent_id,
-        access_token: &launch.access_token,
-        sandbox: launch.sandbox,
-        language: &launch.language,
-        customization: &launch.customization,
-    };
+    let js = PayConfig { shared: Shared::from(launch), payment_intent_id: &launch.payment_intent_id };
     launch_method("pay", &js, callback)
 }
 
@@ -236,15 +219,11 @@ pub fn checkout(
     callback: impl FnOnce(CallbackData) + 'static,
 ) -> Result<(), SdkError> {
     let js = CheckoutConfig {
-        app_token: &launch.app_token,
+        shared: Shared::from(launch),
         customer_id: &launch.customer_id,
         payment_intent_id: &launch.payment_intent_id,
-        access_token: &launch.access_token,
         success_redirect_url: &launch.success_redirect_url,
         fail_redirect_url: &launch.fail_redirect_url,
-        sandbox: launch.sandbox,
-        language: &launch.language,
-        customization: &launch.customization,
     };
     launch_method("checkout", &js, callback)
 }
@@ -255,15 +234,7 @@ pub fn capture_redirect(
     params: &RedirectParams,
     callback: impl FnOnce(CallbackData) + 'static,
 ) -> Result<(), SdkError> {
-    let js = CaptureRedirectConfig {
-        app_token: &config.app_token,
-        customer_id: &config.customer_id,
-        access_token: &config.access_token,
-        sandbox: config.sandbox,
-        language: &config.language,
-        customization: &config.customization,
-        params,
-    };
+    let js = CaptureRedirectConfig { shared: Shared::from(config), customer_id: &config.customer_id, params };
     launch_method("captureRedirect", &js, callback)
 }
 
@@ -273,14 +244,10 @@ fn payment_source_config<'a>(
     payment_source_id: Option<&'a str>,
 ) -> PaymentSourceConfig<'a> {
     PaymentSourceConfig {
-        app_token: &config.app_token,
+        shared: Shared::from(config),
         customer_id: &config.customer_id,
-        access_token: &config.access_token,
         payment_destination_id,
         payment_source_id,
-        sandbox: config.sandbox,
-        language: &config.language,
-        customization: &config.customization,
     }
 }
 

@@ -1,38 +1,28 @@
 //! `Lean.verifyAddress` (REFERENCE §9.1): the customer logs in to their bank, which shares the account
 //! holder's identity, and Lean compares it with `customer_name`.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use super::{launch_method, SdkError};
+use super::{launch_method, SdkError, Shared};
 use crate::model::{CallbackData, VerifyAddressLaunch};
 
 /// `Lean.verifyAddress` config. Field names are Lean's.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyAddressConfig<'a> {
-    pub app_token: &'a str,
+    #[serde(flatten)]
+    pub shared: Shared<'a>,
     pub customer_id: &'a str,
     pub customer_name: &'a str,
     pub permissions: &'a [String],
-    pub access_token: &'a str,
-    pub sandbox: bool,
-    pub language: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub customization: &'a BTreeMap<String, String>,
 }
 
 impl<'a> From<&'a VerifyAddressLaunch> for VerifyAddressConfig<'a> {
     fn from(l: &'a VerifyAddressLaunch) -> Self {
         VerifyAddressConfig {
-            app_token: &l.config.app_token,
+            shared: Shared::from(&l.config),
             customer_id: &l.config.customer_id,
             customer_name: &l.customer_name,
             permissions: &l.config.permissions,
-            access_token: &l.config.access_token,
-            sandbox: l.config.sandbox,
-            language: &l.config.language,
-            customization: &l.config.customization,
         }
     }
 }
@@ -47,6 +37,8 @@ pub fn verify_address(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::model::LaunchConfig;
 
