@@ -325,16 +325,8 @@ pub async fn launch_reconnect(entity_id: String) -> Result<crate::model::LaunchC
                 .map_err(internal)?
                 .ok_or_else(|| AppError::invalid("entity_id", t("bank-error-no-reconnect")))?;
             let customer_id = crate::api::auth::ensure_customer(&state, &user_id).await?;
-            Ok(crate::model::LaunchConfig {
-                app_token: state.lean.app_token().to_owned(),
-                access_token: state.lean.customer_token(&customer_id).await?,
-                customer_id,
-                sandbox: state.public.sandbox,
-                language: crate::i18n::lang().code().into(),
-                customization: state.public.sdk_customization.clone(),
-                permissions: Vec::new(),
-                reconnect_id: Some(reconnect_id),
-            })
+            let config = crate::api::context::launch_config(&state, customer_id, &[]).await?;
+            Ok(crate::model::LaunchConfig { reconnect_id: Some(reconnect_id), ..config })
         }
         .await,
     )

@@ -33,17 +33,7 @@ pub async fn launch_connect() -> Result<LaunchConfig, AppError> {
             let user_id = user_id().await?;
             let state = state()?;
             let customer_id = ensure_customer(&state, &user_id).await?;
-            let access_token = state.lean.customer_token(&customer_id).await?;
-            Ok(LaunchConfig {
-                app_token: state.lean.app_token().to_owned(),
-                customer_id,
-                access_token,
-                sandbox: state.public.sandbox,
-                language: crate::i18n::lang().code().into(),
-                customization: state.public.sdk_customization.clone(),
-                permissions: CONNECT_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
-                reconnect_id: None,
-            })
+            crate::api::context::launch_config(&state, customer_id, CONNECT_PERMISSIONS).await
         }
         .await,
     )

@@ -35,6 +35,25 @@ pub(crate) mod context {
     use crate::server::auth::session_user_id;
     use crate::server::AppState;
 
+    /// What the browser needs to launch a Link SDK flow for `customer_id`: a freshly minted customer
+    /// token, in the caller's language, with the app's customisation.
+    pub async fn launch_config(
+        state: &AppState,
+        customer_id: String,
+        permissions: &[&str],
+    ) -> Result<crate::model::LaunchConfig, AppError> {
+        Ok(crate::model::LaunchConfig {
+            app_token: state.lean.app_token().to_owned(),
+            access_token: state.lean.customer_token(&customer_id).await?,
+            customer_id,
+            sandbox: state.public.sandbox,
+            language: crate::i18n::lang().code().into(),
+            customization: state.public.sdk_customization.clone(),
+            permissions: permissions.iter().map(|p| p.to_string()).collect(),
+            reconnect_id: None,
+        })
+    }
+
     pub fn state() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or(AppError::Internal)
     }

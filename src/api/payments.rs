@@ -54,7 +54,7 @@ mod imp {
     use super::lean_payment_error;
     use crate::api::context::internal;
     use crate::i18n::t;
-    use crate::model::{AppError, Beneficiary, Destination, LaunchConfig, PaymentRow};
+    use crate::model::{AppError, Beneficiary, Destination, PaymentRow};
     use crate::server::db::{customers, payments};
     use crate::server::lean::LeanError;
     use crate::server::AppState;
@@ -153,24 +153,6 @@ mod imp {
         } else {
             Err(AppError::Forbidden)
         }
-    }
-
-    /// A Link SDK launch config for the customer, with a token minted for this launch.
-    pub async fn launch_config(
-        state: &AppState,
-        customer_id: String,
-        permissions: &[&str],
-    ) -> Result<LaunchConfig, AppError> {
-        Ok(LaunchConfig {
-            app_token: state.lean.app_token().to_owned(),
-            access_token: state.lean.customer_token(&customer_id).await?,
-            customer_id,
-            sandbox: state.public.sandbox,
-            language: crate::i18n::lang().code().into(),
-            customization: state.public.sdk_customization.clone(),
-            permissions: permissions.iter().map(|p| p.to_string()).collect(),
-            reconnect_id: None,
-        })
     }
 }
 
@@ -370,7 +352,7 @@ pub async fn launch_payment_source(destination_id: String) -> Result<(LaunchConf
             let state = state()?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
             imp::own_destination(&state, &customer_id, &destination_id).await?;
-            let config = imp::launch_config(&state, customer_id, &["payments"]).await?;
+            let config = crate::api::context::launch_config(&state, customer_id, &["payments"]).await?;
             Ok((config, destination_id))
         }
         .await,
@@ -408,7 +390,7 @@ pub async fn launch_beneficiary(
                 _ => return Err(AppError::Forbidden),
             };
             Ok(BeneficiaryLaunch {
-                config: imp::launch_config(&state, customer_id, &["payments"]).await?,
+                config: crate::api::context::launch_config(&state, customer_id, &["payments"]).await?,
                 payment_destination_id: destination_id,
                 payment_source_id: Some(payment_source_id),
             })
@@ -466,7 +448,7 @@ pub async fn launch_verify_address() -> Result<VerifyAddressLaunch, AppError> {
                 .ok_or_else(|| AppError::invalid("customer_name", t("pay-verify-name-needed")))?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
             Ok(VerifyAddressLaunch {
-                config: imp::launch_config(&state, customer_id, &["identity"]).await?,
+                config: crate::api::context::launch_config(&state, customer_id, &["identity"]).await?,
                 customer_name,
             })
         }
