@@ -4,6 +4,12 @@ use clap::Parser;
 use lean_merchant::server::cli::{self, Cli, Command, WebhookAction};
 use lean_merchant::server::{Application, Config};
 
+// glibc's allocator kept the memory of short-lived large buffers (a password hash takes 19 MiB) in
+// its per-thread arenas: 34 MB of live heap showed as over 200 MB resident. mimalloc gives freed
+// pages back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Server rendering walks deeply nested view types; debug builds of the larger pages need more than
     // the default 2 MiB of stack per worker thread.

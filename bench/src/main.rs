@@ -72,7 +72,11 @@ async fn main() -> Result<()> {
         bin: PathBuf::from(value("--bin").unwrap_or_else(|| "target/release/lean-merchant".into())),
         site: PathBuf::from(value("--site").unwrap_or_else(|| "target/site".into())),
     };
-    let out = value("--out").unwrap_or_else(|| "BENCHMARKS.md".into());
+    // `--only ingest,live` runs some parts, for working on one figure; the table is then only printed
+    // (unless --out says where), so BENCHMARKS.md always holds a whole run.
+    let only: Option<Vec<String>> = value("--only").map(|v| v.split(',').map(str::to_owned).collect());
+    let part = |name: &str| only.as_ref().is_none_or(|parts| parts.iter().any(|p| p == name));
+    let out = value("--out").or_else(|| only.is_none().then(|| "BENCHMARKS.md".into()));
     anyhow::ensure!(
         build.bin.exists(),
         "{} not found: run `cargo leptos build --release` first",
@@ -81,16 +85,50 @@ async fn main() -> Result<()> {
 
     let mut r = report::Report::new(quick);
 
-    eprintln!("bench: start-up");
-    let mut starts = Vec::new();
-    for _ in 0..plan.startups {
-        let dir = tempfile::tempdir()?;
-        let app = app::App::start(&build, dir.path(), None).await?;
-        starts.push(app.started_in);
-        app.stop().await?;
+    if part("startup") {
+        eprintln!("bench: start-up");
+        let mut starts = Vec::new();
+        for _ in 0..plan.startups {
+            let dir = tempfile::tempdir()?;
+            let app = app::App::start(&build, dir.path(), None).await?;
+            starts.push(app.started_in);
+            app.stop().await?;
+        }
+        r.startup(&mut starts);
     }
-    r.startup(&mut starts);
+    if part("ingest") {
+        ingest_figures(&build, &plan, &mut r).await?;
+    }
+    let live = if part("live") {
+        eprintln!("bench: webhook → browser with {} streams", plan.sse_clients);
+        let live = live::run(&build, &plan).await.context("live latency")?;
+        r.live(&live, plan.webhook_rate);
+        Some(live)
+    } else {
+        None
+    };
+    if part("pages") {
+        eprintln!("bench: dashboard page");
+        let page = pages::dashboard(&build, &plan).await.context("pages")?;
+        r.pages(&page, plan.page_concurrency);
+    }
+    if part("sizes") {
+        r.first_load(&sizes::measure(&build.site)?);
+    }
+    if let Some(live) = &live {
+        r.memory(live);
+    }
 
+    let text = r.render();
+    println!("{text}");
+    if let Some(out) = out {
+        std::fs::write(&out, text).with_context(|| format!("write {out}"))?;
+        eprintln!("bench: written to {out}");
+    }
+    Ok(())
+}
+
+async fn ingest_figures(build: &app::Build, plan: &Plan, r: &mut report::Report) -> Result<()> {
     eprintln!("bench: webhook ingest (bare handler)");
     let bare = {
         let mut child = tokio::process::Command::new(std::env::current_exe()?)
@@ -99,39 +137,23 @@ async fn main() -> Result<()> {
             .kill_on_drop(true)
             .spawn()?;
         let url = bare_url(&mut child).await?;
-        let load = ingest::bare(&url, &plan).await;
+        let load = ingest::bare(&url, plan).await;
         child.start_kill()?;
         let _ = child.wait().await;
         load
     };
     eprintln!("bench: webhook ingest (SQLite)");
-    let sqlite = ingest::app(&build, None, &plan).await.context("ingest on SQLite")?;
+    let sqlite = ingest::app(build, None, plan).await.context("ingest on SQLite")?;
     eprintln!("bench: webhook ingest (PostgreSQL)");
     let pg = match ingest::fresh_postgres(PG_BASE).await {
         Some(url) => {
-            let result = ingest::app(&build, Some(&url), &plan).await.context("ingest on PostgreSQL");
+            let result = ingest::app(build, Some(&url), plan).await.context("ingest on PostgreSQL");
             ingest::drop_postgres(PG_BASE, &url).await;
             Some(result?)
         }
         None => None,
     };
     r.ingest(&bare, &sqlite, pg.as_ref());
-
-    eprintln!("bench: webhook → browser with {} streams", plan.sse_clients);
-    let live = live::run(&build, &plan).await.context("live latency")?;
-    r.live(&live, plan.webhook_rate);
-
-    eprintln!("bench: dashboard page");
-    let page = pages::dashboard(&build, &plan).await.context("pages")?;
-    r.pages(&page, plan.page_concurrency);
-
-    r.first_load(&sizes::measure(&build.site)?);
-    r.memory(&live);
-
-    let text = r.render();
-    println!("{text}");
-    std::fs::write(&out, text).with_context(|| format!("write {out}"))?;
-    eprintln!("bench: written to {out}");
     Ok(())
 }
 

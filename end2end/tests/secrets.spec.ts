@@ -1,6 +1,7 @@
 // Secrets stay on the server: nothing the browser can fetch (pages, scripts, wasm, styles, server
 // function answers) contains the client secret, the webhook secret, or a Lean `api` token.
 import { expect, test } from '@playwright/test';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SECRETS, startApp } from './server';
@@ -39,6 +40,41 @@ test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
     const consoleHtml = await page.content();
     expect(consoleHtml, 'a refused signature value is never shown').not.toContain('sha512=00');
     seen.push(consoleHtml);
+
+    // The live stream itself (an EventSource body never ends, so the response hook above cannot see
+    // it): read the console stream for a while, during a signed webhook and the Lean calls a Link SDK
+    // launch makes (token minting included).
+    const streamed = page.evaluate(async (ms) => {
+      const res = await fetch('/live?console=1');
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      const until = Date.now() + ms;
+      let text = '';
+      for (;;) {
+        const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, until - Date.now())));
+        const chunk = await Promise.race([reader.read(), timeout]);
+        if (!chunk || chunk.done) break;
+        text += decoder.decode(chunk.value);
+      }
+      await reader.cancel();
+      return text;
+    }, 8000);
+    const body = JSON.stringify({ type: 'entity.data.refresh.updated', event_id: 'secrets-signed', payload: { entity_id: 'none', status: 'DONE' } });
+    const signature = 'sha512=' + crypto.createHmac('sha512', SECRETS.webhookSecret).update(body).digest('hex');
+    const signed = await request.post(`${app.url}/webhooks/lean`, {
+      headers: { 'content-type': 'application/json', 'lean-signature': signature },
+      data: body,
+    });
+    expect(signed.status()).toBe(200);
+    const launcher = await page.context().newPage();
+    await launcher.goto(`${app.url}/dashboard`);
+    await expect(launcher.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await launcher.getByTestId('connect-bank').click();
+    await expect(launcher.frameLocator('#lean-link-frame').getByTestId('bank-LEAN_MB1')).toBeVisible();
+    const sse = await streamed;
+    expect(sse, 'the stream carried the signed webhook').toContain('secrets-signed');
+    expect(sse, 'the stream carried Lean calls').toMatch(/oauth2\/token|customers/);
+    seen.push(sse);
 
     // Every built asset, fetched through the server as a browser would.
     // The build under test: E2E_BUILD_DIR's snapshot when set (see server.ts), else the working tree's.

@@ -31,6 +31,8 @@ pub struct AppState {
     pub lean: LeanClient,
     pub bus: LiveBus,
     pub worker: Worker,
+    /// Stores verified webhooks, batching commits (see `webhooks::inbox`).
+    pub inbox: super::webhooks::inbox::Inbox,
     pub webhook_secret: Arc<SecretString>,
     pub public: PublicConfig,
     pub config: Arc<super::Config>,

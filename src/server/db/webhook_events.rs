@@ -16,8 +16,9 @@ fn stale_before() -> String {
 }
 
 /// Stores an inbound webhook once. Returns false when `event_id` was already stored (a redelivery).
-pub async fn insert_once(
-    db: &Db,
+/// Takes any executor so the inbox can store a batch in one transaction.
+pub async fn insert_once<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     event_id: &str,
     event_type: &str,
     body: &str,

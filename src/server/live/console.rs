@@ -10,6 +10,9 @@ use crate::server::db::Db;
 use crate::server::webhooks::rejections::Rejected;
 
 async fn publish(bus: &LiveBus, db: &Db, entry: ConsoleEntry) {
+    if !bus.console_watched() {
+        return;
+    }
     if let Err(e) = bus.publish_console(db, &LiveEvent::Console { entry }).await {
         tracing::warn!(error = %e, "could not publish a console row");
     }
@@ -37,6 +40,10 @@ pub async fn call_recorded(
 
 /// A stored webhook was received, claimed, finished or reset for replay: its row as it is now.
 pub async fn webhook_changed(bus: &LiveBus, db: &Db, event_id: &str) {
+    // Reading the row back costs a query per webhook: skip it while no console is open.
+    if !bus.console_watched() {
+        return;
+    }
     match stored_event(db, event_id).await {
         Ok(Some(e)) => publish(bus, db, ConsoleEntry::Webhook(console::stored_webhook_row(e))).await,
         Ok(None) => {}

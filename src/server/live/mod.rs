@@ -1,20 +1,28 @@
 //! Live updates: every event is written to `live_events` (so a reconnecting browser can resume from
-//! `Last-Event-ID`) and then broadcast in-process to the open streams.
+//! `Last-Event-ID`) and then handed in-process to the open streams of the user it belongs to.
+//!
+//! Each audience (a user, or the developer console) has its own channel, created when its first stream
+//! opens and dropped with its last one: a publish touches only the streams that want the event, and the
+//! payload is shared, not copied, between them. With a thousand open streams, a bus that sent every
+//! event to every stream to filter spent its time cloning and discarding.
 
 pub mod console;
 pub mod pg_listen;
 pub mod sse;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 
 use crate::model::LiveEvent;
 use crate::server::db::{live_events, Db};
 
-#[derive(Clone, Debug)]
+/// One event on its way to a stream. `seq` is 0 for console rows (they are not replayed).
+#[derive(Debug)]
 pub struct Published {
-    pub user_id: String,
     pub seq: i64,
-    pub payload: String,
+    pub payload: Box<str>,
 }
 
 /// How a published event reaches the open streams.
@@ -36,25 +44,53 @@ pub const CONSOLE_AUDIENCE: &str = "~console";
 /// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const NOTIFY_MAX: usize = 7900;
 
+/// Events a stream may fall behind by before it is cut (and the browser resumes from the table).
+const STREAM_BACKLOG: usize = 256;
+
+type Channels = HashMap<Box<str>, broadcast::Sender<Arc<Published>>>;
+
 #[derive(Clone)]
 pub struct LiveBus {
-    tx: broadcast::Sender<Published>,
+    channels: Arc<Mutex<Channels>>,
     fanout: Fanout,
 }
 
 impl LiveBus {
     pub fn new(fanout: Fanout) -> Self {
-        let (tx, _) = broadcast::channel(1024);
-        LiveBus { tx, fanout }
+        LiveBus { channels: Arc::default(), fanout }
     }
 
-    /// Hands an event to this process's streams (used by the PostgreSQL listener).
-    pub fn deliver_local(&self, p: Published) {
-        let _ = self.tx.send(p);
+    /// Hands an event to this process's streams for `audience` (used by the PostgreSQL listener).
+    pub fn deliver_local(&self, audience: &str, published: Published) {
+        let mut channels = self.channels.lock().expect("live bus lock");
+        if let Some(tx) = channels.get(audience) {
+            // An error means every stream of this audience has closed since: forget the channel.
+            if tx.send(Arc::new(published)).is_err() {
+                channels.remove(audience);
+            }
+        }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Published> {
-        self.tx.subscribe()
+    /// A receiver of `audience`'s events from now on.
+    pub fn subscribe(&self, audience: &str) -> broadcast::Receiver<Arc<Published>> {
+        let mut channels = self.channels.lock().expect("live bus lock");
+        if let Some(tx) = channels.get(audience) {
+            return tx.subscribe();
+        }
+        let (tx, rx) = broadcast::channel(STREAM_BACKLOG);
+        channels.insert(audience.into(), tx);
+        rx
+    }
+
+    /// Whether any stream shows the developer console, so rows nobody would see are not built.
+    pub fn console_watched(&self) -> bool {
+        matches!(self.fanout, Fanout::Postgres)
+            || self
+                .channels
+                .lock()
+                .expect("live bus lock")
+                .get(CONSOLE_AUDIENCE)
+                .is_some_and(|tx| tx.receiver_count() > 0)
     }
 
     pub async fn publish(&self, db: &Db, user_id: &str, event: &LiveEvent) -> Result<i64, sqlx::Error> {
@@ -69,7 +105,7 @@ impl LiveBus {
         let seq = live_events::append(db, user_id, kind, &payload).await?;
         match self.fanout {
             // No receivers is fine: nobody has the page open.
-            Fanout::Local => self.deliver_local(Published { user_id: user_id.to_owned(), seq, payload }),
+            Fanout::Local => self.deliver_local(user_id, Published { seq, payload: payload.into() }),
             // Only the key travels (NOTIFY payloads are small); listeners read the row.
             Fanout::Postgres => {
                 sqlx::query("SELECT pg_notify($1, $2)")
@@ -91,7 +127,7 @@ impl LiveBus {
         let payload = serde_json::to_string(event).unwrap_or_default();
         match self.fanout {
             Fanout::Local => {
-                self.deliver_local(Published { user_id: CONSOLE_AUDIENCE.to_owned(), seq: 0, payload });
+                self.deliver_local(CONSOLE_AUDIENCE, Published { seq: 0, payload: payload.into() });
             }
             Fanout::Postgres => {
                 let mut note = format!("{CONSOLE_AUDIENCE}:{payload}");
@@ -104,5 +140,42 @@ impl LiveBus {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_reaches_only_its_audience() {
+        let bus = LiveBus::new(Fanout::Local);
+        let mut alice = bus.subscribe("alice");
+        let mut bob = bus.subscribe("bob");
+        bus.deliver_local("alice", Published { seq: 1, payload: "a".into() });
+        assert_eq!(&*alice.try_recv().unwrap().payload, "a");
+        assert!(bob.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_channel_is_forgotten_once_its_streams_close() {
+        let bus = LiveBus::new(Fanout::Local);
+        drop(bus.subscribe("alice"));
+        assert!(!bus.console_watched());
+        bus.deliver_local("alice", Published { seq: 1, payload: "a".into() });
+        assert!(bus.channels.lock().unwrap().is_empty());
+        let mut again = bus.subscribe("alice");
+        bus.deliver_local("alice", Published { seq: 2, payload: "b".into() });
+        assert_eq!(again.try_recv().unwrap().seq, 2);
+    }
+
+    #[test]
+    fn the_console_counts_as_watched_only_while_a_console_stream_is_open() {
+        let bus = LiveBus::new(Fanout::Local);
+        assert!(!bus.console_watched());
+        let rx = bus.subscribe(CONSOLE_AUDIENCE);
+        assert!(bus.console_watched());
+        drop(rx);
+        assert!(!bus.console_watched());
     }
 }

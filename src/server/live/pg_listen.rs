@@ -32,11 +32,7 @@ async fn listen(url: &str, db: &Db, bus: &LiveBus) -> Result<(), sqlx::Error> {
         let note = listener.recv().await?;
         // A developer-console row travels whole: it is not stored in live_events.
         if let Some(row) = note.payload().strip_prefix(CONSOLE_AUDIENCE).and_then(|r| r.strip_prefix(':')) {
-            bus.deliver_local(Published {
-                user_id: CONSOLE_AUDIENCE.to_owned(),
-                seq: 0,
-                payload: row.to_owned(),
-            });
+            bus.deliver_local(CONSOLE_AUDIENCE, Published { seq: 0, payload: row.into() });
             continue;
         }
         let Some((seq, user_id)) = note.payload().split_once(':') else {
@@ -51,7 +47,8 @@ async fn listen(url: &str, db: &Db, bus: &LiveBus) -> Result<(), sqlx::Error> {
             .fetch_optional(db)
             .await?;
         if let Some(row) = row {
-            bus.deliver_local(Published { user_id: user_id.to_owned(), seq, payload: row.try_get(0)? });
+            let payload: String = row.try_get(0)?;
+            bus.deliver_local(user_id, Published { seq, payload: payload.into() });
         }
     }
 }

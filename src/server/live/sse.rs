@@ -53,7 +53,9 @@ pub async fn stream(
     let last_seen =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
 
-    let live = state.bus.subscribe();
+    let live = state.bus.subscribe(&user_id);
+    // Subscribed before the backlog is read, so nothing published in between is missed.
+    let console_rows = console.then(|| state.bus.subscribe(CONSOLE_AUDIENCE));
     // A fresh page load has no Last-Event-ID: it rendered the current state, so start from now.
     let start = match last_seen {
         Some(seq) => seq,
@@ -62,18 +64,27 @@ pub async fn stream(
     let backlog = live_events::since(&state.db, &user_id, start).await.unwrap_or_default();
     let sent_up_to = backlog.last().map(|(seq, _)| *seq).unwrap_or(start);
 
-    let replay = stream::iter(backlog.into_iter().map(|(seq, payload)| Some(event(seq, payload))));
-    let follow = BroadcastStream::new(live).filter_map(move |msg| {
-        let wanted = match msg {
-            Ok(p) if p.user_id == user_id && p.seq > sent_up_to => Some(Some(event(p.seq, p.payload))),
-            Ok(p) if console && p.user_id == CONSOLE_AUDIENCE => Some(Some(console_row(p.payload))),
+    let replay = stream::iter(backlog.into_iter().map(|(seq, payload)| Some(event(seq, &payload))));
+    let own = BroadcastStream::new(live).filter_map(move |msg| {
+        futures::future::ready(match msg {
+            Ok(p) if p.seq > sent_up_to => Some(Some(event(p.seq, &p.payload))),
             Ok(_) => None,
             // Lagged: this stream fell behind the bus. Ending it (None) makes the browser reconnect
             // with its Last-Event-ID and read the missed events from the table.
             Err(_) => Some(None),
-        };
-        futures::future::ready(wanted)
+        })
     });
+    let follow = match console_rows {
+        Some(rx) => {
+            let rows = BroadcastStream::new(rx).map(|msg| match msg {
+                Ok(p) => Some(console_row(&p.payload)),
+                // A console that fell behind reconnects and fetches its log again.
+                Err(_) => None,
+            });
+            stream::select(own, rows).boxed()
+        }
+        None => own.boxed(),
+    };
     let body = replay
         .chain(follow)
         .take_while(|e| futures::future::ready(e.is_some()))
@@ -82,10 +93,10 @@ pub async fn stream(
     Sse::new(body).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
 
-fn console_row(payload: String) -> Event {
+fn console_row(payload: &str) -> Event {
     Event::default().event("live").data(payload)
 }
 
-fn event(seq: i64, payload: String) -> Event {
+fn event(seq: i64, payload: &str) -> Event {
     Event::default().id(seq.to_string()).event("live").data(payload)
 }

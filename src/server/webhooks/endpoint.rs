@@ -12,6 +12,7 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::inbox::NewEvent;
 use super::signature;
 use crate::server::db::webhook_events;
 use crate::server::state::AppState;
@@ -35,35 +36,33 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     // Stored as text. A raw NUL byte cannot be (PostgreSQL refuses it) and never occurs in valid JSON,
     // so only bodies that are malformed anyway are altered.
     let text = String::from_utf8_lossy(&body).replace('\0', "\u{FFFD}");
-    let (event_id, stored) = match serde_json::from_slice::<Envelope>(&body) {
+    let (event, new_when_stored) = match serde_json::from_slice::<Envelope>(&body) {
         Ok(env) if !env.event_id.trim().is_empty() => {
-            let stored = webhook_events::insert_once(
-                &state.db,
-                env.event_id.trim(),
-                &env.event_type,
-                &text,
-                webhook_events::RECEIVED,
-                None,
-            )
-            .await;
-            (env.event_id.trim().to_owned(), stored)
+            let event = NewEvent {
+                event_id: env.event_id.trim().to_owned(),
+                event_type: env.event_type,
+                body: text,
+                status: webhook_events::RECEIVED,
+                error: None,
+            };
+            (event, true)
         }
         Ok(_) | Err(_) => {
             let id = format!("malformed-{}", hex::encode(Sha256::digest(&body)));
             tracing::warn!(event_id = %id, "signed webhook is not a usable event; stored as failed");
-            let stored = webhook_events::insert_once(
-                &state.db,
-                &id,
-                "unknown",
-                &text,
-                webhook_events::FAILED,
-                Some("body is not a Lean event envelope (needs JSON with event_id and type)"),
-            )
-            .await
-            .map(|_| false);
-            (id, stored)
+            let event = NewEvent {
+                event_id: id,
+                event_type: "unknown".to_owned(),
+                body: text,
+                status: webhook_events::FAILED,
+                error: Some("body is not a Lean event envelope (needs JSON with event_id and type)"),
+            };
+            // Nothing for the worker to apply.
+            (event, false)
         }
     };
+    let event_id = event.event_id.clone();
+    let stored = state.inbox.store(event).await.map(|new| new && new_when_stored);
     if stored.is_ok() {
         crate::server::live::console::webhook_changed(&state.bus, &state.db, &event_id).await;
     }

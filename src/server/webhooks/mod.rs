@@ -4,6 +4,7 @@
 pub mod catch_up;
 pub mod consent_events;
 pub mod endpoint;
+pub mod inbox;
 pub mod rejections;
 pub mod results_events;
 pub mod signature;
