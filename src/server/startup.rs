@@ -158,6 +158,7 @@ impl Application {
             worker_db,
             state.bus.clone(),
             state.lean.clone(),
+            state.inbox.clone(),
             state.shutdown.clone(),
         ));
         background.push(tokio::spawn(catch_up::run_periodically(

@@ -269,3 +269,27 @@ async fn bank_data_is_only_for_its_owner_and_inputs_are_checked() {
     assert_eq!(status, 403);
     app.stop().await;
 }
+
+/// The inbox stores a batch in one statement; each webhook must still be stored once, and only its
+/// first copy counts as new (so a redelivery inside the same batch is not applied twice).
+#[tokio::test]
+async fn a_batch_stores_each_event_once_and_says_which_were_new() {
+    use lean_merchant::server::db::webhook_events::{insert_many, NewEvent, RECEIVED};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let event = |id: &str| NewEvent {
+        event_id: id.to_owned(),
+        event_type: "entity.created".to_owned(),
+        body: format!("{{\"event_id\":\"{id}\"}}"),
+        status: RECEIVED,
+        error: None,
+    };
+    let (a, b, c) = (event("batch-a"), event("batch-b"), event("batch-c"));
+    assert_eq!(insert_many(db, &[&a]).await.unwrap(), vec![true]);
+    assert_eq!(insert_many(db, &[&b, &a, &c, &b]).await.unwrap(), vec![true, false, true, false]);
+    assert_eq!(insert_many(db, &[]).await.unwrap(), Vec::<bool>::new());
+    for id in ["batch-a", "batch-b", "batch-c"] {
+        assert!(webhook_events::status_of(db, id).await.unwrap().is_some(), "{id} stored");
+    }
+    app.stop().await;
+}

@@ -40,6 +40,55 @@ pub async fn insert_once<'e>(
     Ok(res.rows_affected() == 1)
 }
 
+/// An inbound webhook as it is stored.
+pub struct NewEvent {
+    pub event_id: String,
+    pub event_type: String,
+    pub body: String,
+    pub status: &'static str,
+    pub error: Option<&'static str>,
+}
+
+/// Stores several webhooks in one statement, each once. For each event, in order: whether this call
+/// stored it (false for one already stored, and for a repeat of an earlier event in the same list).
+pub async fn insert_many<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    events: &[&NewEvent],
+) -> Result<Vec<bool>, sqlx::Error> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = String::from(
+        "INSERT INTO webhook_events (event_id, event_type, body, status, received_at, last_error) VALUES ",
+    );
+    for i in 0..events.len() {
+        let p = i * 6;
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&format!("(${},${},${},${},${},${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6));
+    }
+    sql.push_str(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id");
+    let received_at = now();
+    // Not kept in the statement cache: its text changes with the number of rows.
+    // Only placeholders are generated; every value is bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+    for e in events {
+        query = query
+            .bind(e.event_id.as_str())
+            .bind(e.event_type.as_str())
+            .bind(e.body.as_str())
+            .bind(e.status)
+            .bind(received_at.as_str())
+            .bind(e.error);
+    }
+    let rows = query.fetch_all(db).await?;
+    let mut stored: std::collections::HashSet<String> =
+        rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?;
+    // The first occurrence of a stored id takes the credit; repeats are redeliveries.
+    Ok(events.iter().map(|e| stored.remove(&e.event_id)).collect())
+}
+
 pub struct PendingEvent {
     pub event_id: String,
     pub body: String,

@@ -6,8 +6,12 @@
 //! transaction, then answers each handler. A lone webhook still goes straight through (a batch of one),
 //! so nothing waits on a timer, and every handler answers 200 only after its own event is committed.
 
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
 use tokio::sync::{mpsc, oneshot};
 
+pub use crate::server::db::webhook_events::NewEvent;
 use crate::server::db::{webhook_events, Db};
 
 /// Most events stored in one transaction.
@@ -15,30 +19,33 @@ const MAX_BATCH: usize = 512;
 /// Handlers waiting beyond this many queued events wait for room: back-pressure, not memory growth.
 const QUEUE: usize = 4096;
 
-/// An event as the endpoint stores it.
-pub struct NewEvent {
-    pub event_id: String,
-    pub event_type: String,
-    pub body: String,
-    pub status: &'static str,
-    pub error: Option<&'static str>,
-}
-
 struct Job {
     event: NewEvent,
     stored: oneshot::Sender<Result<bool, String>>,
 }
 
+/// Batches at least this large mean webhooks are arriving faster than one flush apart: a flood.
+const FLOOD_BATCH: usize = 8;
+/// How long after the last such batch the inbox still counts as flooded.
+const FLOOD_WINDOW: Duration = Duration::from_millis(100);
+
 #[derive(Clone)]
 pub struct Inbox {
     jobs: mpsc::Sender<Job>,
+    last_flood: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Inbox {
     /// Starts the writer; it runs until every `Inbox` handle is dropped.
     pub fn start(db: Db) -> (Inbox, tokio::task::JoinHandle<()>) {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        (Inbox { jobs }, tokio::spawn(write(db, queue)))
+        let last_flood = Arc::new(Mutex::new(None));
+        (Inbox { jobs, last_flood: last_flood.clone() }, tokio::spawn(write(db, queue, last_flood)))
+    }
+
+    /// Whether webhooks are arriving in a flood right now (see the worker, which gives way to them).
+    pub fn flooded(&self) -> bool {
+        self.last_flood.lock().expect("inbox lock").is_some_and(|at| at.elapsed() < FLOOD_WINDOW)
     }
 
     /// Stores `event` unless its `event_id` is already stored. Ok(true): newly stored; Ok(false): a
@@ -53,9 +60,12 @@ impl Inbox {
     }
 }
 
-async fn write(db: Db, mut queue: mpsc::Receiver<Job>) {
+async fn write(db: Db, mut queue: mpsc::Receiver<Job>, last_flood: Arc<Mutex<Option<Instant>>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        if batch.len() >= FLOOD_BATCH {
+            *last_flood.lock().expect("inbox lock") = Some(Instant::now());
+        }
         let outcomes = match store_together(&db, &batch).await {
             Ok(inserted) => inserted.into_iter().map(Ok).collect(),
             Err(e) => {
@@ -75,15 +85,16 @@ async fn write(db: Db, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
+/// Rows per INSERT statement: one round trip each (which is what PostgreSQL pays for), well within
+/// both databases' limits on bound parameters.
+const ROWS_PER_STATEMENT: usize = 64;
+
 async fn store_together(db: &Db, batch: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
     let mut tx = db.begin().await?;
     let mut inserted = Vec::with_capacity(batch.len());
-    for job in batch {
-        let e = &job.event;
-        inserted.push(
-            webhook_events::insert_once(&mut *tx, &e.event_id, &e.event_type, &e.body, e.status, e.error)
-                .await?,
-        );
+    for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+        let events: Vec<&NewEvent> = chunk.iter().map(|job| &job.event).collect();
+        inserted.extend(webhook_events::insert_many(&mut *tx, &events).await?);
     }
     tx.commit().await?;
     Ok(inserted)

@@ -13,6 +13,10 @@ use crate::model::LiveEvent;
 use crate::server::db::{self, entities::EntityUpsert, webhook_events, Db};
 use crate::server::lean::LeanClient;
 use crate::server::live::LiveBus;
+use crate::server::webhooks::inbox::Inbox;
+
+/// The worker's break between batches while webhooks flood in (see `run`).
+const FLOOD_PAUSE: Duration = Duration::from_millis(20);
 
 /// Give up on an event after this many failed attempts (it stays visible as `failed`).
 const MAX_ATTEMPTS: i64 = 5;
@@ -37,7 +41,7 @@ impl Worker {
     /// (or another instance) are never stranded.
     /// Returns once `stop` is cancelled, after finishing the event in hand: an event is never left
     /// half-applied by a graceful shutdown.
-    pub async fn run(self, db: Db, bus: LiveBus, lean: LeanClient, stop: CancellationToken) {
+    pub async fn run(self, db: Db, bus: LiveBus, lean: LeanClient, inbox: Inbox, stop: CancellationToken) {
         while !stop.is_cancelled() {
             match webhook_events::pending(&db, 50).await {
                 Ok(events) if !events.is_empty() => {
@@ -73,6 +77,12 @@ impl Worker {
                     if failed {
                         // Let a transient cause (a busy database, say) pass before trying again.
                         tokio::time::sleep(Duration::from_secs(1)).await;
+                    } else if inbox.flooded() {
+                        // Storing and acknowledging come first: a webhook Lean does not see answered
+                        // in time is sent again, and every stored event gets applied anyway. During a
+                        // flood the worker takes short breaks so the two cores go to the endpoint; it
+                        // still applies its batches and catches up as soon as the flood ends.
+                        tokio::time::sleep(FLOOD_PAUSE).await;
                     }
                     continue;
                 }
