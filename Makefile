@@ -15,7 +15,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"
 
 ## run: install tools, build, and serve on http://127.0.0.1:3000 (embedded Lean sandbox on :4010)
 run: tools
-	cargo leptos serve
+	cargo leptos serve --split
 
 ## test: every Rust test and the Playwright suite in Chromium
 test: test-tools rust-test e2e
@@ -41,8 +41,10 @@ test-tools: tools
 	fi
 	cd end2end && npm ci --no-audit --no-fund
 
+# --split: every page but the dashboard is a wasm chunk of its own (src/app/routes.rs). The lazily
+# loaded pages are wasm imports that only the split build resolves, so every build of the app needs it.
 build: tools
-	cargo leptos build
+	cargo leptos build --split
 
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -63,7 +65,7 @@ e2e: build
 
 ## bench: release build, then measure (prints a table and writes BENCHMARKS.md)
 bench: tools bench-tools
-	cargo leptos build --release
+	cargo leptos build --release --split
 	cargo run --release -p lean-bench
 
 # cargo-leptos optimises release wasm with the wasm-opt it finds on PATH (Debian's binaryen); it would

@@ -122,10 +122,10 @@ async fn main() -> Result<()> {
     r.live(&live, plan.webhook_rate);
 
     eprintln!("bench: dashboard page");
-    let page = pages::dashboard(&build, &plan).await.context("pages")?;
+    let (page, dashboard_html) = pages::dashboard(&build, &plan).await.context("pages")?;
     r.pages(&page, plan.page_concurrency);
 
-    r.first_load(&sizes::measure(&build.site)?);
+    r.first_load(&sizes::measure(&build.site, &dashboard_html)?);
     r.memory(&live);
 
     let text = r.render();
