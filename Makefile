@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .ONESHELL:
 .SHELLFLAGS := -euo pipefail -c
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/wasm-opt/node_modules/.bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 # Server rendering of the larger pages in debug builds needs more stack than threads get by default
 # (tests run the app on their own runtime's threads).
 export RUST_MIN_STACK := 8388608
@@ -68,14 +68,13 @@ bench: tools bench-tools
 	cargo leptos build --release --split
 	cargo run --release -p lean-bench
 
-# cargo-leptos optimises release wasm with the wasm-opt it finds on PATH (Debian's binaryen); it would
-# otherwise try to download one from GitHub.
+# cargo-leptos optimises release wasm with the wasm-opt it finds on PATH; it would otherwise try to
+# download one from GitHub. It is binaryen's from npm (tools/wasm-opt), not Debian's: Debian's version 108
+# points the wasm-bindgen externref table's export at the function table of a split build, and the page
+# then fails to start (`WebAssembly.Table.set(): Argument 1 is invalid`).
 bench-tools:
-	if ! command -v wasm-opt >/dev/null; then
-	  sudo_cmd=""; [ "$$(id -u)" = 0 ] || sudo_cmd="sudo"
-	  $$sudo_cmd apt-get update -qq
-	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq binaryen
-	fi
+	cd tools/wasm-opt && npm ci --no-audit --no-fund
+	wasm-opt --version | grep "version 132"
 
 fmt:
 	cargo fmt --all

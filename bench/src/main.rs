@@ -75,7 +75,7 @@ async fn main() -> Result<()> {
     let out = value("--out").unwrap_or_else(|| "BENCHMARKS.md".into());
     anyhow::ensure!(
         build.bin.exists(),
-        "{} not found: run `cargo leptos build --release` first",
+        "{} not found: run `cargo leptos build --release --split` first",
         build.bin.display()
     );
 
