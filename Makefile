@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .ONESHELL:
 .SHELLFLAGS := -euo pipefail -c
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/wasm-opt/node_modules/.bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 # Server rendering of the larger pages in debug builds needs more stack than threads get by default
 # (tests run the app on their own runtime's threads).
 export RUST_MIN_STACK := 8388608
@@ -15,7 +15,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"
 
 ## run: install tools, build, and serve on http://127.0.0.1:3000 (embedded Lean sandbox on :4010)
 run: tools
-	cargo leptos serve
+	cargo leptos serve --split
 
 ## test: every Rust test and the Playwright suite in Chromium
 test: test-tools rust-test e2e
@@ -41,8 +41,10 @@ test-tools: tools
 	fi
 	cd end2end && npm ci --no-audit --no-fund
 
+# --split: every page but the dashboard is a wasm chunk of its own (src/app/routes.rs). The lazily
+# loaded pages are wasm imports that only the split build resolves, so every build of the app needs it.
 build: tools
-	cargo leptos build
+	cargo leptos build --split
 
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -63,17 +65,16 @@ e2e: build
 
 ## bench: release build, then measure (prints a table and writes BENCHMARKS.md)
 bench: tools bench-tools
-	cargo leptos build --release
+	cargo leptos build --release --split
 	cargo run --release -p lean-bench
 
-# cargo-leptos optimises release wasm with the wasm-opt it finds on PATH (Debian's binaryen); it would
-# otherwise try to download one from GitHub.
+# cargo-leptos optimises release wasm with the wasm-opt it finds on PATH; it would otherwise try to
+# download one from GitHub. It is binaryen's from npm (tools/wasm-opt), not Debian's: Debian's version 108
+# points the wasm-bindgen externref table's export at the function table of a split build, and the page
+# then fails to start (`WebAssembly.Table.set(): Argument 1 is invalid`).
 bench-tools:
-	if ! command -v wasm-opt >/dev/null; then
-	  sudo_cmd=""; [ "$$(id -u)" = 0 ] || sudo_cmd="sudo"
-	  $$sudo_cmd apt-get update -qq
-	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq binaryen
-	fi
+	cd tools/wasm-opt && npm ci --no-audit --no-fund
+	wasm-opt --version | grep "version 132"
 
 fmt:
 	cargo fmt --all

@@ -14,5 +14,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Waits for the chunk of a lazily loaded page before hydrating it (see `app::routes`).
+    leptos::mount::hydrate_lazy(app::App);
 }

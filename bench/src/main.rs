@@ -79,7 +79,7 @@ async fn main() -> Result<()> {
     let out = value("--out").or_else(|| only.is_none().then(|| "BENCHMARKS.md".into()));
     anyhow::ensure!(
         build.bin.exists(),
-        "{} not found: run `cargo leptos build --release` first",
+        "{} not found: run `cargo leptos build --release --split` first",
         build.bin.display()
     );
 
@@ -107,13 +107,16 @@ async fn main() -> Result<()> {
     } else {
         None
     };
-    if part("pages") {
+    // The first-load figure counts what the dashboard's HTML loads, so it needs the page too.
+    if part("pages") || part("sizes") {
         eprintln!("bench: dashboard page");
-        let page = pages::dashboard(&build, &plan).await.context("pages")?;
-        r.pages(&page, plan.page_concurrency);
-    }
-    if part("sizes") {
-        r.first_load(&sizes::measure(&build.site)?);
+        let (page, dashboard_html) = pages::dashboard(&build, &plan).await.context("pages")?;
+        if part("pages") {
+            r.pages(&page, plan.page_concurrency);
+        }
+        if part("sizes") {
+            r.first_load(&sizes::measure(&build.site, &dashboard_html)?);
+        }
     }
     if let Some(live) = &live {
         r.memory(live);

@@ -1,4 +1,5 @@
 //! Server-rendered pages: the dashboard of a signed-in user with three banks, requests/s and p99.
+//! Also hands back that page's HTML, from which `sizes` learns what a browser loads with it.
 
 use anyhow::{bail, Result};
 
@@ -7,7 +8,7 @@ use crate::load::{closed_loop, Load};
 use crate::webhook::{entity_created, post};
 use crate::Plan;
 
-pub async fn dashboard(build: &Build, plan: &Plan) -> Result<Load> {
+pub async fn dashboard(build: &Build, plan: &Plan) -> Result<(Load, String)> {
     let dir = tempfile::tempdir()?;
     let app = App::start(build, dir.path(), None).await?;
     let (client, customer) = signed_up_user(&app, "pages@example.com").await?;
@@ -20,8 +21,9 @@ pub async fn dashboard(build: &Build, plan: &Plan) -> Result<Load> {
         }
     }
     // The worker applies webhooks in the background; wait until the page shows all three.
+    let mut html = String::new();
     for _ in 0..100 {
-        let html = client.get(format!("{}/dashboard", app.url)).send().await?.text().await?;
+        html = client.get(format!("{}/dashboard", app.url)).send().await?.text().await?;
         if (0..3).all(|i| html.contains(&format!("bench-entity-{i}"))) {
             break;
         }
@@ -39,5 +41,5 @@ pub async fn dashboard(build: &Build, plan: &Plan) -> Result<Load> {
     })
     .await;
     app.stop().await?;
-    Ok(load)
+    Ok((load, html))
 }

@@ -190,7 +190,7 @@ impl Report {
             let _ = writeln!(s, "{d}\n");
         }
         s.push_str(
-            "## Reproduce\n\n```sh\nmake bench\n```\n\nIt builds the release app (`cargo leptos build --release`) and runs \
+            "## Reproduce\n\n```sh\nmake bench\n```\n\nIt builds the release app (`cargo leptos build --release --split`) and runs \
              `cargo run --release -p lean-bench`, which starts the release binary with the embedded sandbox on free \
              loopback ports and drives it over HTTP from a second process: the same load generator against a bare \
              axum handler (`lean-bench bare`) and the app, one after the other, in one run. The app logs at `warn` \

@@ -1,11 +1,17 @@
 //! What a browser downloads for the dashboard besides the HTML: the wasm, its JS glue and the CSS,
 //! raw and compressed as a server or CDN would send them. Lean's loader script is not ours and is
 //! left out (as Plaid's is left out of the Pattern figure).
+//!
+//! The build is split (`cargo leptos build --split`): other pages' code sits in wasm chunks that are
+//! fetched when those pages are shown. So the files counted are the ones the dashboard's HTML points
+//! at under `/pkg/` (the JS module, the wasm, the stylesheet and any chunk it preloads) and the JS
+//! modules those import, not everything in the folder.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 #[derive(Default)]
 pub struct Sizes {
@@ -18,17 +24,18 @@ impl Sizes {
     }
 }
 
-pub fn measure(site: &Path) -> Result<Sizes> {
+/// `dashboard_html` is the dashboard as the server sends it to a signed-in user.
+pub fn measure(site: &Path, dashboard_html: &str) -> Result<Sizes> {
     let pkg = site.join("pkg");
+    let names = first_load(&pkg, dashboard_html)?;
+    if !names.iter().any(|n| n.ends_with(".wasm")) {
+        bail!(
+            "the dashboard's HTML points at no wasm under /pkg/ (run `cargo leptos build --release --split`)"
+        );
+    }
     let mut sizes = Sizes::default();
-    let mut entries: Vec<_> = std::fs::read_dir(&pkg)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
-        if !matches!(ext, "wasm" | "js" | "css") {
-            continue;
-        }
-        let raw = std::fs::read(&path)?;
+    for name in names {
+        let raw = std::fs::read(pkg.join(&name)).with_context(|| format!("read pkg/{name}"))?;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&raw)?;
         let gz = gz.finish()?;
@@ -37,11 +44,77 @@ pub fn measure(site: &Path) -> Result<Sizes> {
             let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
             w.write_all(&raw)?;
         }
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
         sizes.files.push((name, raw.len(), gz.len(), br.len()));
     }
-    if sizes.files.is_empty() {
-        bail!("no wasm/js/css in {} (run `cargo leptos build --release`)", pkg.display());
-    }
     Ok(sizes)
+}
+
+/// The `/pkg/` files the page refers to, then, transitively, the modules their JS imports.
+fn first_load(pkg: &Path, html: &str) -> Result<BTreeSet<String>> {
+    let mut found: BTreeSet<String> = pkg_refs(html).into_iter().collect();
+    let mut queue: Vec<String> = found.iter().filter(|n| n.ends_with(".js")).cloned().collect();
+    while let Some(js) = queue.pop() {
+        let text = std::fs::read_to_string(pkg.join(&js)).with_context(|| format!("read pkg/{js}"))?;
+        for import in js_imports(&text) {
+            if found.insert(import.clone()) {
+                queue.push(import);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// `/pkg/NAME.{js,wasm,css}` wherever it appears in the HTML (links, the hydration script).
+fn pkg_refs(html: &str) -> Vec<String> {
+    html.match_indices("/pkg/")
+        .filter_map(|(at, _)| {
+            let rest = &html[at + "/pkg/".len()..];
+            let end =
+                rest.find(|c: char| !(c.is_ascii_alphanumeric() || "._-".contains(c))).unwrap_or(rest.len());
+            let name = &rest[..end];
+            [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext)).then(|| name.to_owned())
+        })
+        .collect()
+}
+
+/// Relative modules a JS file imports statically (`from"./x.js"`, `import "./x.js"`), minified or not.
+fn js_imports(js: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for quote in ['"', '\''] {
+        let opener = format!("{quote}./");
+        for (at, _) in js.match_indices(&opener) {
+            let before = js[..at].trim_end();
+            if !(before.ends_with("from") || before.ends_with("import")) {
+                continue;
+            }
+            let rest = &js[at + opener.len()..];
+            if let Some(end) = rest.find(quote) {
+                let name = &rest[..end];
+                if name.ends_with(".js") && !name.contains('/') {
+                    out.push(name.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_files_a_page_points_at() {
+        let html = r#"<link rel="modulepreload" href="/pkg/app.js"><link rel="preload" href="/pkg/app.wasm" as="fetch">
+            <link rel="stylesheet" id="leptos" href="/pkg/app.css"><script>x("", "pkg", "app", "app")</script>"#;
+        assert_eq!(pkg_refs(html), ["app.js", "app.wasm", "app.css"]);
+    }
+
+    #[test]
+    fn follows_static_imports_only() {
+        let js = r#"import*as n from"./__wasm_split.abc.js";import { a } from './b.js';const c=import("./lazy.js");"#;
+        let mut found = js_imports(js);
+        found.sort();
+        assert_eq!(found, ["__wasm_split.abc.js", "b.js"]);
+    }
 }

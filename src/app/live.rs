@@ -12,17 +12,44 @@ pub enum LiveStatus {
     Reconnecting,
 }
 
+impl LiveStatus {
+    /// The status badge's classes.
+    pub fn class(self) -> &'static str {
+        match self {
+            LiveStatus::Connecting => "live live-connecting",
+            LiveStatus::Live => "live live-live",
+            LiveStatus::Reconnecting => "live live-reconnecting",
+        }
+    }
+}
+
 /// Opens the stream while the calling component is mounted; `on_event` runs for each event.
 pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
-    use_live_stream("/live", on_event)
+    use_live_stream("/live", parsed(on_event))
 }
 
 /// The same stream plus the developer console's rows (`/live?console=1`), for the console page.
 pub fn use_live_console(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
-    use_live_stream("/live?console=1", on_event)
+    use_live_stream("/live?console=1", parsed(on_event))
 }
 
-fn use_live_stream(url: &'static str, on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
+/// The stream for a page that reloads on any change and never reads the event itself. It does not
+/// parse the events, so the event types' deserialisers (console rows, payments, ...) stay out of the
+/// dashboard's wasm and load with the pages that read them.
+pub fn use_live_changes(on_change: impl Fn() + 'static) -> ReadSignal<LiveStatus> {
+    use_live_stream("/live", move |_| on_change())
+}
+
+/// Hands `on_event` each message that parses as a `LiveEvent`.
+fn parsed(on_event: impl Fn(LiveEvent) + 'static) -> impl Fn(&str) + 'static {
+    move |text| {
+        if let Ok(event) = serde_json::from_str::<LiveEvent>(text) {
+            on_event(event);
+        }
+    }
+}
+
+fn use_live_stream(url: &'static str, on_message: impl Fn(&str) + 'static) -> ReadSignal<LiveStatus> {
     let (status, set_status) = signal(LiveStatus::Connecting);
     #[cfg(feature = "hydrate")]
     {
@@ -30,22 +57,20 @@ fn use_live_stream(url: &'static str, on_event: impl Fn(LiveEvent) + 'static) ->
         use web_sys::{EventSource, MessageEvent};
 
         let source: StoredValue<Option<EventSource>, LocalStorage> = StoredValue::new_local(None);
-        let on_event = std::rc::Rc::new(on_event);
+        let on_message = std::rc::Rc::new(on_message);
         Effect::new(move |_| {
             let Ok(es) = EventSource::new(url) else {
                 set_status.set(LiveStatus::Reconnecting);
                 return;
             };
-            let handler = on_event.clone();
-            let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
+            let handler = on_message.clone();
+            let on_live = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
                 if let Some(text) = msg.data().as_string() {
-                    if let Ok(event) = serde_json::from_str::<LiveEvent>(&text) {
-                        handler(event);
-                    }
+                    handler(&text);
                 }
             });
-            let _ = es.add_event_listener_with_callback("live", on_message.as_ref().unchecked_ref());
-            on_message.forget();
+            let _ = es.add_event_listener_with_callback("live", on_live.as_ref().unchecked_ref());
+            on_live.forget();
             let on_open = Closure::<dyn Fn()>::new(move || set_status.set(LiveStatus::Live));
             es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
             on_open.forget();
@@ -62,7 +87,7 @@ fn use_live_stream(url: &'static str, on_event: impl Fn(LiveEvent) + 'static) ->
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (url, on_event, set_status);
+        let _ = (url, on_message, set_status);
     }
     status
 }

@@ -3,24 +3,17 @@
 mod components;
 pub mod live;
 mod pages;
+mod routes;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
 use crate::api::fetch_current_user;
 use crate::i18n::t;
 use components::header::Header;
-use pages::bank::BankPage;
-use pages::console::ConsolePage;
-use pages::diagnostics::DiagnosticsPage;
-use pages::open_finance::OpenFinancePage;
-use pages::payments::PaymentsPage;
-use pages::sandbox_panel::SandboxPanelPage;
-use pages::{
-    dashboard::DashboardPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
-};
+use pages::{dashboard::DashboardPage, not_found::NotFound};
 
 /// The HTML document. The Link SDK loader is loaded with the page, as Lean advises, so it is warm by
 /// the time a flow starts.
@@ -90,18 +83,25 @@ pub fn App() -> impl IntoView {
                 // Every page is rendered whole before it is sent (async SSR): it reads completely without
                 // JavaScript, a refusal is a real 403 and a missing page a real 404.
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("signup") view=SignUpPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::Async/>
+                    // Only the dashboard is in the main bundle; every other page is a chunk of its own,
+                    // loaded when it is first shown (see `routes`).
+                    <Route path=StaticSegment("") view={Lazy::<routes::Home>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signup") view={Lazy::<routes::SignUp>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signin") view={Lazy::<routes::SignIn>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("banks"), ParamSegment("id")) view=BankPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("payments") view=PaymentsPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("consents") view=pages::consents::ConsentsPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("open-finance"), StaticSegment("success")) view=OpenFinancePage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("open-finance"), StaticSegment("fail")) view=OpenFinancePage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("diagnostics") view=DiagnosticsPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("console") view=ConsolePage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("sandbox") view=SandboxPanelPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("banks"), ParamSegment("id")) view={Lazy::<routes::Bank>::new()}
+                        ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("payments") view={Lazy::<routes::Payments>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("consents") view={Lazy::<routes::Consents>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("open-finance"), StaticSegment("success"))
+                        view={Lazy::<routes::OpenFinance>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("open-finance"), StaticSegment("fail"))
+                        view={Lazy::<routes::OpenFinance>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("diagnostics") view={Lazy::<routes::Diagnostics>::new()}
+                        ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("console") view={Lazy::<routes::Console>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sandbox") view={Lazy::<routes::SandboxPanel>::new()}
+                        ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="footer">{t("footer-note")}</footer>

@@ -187,7 +187,7 @@ fn Consents() -> impl IntoView {
                 <h1>{t("consent-title")}</h1>
                 <p class="muted">{t("consent-lead")}</p>
             </div>
-            <span class=move || format!("live live-{:?}", live.get()).to_lowercase() data-testid="live-status"
+            <span class=move || live.get().class() data-testid="live-status"
                 role="status" aria-live="polite">
                 <span class="dot" aria-hidden="true"></span>
                 {move || match live.get() {

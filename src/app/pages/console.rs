@@ -62,7 +62,7 @@ pub fn ConsolePage() -> impl IntoView {
                 <h1>{t("console-title")}</h1>
                 <p class="muted">{t("console-intro")}</p>
             </div>
-            <span class=move || format!("live live-{:?}", live.get()).to_lowercase() data-testid="live-status"
+            <span class=move || live.get().class() data-testid="live-status"
                 role="status" aria-live="polite">
                 <span class="dot" aria-hidden="true"></span>
                 {live_label}

@@ -5,7 +5,7 @@ use crate::api::{fetch_current_user, list_entities, recent_flows};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::entity_card::{Confirming, EntityCard};
 use crate::app::components::flow_outcome::{status_label, FlowOutcomeView};
-use crate::app::live::{use_live_events, LiveStatus};
+use crate::app::live::{use_live_changes, LiveStatus};
 use crate::i18n::t;
 use crate::model::{AppError, FlowOutcome};
 
@@ -38,7 +38,7 @@ fn Dashboard() -> impl IntoView {
     let repeat_bank = RwSignal::new(None::<String>);
     provide_context(Confirming::default());
 
-    let live = use_live_events(move |_event| version.update(|v| *v += 1));
+    let live = use_live_changes(move || version.update(|v| *v += 1));
     // A webhook applied between the page's first load and the stream opening is caught by one reload
     // when the stream (re)connects.
     Effect::new(move |_| {
@@ -59,7 +59,7 @@ fn Dashboard() -> impl IntoView {
                 <p class="muted">{t("dash-lead")}</p>
             </div>
             <div class="dash-actions">
-                <span class=move || format!("live live-{:?}", live.get()).to_lowercase() data-testid="live-status"
+                <span class=move || live.get().class() data-testid="live-status"
                     role="status" aria-live="polite">
                     <span class="dot" aria-hidden="true"></span>
                     {live_label}
@@ -120,7 +120,7 @@ fn Dashboard() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|f| {
-                                            let badge = format!("badge badge-{}", f.status.to_lowercase());
+                                            let badge = format!("badge badge-{}", f.status.to_ascii_lowercase());
                                             view! {
                                             <tr>
                                                 // ISO date and time (UTC) in both languages, as everywhere in the app.

@@ -146,7 +146,7 @@ fn PaymentsHead(live: ReadSignal<LiveStatus>) -> impl IntoView {
                 <h1>{t("pay-title")}</h1>
                 <p class="muted">{t("pay-subtitle")}</p>
             </div>
-            <span class=move || format!("live live-{:?}", live.get()).to_lowercase() data-testid="live-status"
+            <span class=move || live.get().class() data-testid="live-status"
                 role="status" aria-live="polite">
                 <span class="dot" aria-hidden="true"></span>
                 {move || match live.get() {
