@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -165,12 +165,16 @@ pub struct CredentialOverrides {
 /// Why this window is safe for a local fake: only webhook delivery progress (attempts, `DELIVERED`,
 /// `FAILED`) waits for the flusher; everything the API answers with and every emitted event is
 /// written before the call returns (`Store::update`). A crash of the sandbox process therefore loses
-/// at most this much delivery progress, and a lost `DELIVERED` only means the event is still
-/// `PENDING` after a restart and is sent again: an at-least-once redelivery that Lean's contract
-/// already makes the merchant dedupe by `event_id` (REFERENCE §8.3). A lost failed attempt only
-/// moves the next retry earlier. Graceful stops flush everything (`Sandbox::shutdown`, and on drop).
+/// only the delivery progress made since the last write, and a lost `DELIVERED` only means the event
+/// is still `PENDING` after a restart and is sent again: an at-least-once redelivery, which Lean's
+/// contract already makes the merchant dedupe by `event_id` (REFERENCE §8.4). A lost failed attempt
+/// only moves the next retry earlier. Graceful stops flush everything (`Sandbox::shutdown`, and on
+/// drop).
 /// A quarter second keeps a flood of thousands of deliveries to a few whole-file writes per second.
+/// A large state (a 10,000-event flood makes about 40 MB) stretches the rest between writes to
+/// `FLUSH_REST_FACTOR` times the last write, so the flusher never takes more than a fifth of a core.
 pub const FLUSH_EVERY: Duration = Duration::from_millis(250);
+const FLUSH_REST_FACTOR: u32 = 4;
 
 /// The state with a change counter, so writers can tell whether a snapshot is newer than the file.
 struct Versioned {
@@ -349,16 +353,20 @@ fn flush_loop(shared: &Shared) {
             signal.dirty = false;
             signal.stop
         };
+        let began = Instant::now();
         if let Err(err) = shared.flush() {
             tracing::error!(%err, "could not write sandbox state; will try again");
             lock(&shared.signal).dirty = true;
         }
+        let took = began.elapsed();
         if stop {
             return;
         }
+        tracing::debug!(ms = took.as_millis() as u64, "batched state written");
+        let rest = FLUSH_EVERY.max(took * FLUSH_REST_FACTOR);
         let signal = lock(&shared.signal);
-        // Sleeps the window out unless told to stop.
-        let _ = shared.wake.wait_timeout_while(signal, FLUSH_EVERY, |s| !s.stop);
+        // Rests unless told to stop.
+        let _ = shared.wake.wait_timeout_while(signal, rest, |s| !s.stop);
     }
 }
 
