@@ -94,13 +94,13 @@ pub async fn main(args: &[String]) -> Result<()> {
 
 fn opts_summary(opts: &Options, postgres: bool) -> String {
     format!(
-        "{} `entity.created` webhooks, app killed with SIGKILL after {} were acknowledged, down {} ms, \
-         restarted on the same port and {} database; sandbox retry scale {} (Lean's schedule × {}).",
+        "{} `entity.created` webhooks; the app killed with SIGKILL once the sandbox had {} \
+         acknowledgements, down {} ms, restarted on the same port and {} database; the sandbox retries \
+         on Lean's schedule × {}.",
         opts.events,
         opts.kill_after,
         opts.down.as_millis(),
         if postgres { "PostgreSQL" } else { "SQLite" },
-        opts.retry_scale,
         opts.retry_scale,
     )
 }
