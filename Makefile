@@ -11,7 +11,7 @@ CARGO_LEPTOS_VERSION := 0.3.10
 # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
 
-.PHONY: run test tools test-tools build rust-test e2e fmt lint clean-data bench bench-tools
+.PHONY: run test tools test-tools build rust-test e2e fmt lint clean-data bench bench-tools soak
 
 ## run: install tools, build, and serve on http://127.0.0.1:3000 (embedded Lean sandbox on :4010)
 run: tools
@@ -67,6 +67,14 @@ e2e: build
 bench: tools bench-tools
 	cargo leptos build --release --split
 	cargo run --release -p lean-bench
+
+## soak: release build, then kill -9 the app during a 10,000-webhook flood and count (writes SOAK.md)
+# The same release app as bench (built by cargo-leptos, so the two targets share it), beside the
+# standalone sandbox it is pointed at, so the kill takes down the app alone.
+soak: tools bench-tools
+	cargo leptos build --release --split
+	cargo build --release -p lean-sandbox --bin lean-sandbox
+	cargo run --release -p lean-bench -- soak
 
 # cargo-leptos optimises release wasm with the wasm-opt it finds on PATH; it would otherwise try to
 # download one from GitHub. It is binaryen's from npm (tools/wasm-opt), not Debian's: Debian's version 108

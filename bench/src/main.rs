@@ -1,5 +1,6 @@
 //! `make bench`: measures lean-merchant on this machine, side by side in one run, and prints a table
 //! (also written to BENCHMARKS.md). `lean-bench bare` is the bare axum handler it compares against.
+//! `lean-bench soak` (`make soak`) is the kill -9 webhook soak (see soak.rs; writes SOAK.md).
 
 mod app;
 mod ingest;
@@ -8,6 +9,7 @@ mod load;
 mod pages;
 mod report;
 mod sizes;
+mod soak;
 mod webhook;
 
 use std::path::PathBuf;
@@ -62,6 +64,9 @@ async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("bare") {
         return serve_bare().await;
+    }
+    if args.first().map(String::as_str) == Some("soak") {
+        return soak::main(&args[1..]).await;
     }
     // A thousand streams need more file descriptors than the usual soft limit; the app inherits it.
     let _ = rlimit::increase_nofile_limit(65_536);

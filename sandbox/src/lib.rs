@@ -25,11 +25,14 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
+pub use state::FLUSH_EVERY;
+
 /// How to start a sandbox. `addr` may use port 0.
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
     pub addr: SocketAddr,
-    /// JSON file holding all sandbox state; created if missing, rewritten atomically on change.
+    /// JSON file holding all sandbox state; created if missing, replaced atomically on change
+    /// (webhook delivery progress within `FLUSH_EVERY`, everything else at once).
     pub state_path: PathBuf,
     /// Override the application's credentials; when `None`, the persisted (or newly generated) ones are used.
     pub app_token: Option<String>,
@@ -118,6 +121,10 @@ impl Sandbox {
         }
         // Delivery tasks watch the same token; wait for them so nothing writes state after we return.
         self.app.webhooks.wait_idle().await;
+        // Batched delivery progress is written now rather than at the flusher's next tick.
+        if let Err(err) = self.app.store.flush() {
+            tracing::error!(%err, "could not write sandbox state on shutdown");
+        }
     }
 }
 

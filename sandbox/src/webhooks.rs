@@ -7,6 +7,10 @@
 //!
 //! Scenario hooks: drop rules (the next n matching events are logged as `DROPPED` and never
 //! sent) and manual resends of a logged event (same bytes, same `event_id`).
+//!
+//! New events are written to the state file before they are queued; delivery progress (attempts,
+//! `DELIVERED`, `FAILED`) is batched (`Store::update_batched`), so thousands of deliveries cost a
+//! few file writes a second. A crash can lose only that progress, which means a redelivery.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -17,7 +21,7 @@ use chrono::Utc;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha512;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use uuid::Uuid;
@@ -29,6 +33,10 @@ use crate::state::{Attempt, DeliveryStatus, Event};
 const RETRY_MINUTES: [f64; 6] = [1.0, 2.0, 5.0, 10.0, 60.0, 180.0];
 /// Lean gives the endpoint 10 seconds to answer.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Scheduled POSTs in flight at once, over all lanes. Lean does not document its sender's
+/// concurrency; a cap keeps a flood of thousands of lanes from opening thousands of sockets to a
+/// merchant app on a laptop at the same instant. Manual resends do not wait for a slot.
+const MAX_IN_FLIGHT: usize = 16;
 
 /// `sha512=<lowercase hex HMAC-SHA512(secret, body)>`, the `lean-signature` header value.
 pub fn sign(secret: &str, body: &[u8]) -> String {
@@ -64,7 +72,6 @@ pub struct DropRule {
 pub enum ResendError {
     UnknownEvent,
     NoWebhookUrl,
-    Store(anyhow::Error),
 }
 
 pub struct Webhooks {
@@ -75,6 +82,7 @@ pub struct Webhooks {
     cancel: CancellationToken,
     tracker: TaskTracker,
     lanes: Mutex<HashMap<String, mpsc::UnboundedSender<Uuid>>>,
+    in_flight: Semaphore,
 }
 
 impl Webhooks {
@@ -93,6 +101,7 @@ impl Webhooks {
             cancel,
             tracker: TaskTracker::new(),
             lanes: Mutex::new(HashMap::new()),
+            in_flight: Semaphore::new(MAX_IN_FLIGHT),
         })
     }
 
@@ -124,6 +133,25 @@ impl Webhooks {
         message: &str,
         payload: serde_json::Value,
     ) -> anyhow::Result<Uuid> {
+        let event = self.new_event(lane, kind, message, payload)?;
+        let event_id = event.event_id;
+        let send = event.delivery == DeliveryStatus::Pending;
+        app.store.update(|s| s.events.push(event))?;
+        if send {
+            self.queue(app, lane, event_id);
+        }
+        Ok(event_id)
+    }
+
+    /// An event ready to be logged: signed body built, drop rules applied. The caller stores it
+    /// (with whatever else changes alongside, in one write) and then calls `queue_logged`.
+    pub fn new_event(
+        &self,
+        lane: &str,
+        kind: &str,
+        message: &str,
+        payload: serde_json::Value,
+    ) -> anyhow::Result<Event> {
         let event_id = Uuid::new_v4();
         let now = Utc::now();
         let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
@@ -141,8 +169,7 @@ impl Webhooks {
         } else {
             DeliveryStatus::NotDelivered
         };
-        let send = delivery == DeliveryStatus::Pending;
-        let event = Event {
+        Ok(Event {
             event_id,
             kind: kind.to_string(),
             message: message.to_string(),
@@ -153,12 +180,14 @@ impl Webhooks {
             body,
             delivery,
             attempts: Vec::new(),
-        };
-        app.store.update(|s| s.events.push(event))?;
-        if send {
+        })
+    }
+
+    /// Queues events from `new_event` once they are in the state, in the order given.
+    pub fn queue_logged<'a>(&self, app: &Arc<App>, events: impl IntoIterator<Item = (&'a str, Uuid)>) {
+        for (lane, event_id) in events {
             self.queue(app, lane, event_id);
         }
-        Ok(event_id)
     }
 
     /// Adds a drop rule: the next `count` events of `kind` (any kind if `None`) are not sent.
@@ -208,7 +237,7 @@ impl Webhooks {
         let delivered = attempt.http_status == Some(200);
         let status = app
             .store
-            .update(|s| {
+            .update_batched(|s| {
                 let e = s.event_mut(event_id)?;
                 e.attempts.push(attempt.clone());
                 if delivered {
@@ -216,7 +245,6 @@ impl Webhooks {
                 }
                 Some(e.delivery.clone())
             })
-            .map_err(ResendError::Store)?
             .ok_or(ResendError::UnknownEvent)?;
         Ok((attempt, status))
     }
@@ -314,9 +342,13 @@ impl Webhooks {
                 }
             }
 
-            let attempt = self.post(&url, &secret, body).await;
+            let attempt = {
+                // Never closed, so acquiring only waits.
+                let Ok(_slot) = self.in_flight.acquire().await else { return };
+                self.post(&url, &secret, body).await
+            };
             let delivered = attempt.http_status == Some(200);
-            let recorded = app.store.update(|s| {
+            app.store.update_batched(|s| {
                 if let Some(e) = s.event_mut(event_id) {
                     e.attempts.push(attempt);
                     if delivered {
@@ -326,9 +358,6 @@ impl Webhooks {
                     }
                 }
             });
-            if let Err(err) = recorded {
-                tracing::error!(%err, "could not persist webhook attempt");
-            }
             if delivered {
                 return;
             }
@@ -336,13 +365,11 @@ impl Webhooks {
     }
 
     fn finish(&self, app: &App, event_id: Uuid, status: DeliveryStatus) {
-        if let Err(err) = app.store.update(|s| {
+        app.store.update_batched(|s| {
             if let Some(e) = s.event_mut(event_id) {
                 e.delivery = status;
             }
-        }) {
-            tracing::error!(%err, "could not persist webhook status");
-        }
+        });
     }
 }
 

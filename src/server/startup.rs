@@ -43,6 +43,17 @@ impl Application {
     pub async fn build(mut config: Config) -> anyhow::Result<Application> {
         let db = db::connect(&config.database_url).await?;
         let worker_db = db::connect_background(&config.database_url, &db).await?;
+        // One process owns a SQLite file, so a claim found now belongs to a run that died mid-event.
+        // With PostgreSQL other instances may be applying events right now: their claims time out instead.
+        if config.database_url.starts_with("sqlite:") {
+            let released = db::webhook_events::release_all_claims(&db).await?;
+            if released > 0 {
+                tracing::warn!(
+                    events = released,
+                    "events claimed by a run that stopped mid-event are applied again"
+                );
+            }
+        }
         let (inbox, inbox_writer) = Inbox::start(db.clone());
         let listener = TcpListener::bind(config.addr)
             .await

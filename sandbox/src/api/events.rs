@@ -34,23 +34,24 @@ async fn list(
     query: Result<Query<EventQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(q) = query.map_err(|e| ApiError::invalid_parameters(e.body_text()))?;
-    let items: Vec<Value> = app.store.read(|s| {
-        s.events
+    let page = app.store.read(|s| {
+        let matching: Vec<_> = s
+            .events
             .iter()
             .rev()
             .filter(|e| q.kind.as_deref().is_none_or(|k| k.is_empty() || e.kind == k))
             .filter(|e| q.from.is_none_or(|f| e.created_at >= f))
             .filter(|e| q.to.is_none_or(|t| e.created_at <= t))
-            .map(|e| {
-                json!({
-                    "payload": e.payload,
-                    "type": e.kind,
-                    "message": e.message,
-                    "timestamp": e.timestamp,
-                    "event_id": e.event_id,
-                })
+            .collect();
+        super::paginate_with(matching, q.page.unwrap_or(0), q.size.unwrap_or(50), |e| {
+            json!({
+                "payload": e.payload,
+                "type": e.kind,
+                "message": e.message,
+                "timestamp": e.timestamp,
+                "event_id": e.event_id,
             })
-            .collect()
+        })
     });
-    Ok(Json(super::paginate(items, q.page.unwrap_or(0), q.size.unwrap_or(50))))
+    Ok(Json(page))
 }

@@ -7,6 +7,7 @@ mod data;
 mod debug;
 pub mod entities;
 mod events;
+mod flood;
 pub mod payments;
 mod scenarios;
 mod token;
@@ -27,15 +28,26 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(debug::routes())
         .merge(data::routes())
         .merge(scenarios::routes())
+        .merge(flood::routes())
         .merge(payments::routes())
         .merge(consents::routes())
 }
 
 /// Lean's list envelope: `{"data": [...], "page": {number, size, total_elements, total_pages}}`.
 pub fn paginate(items: Vec<serde_json::Value>, number: usize, size: usize) -> serde_json::Value {
+    paginate_with(items, number, size, |v| v)
+}
+
+/// `paginate` that turns only the page's items into JSON: a long list stays cheap to page through.
+pub fn paginate_with<T>(
+    items: Vec<T>,
+    number: usize,
+    size: usize,
+    view: impl Fn(T) -> serde_json::Value,
+) -> serde_json::Value {
     let size = size.clamp(1, 1000);
     let total = items.len();
-    let data: Vec<_> = items.into_iter().skip(number.saturating_mul(size)).take(size).collect();
+    let data: Vec<_> = items.into_iter().skip(number.saturating_mul(size)).take(size).map(view).collect();
     serde_json::json!({
         "data": data,
         "page": {

@@ -348,7 +348,6 @@ async fn resend_webhook(State(app): State<Arc<App>>, bytes: Bytes) -> ApiResult<
             "NO_WEBHOOK_URL",
             "The sandbox has no webhook_url to deliver to.",
         )),
-        Err(ResendError::Store(err)) => Err(ApiError::internal(err)),
     }
 }
 

@@ -60,7 +60,7 @@ fn parse_when(field: &str, raw: Option<&str>) -> ApiResult<Option<DateTime<Utc>>
 
 /// The accounts a test user has at a bank. IBANs come from the same seed as the data, so a test user
 /// always has the same accounts; 12 months of history each (Lean's sandbox shows about a year).
-fn new_accounts(bank: &MockBank, username: &str, now: DateTime<Utc>) -> Vec<Account> {
+pub(crate) fn new_accounts(bank: &MockBank, username: &str, now: DateTime<Utc>) -> Vec<Account> {
     let names: &[&str] = if bank.account_type == "BUSINESS" {
         &["Business Current Account", "Business Savings Account"]
     } else {

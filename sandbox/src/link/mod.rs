@@ -2,7 +2,7 @@
 //! and the sandbox-internal endpoints that page calls.
 
 mod api;
-mod flow;
+pub(crate) mod flow;
 mod payments_api;
 mod ui;
 

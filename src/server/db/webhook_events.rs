@@ -131,6 +131,18 @@ pub async fn claim(db: &Db, event_id: &str, instance: &str) -> Result<bool, sqlx
     Ok(res.rows_affected() == 1)
 }
 
+/// Hands back every claimed event, for a process that knows it is the only one using the database (the
+/// SQLite file): a claim it finds at start-up was left by a run that died mid-event, and waiting out the
+/// claim timeout would only delay that event. Handlers are idempotent, so applying it again is safe.
+pub async fn release_all_claims(db: &Db) -> Result<u64, sqlx::Error> {
+    let res = sqlx::query("UPDATE webhook_events SET status = $1, claimed_by = NULL WHERE status = $2")
+        .bind(RECEIVED)
+        .bind(PROCESSING)
+        .execute(db)
+        .await?;
+    Ok(res.rows_affected())
+}
+
 /// Marks the outcome of one processing attempt. A transient failure keeps the event `received`
 /// so it is tried again; `give_up` turns it `failed`.
 pub async fn finish(db: &Db, event_id: &str, error: Option<&str>, give_up: bool) -> Result<(), sqlx::Error> {
