@@ -46,6 +46,8 @@ test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
     // launch makes (token minting included).
     const streamed = page.evaluate(async (ms) => {
       const res = await fetch('/live?console=1');
+      // The server subscribes before it answers, so from here on nothing published is missed.
+      (window as unknown as { streamOpen: boolean }).streamOpen = true;
       const reader = res.body!.getReader();
       const decoder = new TextDecoder();
       const until = Date.now() + ms;
@@ -58,7 +60,13 @@ test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
       }
       await reader.cancel();
       return text;
-    }, 8000);
+    }, 10000);
+    await page.waitForFunction(() => (window as unknown as { streamOpen?: boolean }).streamOpen === true);
+    const launcher = await page.context().newPage();
+    await launcher.goto(`${app.url}/dashboard`);
+    await expect(launcher.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await launcher.getByTestId('connect-bank').click();
+    await expect(launcher.frameLocator('#lean-link-frame').getByTestId('bank-LEAN_MB1')).toBeVisible();
     const body = JSON.stringify({ type: 'entity.data.refresh.updated', event_id: 'secrets-signed', payload: { entity_id: 'none', status: 'DONE' } });
     const signature = 'sha512=' + crypto.createHmac('sha512', SECRETS.webhookSecret).update(body).digest('hex');
     const signed = await request.post(`${app.url}/webhooks/lean`, {
@@ -66,11 +74,6 @@ test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
       data: body,
     });
     expect(signed.status()).toBe(200);
-    const launcher = await page.context().newPage();
-    await launcher.goto(`${app.url}/dashboard`);
-    await expect(launcher.locator('body')).toHaveAttribute('data-hydrated', 'true');
-    await launcher.getByTestId('connect-bank').click();
-    await expect(launcher.frameLocator('#lean-link-frame').getByTestId('bank-LEAN_MB1')).toBeVisible();
     const sse = await streamed;
     expect(sse, 'the stream carried the signed webhook').toContain('secrets-signed');
     expect(sse, 'the stream carried Lean calls').toMatch(/oauth2\/token|customers/);
