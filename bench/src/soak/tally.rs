@@ -270,7 +270,7 @@ impl Report {
                 None,
             ),
             (
-                "being applied when killed (claimed, taken over after the app's claim timeout)".into(),
+                "being applied when killed (claimed; released at restart on SQLite, after the claim timeout on PostgreSQL)".into(),
                 kill.db.get("processing").copied().unwrap_or(0),
                 None,
             ),
