@@ -200,7 +200,8 @@ impl Report {
     }
 }
 
-fn machine() -> String {
+/// The machine line both reports open with (BENCHMARKS.md and SOAK.md).
+pub(crate) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {

@@ -314,7 +314,7 @@ impl Report {
             s,
             "Measured by `make soak` on {}. {}\n",
             Utc::now().format("%Y-%m-%d %H:%M UTC"),
-            machine()
+            crate::report::machine()
         );
         let _ = writeln!(s, "{setup}\n");
         s.push_str("| count | value | must be |\n|---|---:|---:|\n");
@@ -365,17 +365,4 @@ impl Report {
         );
         s
     }
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines().find_map(|l| {
-                l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
-            })
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    format!("Machine: {cpu}, {cores} cores.")
 }
