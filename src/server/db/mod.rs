@@ -45,6 +45,9 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     }
     let pool = AnyPoolOptions::new()
         .max_connections(if sqlite { 4 } else { 10 })
+        // A ping before every query is a round trip to SQLite's connection thread, and an open file
+        // does not go stale the way a network connection can.
+        .test_before_acquire(!sqlite)
         .connect(url)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database at DATABASE_URL: {e}"))?;
@@ -75,6 +78,7 @@ pub async fn connect_background(url: &str, main: &Db) -> anyhow::Result<Db> {
     };
     AnyPoolOptions::new()
         .max_connections(2)
+        .test_before_acquire(!url.starts_with("sqlite:"))
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 sqlx::Executor::execute(conn, relax).await?;

@@ -114,21 +114,79 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<PendingEvent>, sqlx::Err
         .collect()
 }
 
-/// Claims an event for this instance. One UPDATE, so of several instances exactly one gets `true`.
-pub async fn claim(db: &Db, event_id: &str, instance: &str) -> Result<bool, sqlx::Error> {
-    let res = sqlx::query(
+/// `$first, $first+1, …` for `n` values: the placeholders of an `IN (…)` list. Only placeholders are
+/// generated; every value is bound.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+}
+
+/// Claims several events for this instance in one statement (one write instead of one per event,
+/// which on SQLite is one turn at the database's single write lock that the webhook endpoint waits
+/// for). Returns the ids this instance got; of several instances, each event goes to exactly one.
+pub async fn claim_many(db: &Db, event_ids: &[&str], instance: &str) -> Result<Vec<String>, sqlx::Error> {
+    if event_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
         "UPDATE webhook_events SET status = $1, claimed_by = $2, claimed_at = $3
-         WHERE event_id = $4 AND (status = $5 OR (status = $1 AND claimed_at < $6))",
-    )
-    .bind(PROCESSING)
-    .bind(instance)
-    .bind(now())
-    .bind(event_id)
-    .bind(RECEIVED)
-    .bind(stale_before())
-    .execute(db)
-    .await?;
-    Ok(res.rows_affected() == 1)
+         WHERE event_id IN ({}) AND (status = $4 OR (status = $1 AND claimed_at < $5))
+         RETURNING event_id",
+        placeholders(6, event_ids.len())
+    );
+    // Not kept in the statement cache: its text changes with the number of ids.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .persistent(false)
+        .bind(PROCESSING)
+        .bind(instance)
+        .bind(now())
+        .bind(RECEIVED)
+        .bind(stale_before());
+    for id in event_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(db).await?;
+    rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
+}
+
+/// Marks events that this instance applied without error as processed, in one statement.
+pub async fn finish_applied(db: &Db, event_ids: &[String]) -> Result<(), sqlx::Error> {
+    if event_ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE webhook_events SET status = $1, processed_at = $2, attempts = attempts + 1, last_error = NULL
+         WHERE event_id IN ({})",
+        placeholders(3, event_ids.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false).bind(PROCESSED).bind(now());
+    for id in event_ids {
+        query = query.bind(id.as_str());
+    }
+    query.execute(db).await?;
+    Ok(())
+}
+
+/// Hands back claims this instance took but will not apply (it is shutting down), so the next run or
+/// another instance applies them without waiting out the claim timeout.
+pub async fn release_claims(db: &Db, event_ids: &[String], instance: &str) -> Result<(), sqlx::Error> {
+    if event_ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE webhook_events SET status = $1, claimed_by = NULL, claimed_at = NULL
+         WHERE status = $2 AND claimed_by = $3 AND event_id IN ({})",
+        placeholders(4, event_ids.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .persistent(false)
+        .bind(RECEIVED)
+        .bind(PROCESSING)
+        .bind(instance);
+    for id in event_ids {
+        query = query.bind(id.as_str());
+    }
+    query.execute(db).await?;
+    Ok(())
 }
 
 /// Hands back every claimed event, for a process that knows it is the only one using the database (the

@@ -90,6 +90,12 @@ async fn write(db: Db, mut queue: mpsc::Receiver<Job>, last_flood: Arc<Mutex<Opt
 const ROWS_PER_STATEMENT: usize = 64;
 
 async fn store_together(db: &Db, batch: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
+    if batch.len() <= ROWS_PER_STATEMENT {
+        // One statement is atomic and durable on its own: no BEGIN and COMMIT round trips (on
+        // SQLite those were a third of the writer's time per batch).
+        let events: Vec<&NewEvent> = batch.iter().map(|job| &job.event).collect();
+        return webhook_events::insert_many(db, &events).await;
+    }
     let mut tx = db.begin().await?;
     let mut inserted = Vec::with_capacity(batch.len());
     for chunk in batch.chunks(ROWS_PER_STATEMENT) {
