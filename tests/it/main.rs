@@ -3,6 +3,7 @@
 
 mod authorization;
 mod catch_up;
+mod claims;
 mod common;
 mod consents;
 mod console;
