@@ -74,9 +74,7 @@ impl Worker {
             }
         }
     }
-}
 
-impl Worker {
     /// Claims `events` together, applies each in order and records the outcomes: the successes in
     /// one write at the end, a failure at once with its error. Claims and outcomes are written per
     /// batch, not per event, because on SQLite every write waits its turn at the one write lock, and
@@ -101,13 +99,13 @@ impl Worker {
                 }
             };
         // Others were claimed by another instance in the meantime.
-        let mut claimed: std::collections::VecDeque<_> =
-            events.into_iter().filter(|ev| mine.contains(&ev.event_id)).collect();
-        let mut applied = Vec::with_capacity(claimed.len());
+        let mut claimed = events.into_iter().filter(|ev| mine.contains(&ev.event_id));
+        let mut applied = Vec::with_capacity(mine.len());
+        let mut left = Vec::new();
         let mut failed = false;
-        while let Some(ev) = claimed.pop_front() {
+        for ev in claimed.by_ref() {
             if stop.is_cancelled() {
-                claimed.push_front(ev);
+                left.push(ev.event_id);
                 break;
             }
             match apply(db, bus, lean, &ev.body).await {
@@ -132,12 +130,12 @@ impl Worker {
         for id in &applied {
             crate::server::live::console::webhook_changed(bus, db, id).await;
         }
-        if claimed.is_empty() {
+        left.extend(claimed.map(|ev| ev.event_id));
+        if left.is_empty() {
             return Some(failed);
         }
-        let rest: Vec<String> = claimed.into_iter().map(|ev| ev.event_id).collect();
-        if let Err(e) = webhook_events::release_claims(db, &rest, &self.instance).await {
-            tracing::warn!(error = %e, events = rest.len(), "could not hand back claims; they time out instead");
+        if let Err(e) = webhook_events::release_claims(db, &left, &self.instance).await {
+            tracing::warn!(error = %e, events = left.len(), "could not hand back claims; they time out instead");
         }
         None
     }
