@@ -25,15 +25,12 @@ pub async fn results_ready(db: &Db, bus: &LiveBus, lean: &LeanClient, payload: &
         return Ok(());
     }
     // The entity decides who may see the data; one that is gone (deleted, unknown) has nobody to tell.
-    let Some((customer_id, entity)) = db::entities::get(db, &pending.entity_id).await? else {
+    let Some((Some(user_id), entity)) = db::entities::get_with_owner(db, &pending.entity_id).await? else {
         return Ok(());
     };
     if entity.status == EntityStatus::Deleted {
         return Ok(());
     }
-    let Some(user_id) = db::customers::user_for_customer(db, &customer_id).await? else {
-        return Ok(());
-    };
     let Some(envelope) = lean.data_v2_results(results_id).await? else {
         // 404 UNKNOWN_RESULTS_ID: Lean has forgotten it; the page's next call asks Lean again.
         tracing::warn!(results_id, "Lean does not know the results it announced");

@@ -280,11 +280,8 @@ async fn notify_payment(db: &Db, bus: &LiveBus, intent_id: &str) -> anyhow::Resu
 
 /// Tells the entity's owner, live, what it looks like now.
 async fn notify_entity(db: &Db, bus: &LiveBus, entity_id: &str) -> anyhow::Result<()> {
-    let Some((customer_id, entity)) = db::entities::get(db, entity_id).await? else {
-        return Ok(());
-    };
     // An entity of a customer we do not know (e.g. made outside this app) has nobody to tell.
-    let Some(user_id) = db::customers::user_for_customer(db, &customer_id).await? else {
+    let Some((Some(user_id), entity)) = db::entities::get_with_owner(db, entity_id).await? else {
         return Ok(());
     };
     bus.publish(db, &user_id, &LiveEvent::EntityChanged { entity }).await?;
