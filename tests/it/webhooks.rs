@@ -285,9 +285,12 @@ async fn a_batch_stores_each_event_once_and_says_which_were_new() {
         error: None,
     };
     let (a, b, c) = (event("batch-a"), event("batch-b"), event("batch-c"));
-    assert_eq!(insert_many(db, &[&a]).await.unwrap(), vec![true]);
-    assert_eq!(insert_many(db, &[&b, &a, &c, &b]).await.unwrap(), vec![true, false, true, false]);
-    assert_eq!(insert_many(db, &[]).await.unwrap(), Vec::<bool>::new());
+    let mut conn = db.acquire().await.unwrap();
+    assert_eq!(insert_many(&mut conn, &[&a]).await.unwrap(), vec![true]);
+    assert_eq!(insert_many(&mut conn, &[&b, &a, &c, &b]).await.unwrap(), vec![true, false, true, false]);
+    assert_eq!(insert_many(&mut conn, &[]).await.unwrap(), Vec::<bool>::new());
+    // Back to the pool, which the app closes when it stops.
+    drop(conn);
     for id in ["batch-a", "batch-b", "batch-c"] {
         assert!(webhook_events::status_of(db, id).await.unwrap().is_some(), "{id} stored");
     }

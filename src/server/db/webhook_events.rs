@@ -51,8 +51,10 @@ pub struct NewEvent {
 
 /// Stores several webhooks in one statement, each once. For each event, in order: whether this call
 /// stored it (false for one already stored, and for a repeat of an earlier event in the same list).
-pub async fn insert_many<'e>(
-    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+/// Takes a connection, not the pool: when some were stored before, a second statement on the same
+/// connection tells which (see below).
+pub async fn insert_many(
+    conn: &mut sqlx::AnyConnection,
     events: &[&NewEvent],
 ) -> Result<Vec<bool>, sqlx::Error> {
     if events.is_empty() {
@@ -68,7 +70,7 @@ pub async fn insert_many<'e>(
         }
         sql.push_str(&format!("(${},${},${},${},${},${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6));
     }
-    sql.push_str(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id");
+    sql.push_str(" ON CONFLICT (event_id) DO NOTHING");
     let received_at = now();
     // Not kept in the statement cache: its text changes with the number of rows.
     // Only placeholders are generated; every value is bound.
@@ -82,7 +84,23 @@ pub async fn insert_many<'e>(
             .bind(received_at.as_str())
             .bind(e.error);
     }
-    let rows = query.fetch_all(db).await?;
+    // As many rows as events: every event was distinct and new, the usual case, answered without
+    // sending rows back (RETURNING cost the webhook endpoint about a twentieth of its rate on SQLite).
+    if query.execute(&mut *conn).await?.rows_affected() == events.len() as u64 {
+        return Ok(vec![true; events.len()]);
+    }
+    // Some were stored before, or repeat in the list: the rows this statement wrote carry its
+    // timestamp, which no earlier write of this writer can share (a statement takes far longer than
+    // the timestamp's microsecond).
+    let sql = format!(
+        "SELECT event_id FROM webhook_events WHERE received_at = $1 AND event_id IN ({})",
+        placeholders(2, events.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false).bind(received_at.as_str());
+    for e in events {
+        query = query.bind(e.event_id.as_str());
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     let mut stored: std::collections::HashSet<String> =
         rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?;
     // The first occurrence of a stored id takes the credit; repeats are redeliveries.

@@ -94,7 +94,7 @@ async fn store_together(db: &Db, batch: &[Job]) -> Result<Vec<bool>, sqlx::Error
         // One statement is atomic and durable on its own: no BEGIN and COMMIT round trips (on
         // SQLite those were a third of the writer's time per batch).
         let events: Vec<&NewEvent> = batch.iter().map(|job| &job.event).collect();
-        return webhook_events::insert_many(db, &events).await;
+        return webhook_events::insert_many(&mut *db.acquire().await?, &events).await;
     }
     let mut tx = db.begin().await?;
     let mut inserted = Vec::with_capacity(batch.len());
