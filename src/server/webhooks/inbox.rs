@@ -24,8 +24,11 @@ struct Job {
     stored: oneshot::Sender<Result<bool, String>>,
 }
 
-/// Batches at least this large mean webhooks are arriving faster than one flush apart: a flood.
+/// Batches at least this large mean webhooks are arriving faster than one flush apart.
 const FLOOD_BATCH: usize = 8;
+/// So many such batches in a row make a flood. One alone is a burst (webhooks held up by a busy
+/// moment arrive together), and treating it as a flood made the worker rest while live updates waited.
+const FLOOD_STREAK: u32 = 3;
 /// How long after the last such batch the inbox still counts as flooded.
 const FLOOD_WINDOW: Duration = Duration::from_millis(100);
 
@@ -62,8 +65,10 @@ impl Inbox {
 
 async fn write(db: Db, mut queue: mpsc::Receiver<Job>, last_flood: Arc<Mutex<Option<Instant>>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut streak = 0;
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        if batch.len() >= FLOOD_BATCH {
+        streak = if batch.len() >= FLOOD_BATCH { streak + 1 } else { 0 };
+        if streak >= FLOOD_STREAK {
             *last_flood.lock().expect("inbox lock") = Some(Instant::now());
         }
         let outcomes = match store_together(&db, &batch).await {
