@@ -105,7 +105,7 @@ async fn store_together(db: &Db, batch: &[Job]) -> Result<Vec<bool>, sqlx::Error
     let mut inserted = Vec::with_capacity(batch.len());
     for chunk in batch.chunks(ROWS_PER_STATEMENT) {
         let events: Vec<&NewEvent> = chunk.iter().map(|job| &job.event).collect();
-        inserted.extend(webhook_events::insert_many(&mut *tx, &events).await?);
+        inserted.extend(webhook_events::insert_many(&mut tx, &events).await?);
     }
     tx.commit().await?;
     Ok(inserted)
