@@ -14,6 +14,9 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Waits for the chunk of a lazily loaded page before hydrating it (see `app::routes`).
-    leptos::mount::hydrate_lazy(app::App);
+    // Islands mode: only the `#[island]` components are hydrated; each page's other parts stay the
+    // server's HTML. The islands of pages other than the dashboard are wasm chunks of their own
+    // (`#[island(lazy)]`, `cargo leptos build --split`), fetched where such an island is on the page.
+    leptos::mount::hydrate_islands();
+    app::hydrated::page_loaded();
 }

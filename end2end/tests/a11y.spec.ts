@@ -194,7 +194,14 @@ for (const lang of ['en', 'ar'] as const) {
     for (const signed of [false, true]) {
       const context = await contextFor(browser, lang, signed);
       const page = await context.newPage();
+      // Islands that fail to hydrate (a mismatch or a panic in the wasm) fail the page too.
+      let current = '';
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /hydrat|panicked/i.test(m.text())) failures.push(`${current}: ${m.text().slice(0, 300)}`);
+      });
+      page.on('pageerror', (e) => failures.push(`${current}: ${e.message.slice(0, 300)}`));
       for (const c of PAGES.filter((p) => SIGNED_OUT.has(p.name) !== signed)) {
+        current = `${c.name}-${lang}`;
         // Collect every page's problems, so one run shows them all.
         await test.step(`${c.name} (${lang})`, async () => {
           try {

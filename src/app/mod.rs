@@ -1,19 +1,31 @@
-//! UI shared by server rendering and hydration.
+//! The UI. The server renders every page; only the islands (`#[island]`: live lists, SDK launches,
+//! forms that answer in place) are compiled to wasm and hydrated in the browser.
 
 mod components;
+pub mod hydrated;
 pub mod live;
 mod pages;
-mod routes;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::api::fetch_current_user;
 use crate::i18n::t;
 use components::header::Header;
-use pages::{dashboard::DashboardPage, not_found::NotFound};
+use pages::bank::BankPage;
+use pages::consents::ConsentsPage;
+use pages::console::ConsolePage;
+use pages::dashboard::DashboardPage;
+use pages::diagnostics::DiagnosticsPage;
+use pages::home::HomePage;
+use pages::not_found::NotFound;
+use pages::open_finance::OpenFinancePage;
+use pages::payments::PaymentsPage;
+use pages::sandbox_panel::SandboxPanelPage;
+use pages::sign_in::SignInPage;
+use pages::sign_up::SignUpPage;
 
 /// The HTML document. The Link SDK loader is loaded with the page, as Lean advises, so it is warm by
 /// the time a flow starts.
@@ -42,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {loader_url.map(|src| view! { <script src=src nonce=leptos::nonce::use_nonce()></script> })}
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -52,26 +64,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Bumped after sign-in and sign-out so everything that shows the user reloads it.
-#[derive(Clone, Copy)]
-pub struct AuthVersion(pub RwSignal<u32>);
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Worked out once per page: from the request on the server, from <html lang> in the browser.
     provide_context(crate::i18n::lang());
-    let auth_version = AuthVersion(RwSignal::new(0));
-    provide_context(auth_version);
-    let user = Resource::new(move || auth_version.0.get(), |_| fetch_current_user());
+    let user = Resource::new(|| (), |_| fetch_current_user());
     provide_context(user);
-
-    // Tests (and people) can tell when the page has become interactive.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/lean-merchant.css"/>
@@ -83,25 +82,20 @@ pub fn App() -> impl IntoView {
                 // Every page is rendered whole before it is sent (async SSR): it reads completely without
                 // JavaScript, a refusal is a real 403 and a missing page a real 404.
                 <Routes fallback=|| view! { <NotFound/> }>
-                    // Only the dashboard is in the main bundle; every other page is a chunk of its own,
-                    // loaded when it is first shown (see `routes`).
-                    <Route path=StaticSegment("") view={Lazy::<routes::Home>::new()} ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("signup") view={Lazy::<routes::SignUp>::new()} ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("signin") view={Lazy::<routes::SignIn>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signup") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("banks"), ParamSegment("id")) view={Lazy::<routes::Bank>::new()}
+                    <Route path=(StaticSegment("banks"), ParamSegment("id")) view=BankPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("payments") view=PaymentsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("consents") view=ConsentsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("open-finance"), StaticSegment("success")) view=OpenFinancePage
                         ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("payments") view={Lazy::<routes::Payments>::new()} ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("consents") view={Lazy::<routes::Consents>::new()} ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("open-finance"), StaticSegment("success"))
-                        view={Lazy::<routes::OpenFinance>::new()} ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("open-finance"), StaticSegment("fail"))
-                        view={Lazy::<routes::OpenFinance>::new()} ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("diagnostics") view={Lazy::<routes::Diagnostics>::new()}
+                    <Route path=(StaticSegment("open-finance"), StaticSegment("fail")) view=OpenFinancePage
                         ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("console") view={Lazy::<routes::Console>::new()} ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("sandbox") view={Lazy::<routes::SandboxPanel>::new()}
-                        ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("diagnostics") view=DiagnosticsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("console") view=ConsolePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sandbox") view=SandboxPanelPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="footer">{t("footer-note")}</footer>

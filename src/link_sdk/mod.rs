@@ -157,7 +157,7 @@ pub struct CheckoutConfig<'a> {
 }
 
 /// What Lean appended to the redirect URL (REFERENCE §7.2 step 3), passed on to `captureRedirect`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RedirectParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_attempt_id: Option<String>,

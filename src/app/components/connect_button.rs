@@ -20,6 +20,7 @@ pub fn ConnectButton(
     testid: &'static str,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     let error = RwSignal::new(None::<String>);
     let label = label.unwrap_or_else(|| t("bank-connect"));
     let start = move |_| {
@@ -52,7 +53,7 @@ pub fn ConnectButton(
     view! {
         <div class="connect">
             <button type="button" class="button primary" data-testid=testid
-                on:click=start disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                on:click=start disabled=move || busy.get() || !ready.get() aria-busy=move || busy.get().to_string()>
                 {move || if busy.get() { t("bank-connecting") } else { label.clone() }}
             </button>
             <p class="form-error" role="alert" data-testid="connect-error">{move || error.get()}</p>

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use leptos_router::components::A;
+use leptos::server_fn::ServerFn;
 
-use crate::api::DisconnectEntity;
+use crate::api::entities::{disconnect_entity, DisconnectEntity};
 use crate::i18n::{arg, t, t_with};
 use crate::model::{Entity, EntityStatus};
 
@@ -66,13 +66,13 @@ pub fn EntityCard(
                 {entity.permissions.iter().map(|p| view! { <li class="chip">{permission_label(p)}</li> }).collect_view()}
             </ul>
             <p class="small muted" data-testid="entity-data-status">{data_text}</p>
-            <A href=format!("/banks/{}", entity.id) attr:class="button ghost small-btn" attr:data-testid="view-bank">
+            <a href=format!("/banks/{}", entity.id) class="button ghost small-btn" data-testid="view-bank">
                 {match entity.status {
                     EntityStatus::ReconnectRequired => t("bank-reconnect"),
                     EntityStatus::ConsentExpired => t("bank-connect-again"),
                     _ => t("bank-view-data"),
                 }}
-            </A>
+            </a>
             <Disconnect entity_id=entity.id.clone() bank_name=entity.bank_name.clone() on_done=on_disconnected/>
         </article>
     }
@@ -96,37 +96,49 @@ fn Disconnect(
         let id = entity_id.clone();
         Signal::derive(move || asking.get().as_deref() == Some(id.as_str()))
     };
-    let action = ServerAction::<DisconnectEntity>::new();
     let question = t_with("bank-disconnect-question", &[("bank", arg(&bank_name))]);
     let (entity_id, question) = (StoredValue::new(entity_id), StoredValue::new(question));
     let ask = move |_| asking.set(Some(entity_id.get_value()));
     let keep = move |_| asking.set(None);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            on_done();
-        }
-    });
-    let error = move || action.value().get().and_then(Result::err).map(|e| e.localized());
+    let pending = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
+    let error = RwSignal::new(None::<String>);
+    // A plain form (it posts and comes back without JavaScript); in the browser it calls the server
+    // function directly. Lighter in wasm than an `ActionForm`, which the dashboard's first load would carry.
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pending.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match disconnect_entity(entity_id.get_value()).await {
+                Ok(()) => on_done(),
+                Err(e) => error.set(Some(e.localized())),
+            }
+            pending.set(false);
+        });
+    };
     view! {
         <div class="entity-actions">
             <Show
                 when=move || confirming.get()
                 fallback=move || view! {
-                    <button type="button" class="button link" on:click=ask>{t("bank-disconnect")}</button>
+                    <button type="button" class="button link" on:click=ask disabled=move || !ready.get()>
+                        {t("bank-disconnect")}
+                    </button>
                 }
             >
-                <ActionForm action=action attr:class="confirm">
+                <form method="post" action=DisconnectEntity::url() class="confirm" on:submit=submit>
                     <input type="hidden" name="entity_id" value=entity_id.get_value()/>
                     <p class="small">{question.get_value()}</p>
-                    <button type="submit" class="button danger small-btn" disabled=move || action.pending().get()>
+                    <button type="submit" class="button danger small-btn" disabled=move || pending.get()>
                         {t("bank-disconnect-yes")}
                     </button>
                     <button type="button" class="button ghost small-btn" on:click=keep>
                         {t("bank-disconnect-keep")}
                     </button>
-                </ActionForm>
+                </form>
             </Show>
-            <p class="form-error" role="alert">{error}</p>
+            <p class="form-error" role="alert">{move || error.get()}</p>
         </div>
     }
 }

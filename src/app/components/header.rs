@@ -2,19 +2,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::SignOut;
-use crate::app::{AuthVersion, UserResource};
+use crate::app::UserResource;
 use crate::i18n::{lang, t, Lang};
 
 #[component]
 pub fn Header() -> impl IntoView {
     let user = expect_context::<UserResource>();
-    let auth_version = expect_context::<AuthVersion>();
+    // Server-rendered: signing out posts the form and the server sends the browser on.
     let sign_out = ServerAction::<SignOut>::new();
-    Effect::new(move |_| {
-        if sign_out.version().get() > 0 {
-            auth_version.0.update(|v| *v += 1);
-        }
-    });
 
     view! {
         <header class="topbar">

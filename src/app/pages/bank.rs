@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::api::account_insights;
 use crate::api::{
@@ -10,6 +9,7 @@ use crate::api::{
 use crate::app::components::charts::{category_label, BalanceChart, SpendingChart};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::flow_outcome::FlowOutcomeView;
+use crate::app::hydrated::hydrating;
 use crate::app::live::use_live_events;
 use crate::i18n::{arg, num, t, t_with};
 use crate::link_sdk;
@@ -22,13 +22,20 @@ use crate::model::{
 /// with Lean's asynchronous and failure states explained and, where the user can fix them, a button.
 #[component]
 pub fn BankPage() -> impl IntoView {
-    let params = use_params_map();
-    let entity_id = move || params.read().get("id").unwrap_or_default();
+    let entity_id = use_params_map().read_untracked().get("id").unwrap_or_default();
+    view! { <Bank entity_id/> }
+}
+
+/// The island (a wasm chunk of its own): the page follows the bank's webhooks live.
+#[island(lazy)]
+fn Bank(entity_id: String) -> impl IntoView {
+    crate::app::hydrated::island_started();
+    let entity_id = StoredValue::new(entity_id);
+    let entity_id = move || entity_id.get_value();
     let version = RwSignal::new(0u32);
     let overview = Resource::new(move || (entity_id(), version.get()), |(id, _)| fetch_entity_overview(id));
     let again = ConnectAgain::default();
     provide_context(again);
-    let navigate = use_navigate();
     // A webhook about this bank (reconnected, refresh progress, results.ready) may change what Lean
     // will answer, so the page asks again.
     let live = use_live_events(move |event| {
@@ -38,7 +45,7 @@ pub fn BankPage() -> impl IntoView {
         } else if again.bank.get_untracked().as_deref() == Some(entity.bank_identifier.as_str()) {
             // "Connect again" gave the bank a new connection (Lean may make a new entity): show it.
             again.bank.set(None);
-            navigate(&format!("/banks/{}", entity.id), Default::default());
+            let _ = window().location().assign(&format!("/banks/{}", entity.id));
         }
     });
     // Catch what was applied between the first load and the stream opening.
@@ -51,16 +58,18 @@ pub fn BankPage() -> impl IntoView {
     provide_context(Choices::default());
 
     view! {
-        <p><A href="/dashboard">{t("bank-back")}</A></p>
+        <p><a href="/dashboard">{t("bank-back")}</a></p>
         {move || again.outcome.get().map(|o| view! { <FlowOutcomeView outcome=o renewed=true/> })}
         <Transition fallback=|| view! { <p class="muted">{t("bank-loading")}</p> }>
-            {move || overview.get().map(|r| match r {
+            // The accounts' transactions and insights are resources created once the overview is in:
+            // `hydrating` numbers them alike on the server and in the browser (see `app::hydrated`).
+            {move || hydrating(move || overview.get().map(|r| match r {
                 Ok(o) => view! { <Overview o=o entity_id=entity_id() on_change=move || version.update(|v| *v += 1)/> }.into_any(),
                 Err(AppError::Forbidden) => view! {
                     <p class="notice error" role="alert">{t("bank-not-yours")}</p>
                 }.into_any(),
                 Err(e) => view! { <p class="notice error" role="alert">{e.localized()}</p> }.into_any(),
-            })}
+            }))}
         </Transition>
     }
 }
@@ -164,6 +173,7 @@ fn StateNotice<T: 'static>(
 #[component]
 fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     let error = RwSignal::new(None::<String>);
     let entity_id = StoredValue::new(entity_id);
     let start = move |_| {
@@ -198,7 +208,7 @@ fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync 
     };
     view! {
         <button type="button" class="button primary small-btn" data-testid="reconnect" on:click=start
-            disabled=move || busy.get()>
+            disabled=move || busy.get() || !ready.get()>
             {move || if busy.get() { t("bank-reconnecting") } else { t("bank-reconnect") }}
         </button>
         <p class="form-error" role="alert">{move || error.get()}</p>
@@ -225,6 +235,7 @@ fn balance_label(kind: Option<&str>) -> String {
 
 #[component]
 fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, String)) -> impl IntoView {
+    let ready = crate::app::hydrated::use_hydrated();
     if accounts.is_empty() {
         return view! { <p class="muted">{t("bank-no-accounts")}</p> }.into_any();
     }
@@ -243,7 +254,7 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
                     let id2 = a.id.clone();
                     view! {
                         <li>
-                            <button type="button" class="account" data-testid="account-card"
+                            <button type="button" class="account" data-testid="account-card" disabled=move || !ready.get()
                                 aria-pressed=move || (selected.get().as_deref() == Some(id.as_str())).to_string()
                                 on:click=move |_| {
                                     selected.set(Some(id2.clone()));
@@ -261,13 +272,15 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
                 }).collect_view()}
             </ul>
         </section>
+        // Creates resources once rendered (see `hydrating`).
         {move || {
             let id = selected.get();
             let account = accounts.iter().find(|a| Some(&a.id) == id.as_ref()).cloned();
-            account.map(|a| view! {
+            let (entity_id, range) = (entity_id.clone(), range.clone());
+            hydrating(move || account.map(|a| view! {
                 <Insights entity_id=entity_id.clone() account=a.clone()/>
-                <Transactions entity_id=entity_id.clone() account=a range=range.clone()/>
-            })
+                <Transactions entity_id account=a range/>
+            }))
         }}
     }
     .into_any()
@@ -309,6 +322,7 @@ fn Transactions(entity_id: String, account: AccountSummary, range: (String, Stri
 
 #[component]
 fn TransactionTable(p: TransactionsPage, page: RwSignal<u32>) -> impl IntoView {
+    let ready = crate::app::hydrated::use_hydrated();
     if p.rows.is_empty() {
         return view! { <p class="muted" data-testid="tx-empty">{t("bank-tx-empty")}</p> }.into_any();
     }
@@ -335,12 +349,13 @@ fn TransactionTable(p: TransactionsPage, page: RwSignal<u32>) -> impl IntoView {
             </tbody>
         </table>
         <nav class="pager" aria-label=t("bank-pages-label")>
-            <button type="button" class="button ghost small-btn" disabled={current == 0}
+            <button type="button" class="button ghost small-btn" disabled=move || current == 0 || !ready.get()
                 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t("bank-newer")}</button>
             <span data-testid="tx-page">
                 {t_with("bank-page-of", &[("page", num(i64::from(current) + 1)), ("total", num(i64::from(total)))])}
             </span>
-            <button type="button" class="button ghost small-btn" disabled={current + 1 >= total}
+            <button type="button" class="button ghost small-btn"
+                disabled=move || { current + 1 >= total || !ready.get() }
                 on:click=move |_| page.update(|p| *p += 1)>{t("bank-older")}</button>
         </nav>
     }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::Redirect;
 
 use crate::api::consents::{CreateConsent, PayWithConsent, RevokeConsent};
 use crate::api::{fetch_consents, fetch_current_user, launch_connect, launch_consent, record_flow_outcome};
@@ -160,8 +160,10 @@ fn report(method: &'static str, data: CallbackData, outcome: Outcome) {
     });
 }
 
-#[component]
+/// The island (a wasm chunk of its own): consents update live and launch their flows.
+#[island(lazy)]
 fn Consents() -> impl IntoView {
+    crate::app::hydrated::island_started();
     let version = RwSignal::new(0u32);
     let create = ServerAction::<CreateConsent>::new();
     // The form's destinations load once: a live update must not re-render a form being filled in.
@@ -278,7 +280,7 @@ fn CreateConsentForm(destinations: Vec<Destination>, action: ServerAction<Create
             <h2>{t("consent-form-title")}</h2>
             {no_destinations.then(|| view! {
                 <p class="notice" data-testid="consent-no-destination">
-                    {t("consent-form-no-destination")} " " <A href="/payments">{t("consent-form-add-destination")}</A>
+                    {t("consent-form-no-destination")} " " <a href="/payments">{t("consent-form-add-destination")}</a>
                 </p>
             })}
             <div class="field">
@@ -359,6 +361,7 @@ fn CreateConsentForm(destinations: Vec<Destination>, action: ServerAction<Create
 #[component]
 fn ManageConsents(outcome: Outcome, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     let start = move |_| {
         busy.set(true);
         outcome.set(None);
@@ -386,7 +389,8 @@ fn ManageConsents(outcome: Outcome, on_done: impl Fn() + Copy + Send + Sync + 's
         <div class="card-form">
             <h2>{t("consent-manage-title")}</h2>
             <p class="muted">{t("consent-manage-text")}</p>
-            <button type="button" class="button" data-testid="manage-consents" on:click=start disabled=move || busy.get()>
+            <button type="button" class="button" data-testid="manage-consents" on:click=start
+                disabled=move || busy.get() || !ready.get()>
                 {move || if busy.get() { t("consent-manage-opening") } else { t("consent-manage-button") }}
             </button>
         </div>
@@ -501,6 +505,7 @@ fn PaymentList(payments: Vec<ConsentPayment>) -> impl IntoView {
 #[component]
 fn AuthorizeButton(id: StoredValue<String>, outcome: Outcome) -> impl IntoView {
     let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     let start = move |_| {
         busy.set(true);
         outcome.set(None);
@@ -528,7 +533,7 @@ fn AuthorizeButton(id: StoredValue<String>, outcome: Outcome) -> impl IntoView {
     };
     view! {
         <button type="button" class="button primary" data-testid="authorize-consent" on:click=start
-            disabled=move || busy.get()>
+            disabled=move || busy.get() || !ready.get()>
             {move || if busy.get() { t("consent-authorize-opening") } else { t("consent-authorize") }}
         </button>
     }
@@ -575,6 +580,7 @@ fn PayForm(
 #[component]
 fn Revoke(id: StoredValue<String>, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let asking = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     let action = ServerAction::<RevokeConsent>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
@@ -587,7 +593,8 @@ fn Revoke(id: StoredValue<String>, on_change: impl Fn() + Copy + Send + Sync + '
             <Show
                 when=move || asking.get()
                 fallback=move || view! {
-                    <button type="button" class="button ghost" data-testid="revoke-consent" on:click=move |_| asking.set(true)>
+                    <button type="button" class="button ghost" data-testid="revoke-consent"
+                        on:click=move |_| asking.set(true) disabled=move || !ready.get()>
                         {t("consent-revoke")}
                     </button>
                 }

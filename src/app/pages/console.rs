@@ -15,6 +15,13 @@ use crate::model::{AppError, LiveEvent};
 /// was down are not replayed; rows that arrive during that fetch are applied on top of its answer.
 #[component]
 pub fn ConsolePage() -> impl IntoView {
+    view! { <Console/> }
+}
+
+/// The island (a wasm chunk of its own).
+#[island(lazy)]
+fn Console() -> impl IntoView {
+    crate::app::hydrated::island_started();
     let refresh = RwSignal::new(0u32);
     let fetched = Resource::new(move || refresh.get(), |_| fetch_console());
     let arrived = RwSignal::new(Vec::<ConsoleEntry>::new());

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
 use crate::api::{fetch_current_user, list_entities, recent_flows};
@@ -7,19 +8,31 @@ use crate::app::components::entity_card::{Confirming, EntityCard};
 use crate::app::components::flow_outcome::{status_label, FlowOutcomeView};
 use crate::app::live::{use_live_changes, LiveStatus};
 use crate::i18n::t;
-use crate::model::{AppError, FlowOutcome};
+use crate::model::{AppError, Entity, FlowOutcome};
+
+/// What the dashboard shows first, loaded on the server and handed to the island as its props.
+type Loaded<T> = Result<Vec<T>, AppError>;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     // Its own fetch, not the shared one: right after sign-in the shared resource may still hold the
     // signed-out answer while it reloads.
-    let user = Resource::new(|| (), |_| fetch_current_user());
+    let start = Resource::new(
+        || (),
+        |_| async {
+            match fetch_current_user().await {
+                Ok(Some(_)) => Ok(Some((list_entities().await, recent_flows().await))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            }
+        },
+    );
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || {
-                user.get()
-                    .map(|u| match u {
-                        Ok(Some(_)) => view! { <Dashboard/> }.into_any(),
+                start.get()
+                    .map(|r| match r {
+                        Ok(Some((entities, flows))) => view! { <Dashboard entities flows/> }.into_any(),
                         Ok(None) | Err(AppError::SignInRequired) => view! { <Redirect path="/signin"/> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                     })
@@ -28,22 +41,37 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn Dashboard() -> impl IntoView {
-    // Bumped by live events and finished flows: the lists below reload from the server.
-    let version = RwSignal::new(0u32);
-    let entities = Resource::new(move || version.get(), |_| list_entities());
-    let flows = Resource::new(move || version.get(), |_| recent_flows());
+/// The island: everything on the dashboard updates live and launches flows. It starts from the
+/// server's lists (props, no request) and asks the server functions again on every change; it has no
+/// resources or suspense of its own, which keeps the first load small.
+#[island]
+fn Dashboard(entities: Loaded<Entity>, flows: Loaded<FlowOutcome>) -> impl IntoView {
+    crate::app::hydrated::island_started();
+    let entities = RwSignal::new(entities);
+    let flows = RwSignal::new(flows);
+    // Only the newest reload's answer is shown: an older one arriving late would undo a newer change.
+    let asked = StoredValue::new(0u32);
+    let reload = move || {
+        asked.update_value(|n| *n += 1);
+        let mine = asked.get_value();
+        spawn_local(async move {
+            let (e, f) = (list_entities().await, recent_flows().await);
+            if asked.get_value() == mine {
+                entities.set(e);
+                flows.set(f);
+            }
+        });
+    };
     let latest = RwSignal::new(None::<FlowOutcome>);
     let repeat_bank = RwSignal::new(None::<String>);
     provide_context(Confirming::default());
 
-    let live = use_live_changes(move || version.update(|v| *v += 1));
+    let live = use_live_changes(reload);
     // A webhook applied between the page's first load and the stream opening is caught by one reload
     // when the stream (re)connects.
     Effect::new(move |_| {
         if live.get() == LiveStatus::Live {
-            version.update(|v| *v += 1);
+            reload();
         }
     });
     let live_label = move || match live.get() {
@@ -66,49 +94,41 @@ fn Dashboard() -> impl IntoView {
                 </span>
                 <ConnectButton on_outcome=move |o: FlowOutcome| {
                     // Lean keeps one entity per customer and bank: a repeat connect updates it.
-                    let known = entities.get_untracked().and_then(Result::ok).unwrap_or_default();
+                    let known = entities.get_untracked().unwrap_or_default();
                     let again = (o.status == "SUCCESS")
                         .then(|| known.into_iter().find(|e| Some(&e.bank_identifier) == o.bank_identifier.as_ref()))
                         .flatten()
                         .map(|e| e.bank_name);
                     repeat_bank.set(again);
                     latest.set(Some(o));
-                    version.update(|v| *v += 1);
+                    reload();
                 }/>
             </div>
         </div>
 
         {move || latest.get().map(|o| view! { <FlowOutcomeView outcome=o already_connected=repeat_bank.get()/> })}
 
-        <Transition fallback=|| view! { <p class="muted">{t("dash-loading-banks")}</p> }>
-            {move || {
-                entities.get()
-                    .map(|r| match r {
-                        Ok(list) if list.is_empty() => view! {
-                            <div class="empty" data-testid="entity-empty">
-                                <p><strong>{t("dash-empty")}</strong></p>
-                                <p class="muted">{t("dash-empty-hint")}</p>
-                            </div>
-                        }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="entity-grid" data-testid="entity-list">
-                                {list.into_iter().map(|e| view! {
-                                    <li><EntityCard entity=e on_disconnected=move || version.update(|v| *v += 1)/></li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
-                    })
-            }}
-        </Transition>
+        {move || match entities.get() {
+            Ok(list) if list.is_empty() => view! {
+                <div class="empty" data-testid="entity-empty">
+                    <p><strong>{t("dash-empty")}</strong></p>
+                    <p class="muted">{t("dash-empty-hint")}</p>
+                </div>
+            }.into_any(),
+            Ok(list) => view! {
+                <ul class="entity-grid" data-testid="entity-list">
+                    {list.into_iter().map(|e| view! {
+                        <li><EntityCard entity=e on_disconnected=reload/></li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
+        }}
 
         <section class="history" aria-labelledby="history-title">
             <h2 id="history-title">{t("dash-history-title")}</h2>
             <p class="muted small">{t("dash-history-lead")}</p>
-            <Transition fallback=|| ()>
-                {move || {
-                    flows.get()
-                        .map(|r| match r {
+            {move || match flows.get() {
                             Ok(list) if list.is_empty() => view! { <p class="muted">{t("dash-history-empty")}</p> }.into_any(),
                             Ok(list) => view! {
                                 <table class="table" data-testid="flow-history">
@@ -136,9 +156,7 @@ fn Dashboard() -> impl IntoView {
                                 </table>
                             }.into_any(),
                             Err(e) => view! { <p class="form-error">{e.localized()}</p> }.into_any(),
-                        })
-                }}
-            </Transition>
+            }}
         </section>
     }
 }

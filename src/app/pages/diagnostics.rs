@@ -96,8 +96,9 @@ fn Report(d: Diagnostics) -> impl IntoView {
 }
 
 /// Reads Lean's event list now and applies anything this app missed.
-#[component]
+#[island(lazy)]
 fn CatchUpButton() -> impl IntoView {
+    crate::app::hydrated::island_started();
     let action = ServerAction::<CatchUpNow>::new();
     view! {
         <ActionForm action=action attr:class="inline-form">

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::{fetch_consent, launch_connect, payment_status, record_flow_outcome};
@@ -29,7 +28,7 @@ pub fn OpenFinancePage() -> impl IntoView {
     let query = use_query_map();
     let failed = use_location().pathname.get_untracked().ends_with("/fail");
     let param = move |k: &str| query.with_untracked(|q| q.get(k)).filter(|v| !v.is_empty());
-    let flow = if param("flow").as_deref() == Some("consent") { Flow::Consent } else { Flow::Payment };
+    let consent = param("flow").as_deref() == Some("consent");
     let intent_id = param("intent_id").unwrap_or_default();
     // Our own parameter first; Lean's `consent_id` where it adds one.
     let consent_id = param("for_consent").or_else(|| param("consent_id")).unwrap_or_default();
@@ -39,6 +38,20 @@ pub fn OpenFinancePage() -> impl IntoView {
         granular_status_code: param("granular_status_code"),
         status_additional_info: param("status_additional_info"),
     };
+    view! { <OpenFinance failed consent intent_id consent_id params/> }
+}
+
+/// The island (a wasm chunk of its own): runs `captureRedirect` and follows the payment or consent.
+#[island(lazy)]
+fn OpenFinance(
+    failed: bool,
+    consent: bool,
+    intent_id: String,
+    consent_id: String,
+    params: RedirectParams,
+) -> impl IntoView {
+    crate::app::hydrated::island_started();
+    let flow = if consent { Flow::Consent } else { Flow::Payment };
     let info = params.status_additional_info.clone();
     let code = params.granular_status_code.clone();
 
@@ -99,7 +112,7 @@ pub fn OpenFinancePage() -> impl IntoView {
         Flow::Consent => t("of-failure-consent-default"),
     };
     view! {
-        <p><A href=back_href>{back_text}</A></p>
+        <p><a href=back_href>{back_text}</a></p>
         <h1>{if failed { t("of-title-failed") } else { t("of-title") }}</h1>
         {failed.then(|| view! {
             <div class="notice error" role="alert" data-testid="redirect-failure">
@@ -203,7 +216,7 @@ fn ConsentStatus(consent_id: String) -> impl IntoView {
                             </span>
                         </p>
                         {c.authorised().then(|| view! {
-                            <p><A href="/consents" attr:data-testid="consent-pay-link">{t("of-consent-pay-now")}</A></p>
+                            <p><a href="/consents" data-testid="consent-pay-link">{t("of-consent-pay-now")}</a></p>
                         })}
                     }.into_any(),
                     Err(AppError::Forbidden) => view! {

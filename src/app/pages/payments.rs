@@ -93,8 +93,10 @@ fn timestamp(text: &str) -> String {
     format!("{} UTC", text.get(..19).unwrap_or(text).replace('T', " "))
 }
 
-#[component]
+/// The island (a wasm chunk of its own): every section updates live and launches payment flows.
+#[island(lazy)]
 fn Payments() -> impl IntoView {
+    crate::app::hydrated::island_started();
     let version = RwSignal::new(0u32);
     let overview = Resource::new(move || version.get(), |_| fetch_payments());
     let destinations = RwSignal::new(Vec::<Destination>::new());
@@ -254,6 +256,7 @@ fn destination_status_text(status: &str) -> String {
 
 #[component]
 fn DestinationForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let ready = crate::app::hydrated::use_hydrated();
     let name = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
     let iban = RwSignal::new(String::new());
@@ -313,7 +316,8 @@ fn DestinationForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl
             </div>
             <p class="form-error" role="alert">{move || general_message(error.get(), &["name", "display_name", "iban"])}</p>
             <p class="small" role="status" data-testid="destination-done">{move || done.get()}</p>
-            <button type="submit" class="button" data-testid="add-destination" disabled=move || busy.get()>
+            <button type="submit" class="button" data-testid="add-destination"
+                disabled=move || busy.get() || !ready.get()>
                 {move || if busy.get() { t("pay-dest-adding") } else { t("pay-dest-add") }}
             </button>
         </form>
@@ -332,6 +336,7 @@ fn NewPaymentForm(
     let description = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     // The first destination is picked until the user picks another.
     Effect::new(move |_| {
         let list = destinations.get();
@@ -426,7 +431,8 @@ fn NewPaymentForm(
             <p class="form-error" role="alert" data-testid="payment-form-error">
                 {move || general_message(error.get(), &["destination_id", "amount", "currency", "description"])}
             </p>
-            <button type="submit" class="button primary" data-testid="create-payment" disabled=move || busy.get()>
+            <button type="submit" class="button primary" data-testid="create-payment"
+                disabled=move || busy.get() || !ready.get()>
                 {move || if busy.get() { t("pay-form-creating") } else { t("pay-form-create") }}
             </button>
         </form>
@@ -490,6 +496,7 @@ fn PayButton(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     let start = move |_| {
         busy.set(true);
         outcome.set(None);
@@ -528,7 +535,7 @@ fn PayButton(
     let testid = if method == "checkout" { "pay-open-finance" } else { "pay-with-bank" };
     view! {
         <button type="button" class="button small-btn" class:primary=move || method == "pay" data-testid=testid
-            on:click=start disabled=move || busy.get()>
+            on:click=start disabled=move || busy.get() || !ready.get()>
             {label}
         </button>
     }
@@ -546,6 +553,7 @@ fn PaymentSourceControls(
     outcome: Outcome,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     let destination = RwSignal::new(String::new());
     let source = RwSignal::new(String::new());
     // Keep a valid pick as the lists change (the first one until the user picks another).
@@ -683,18 +691,18 @@ fn PaymentSourceControls(
             })}
             <div class="pay-actions">
                 <button type="button" class="button small-btn" data-testid="create-payment-source"
-                    on:click=move |_| run("createPaymentSource") disabled=move || busy.get() || no_destination()>
+                    on:click=move |_| run("createPaymentSource") disabled=move || busy.get() || !ready.get() || no_destination()>
                     {t("pay-source-create")}
                 </button>
                 <span class="badge badge-warn" title=t("pay-deprecated-title")>{t("pay-deprecated")}</span>
                 <button type="button" class="button ghost small-btn" data-testid="update-payment-source"
                     on:click=move |_| run("updatePaymentSource")
-                    disabled=move || busy.get() || no_destination() || no_source()>
+                    disabled=move || busy.get() || !ready.get() || no_destination() || no_source()>
                     {t("pay-source-update")}
                 </button>
                 <button type="button" class="button ghost small-btn" data-testid="create-beneficiary"
                     on:click=move |_| run("createBeneficiary")
-                    disabled=move || busy.get() || no_destination() || no_source()>
+                    disabled=move || busy.get() || !ready.get() || no_destination() || no_source()>
                     {t("pay-source-create-beneficiary")}
                 </button>
             </div>
@@ -801,6 +809,7 @@ fn VerifyAddress() -> impl IntoView {
     });
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
     let result = RwSignal::new(None::<(FlowOutcome, String)>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -885,7 +894,8 @@ fn VerifyAddress() -> impl IntoView {
                 <p class="form-error" role="alert" data-testid="verify-error">
                     {move || general_message(error.get(), &["customer_name"])}
                 </p>
-                <button type="submit" class="button primary" data-testid="verify-address-button" disabled=move || busy.get()>
+                <button type="submit" class="button primary" data-testid="verify-address-button"
+                disabled=move || busy.get() || !ready.get()>
                     {move || if busy.get() { t("pay-verify-busy") } else { t("pay-verify-button") }}
                 </button>
             </form>

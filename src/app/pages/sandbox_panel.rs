@@ -31,8 +31,10 @@ fn said(r: Option<Result<String, AppError>>) -> Option<String> {
     r.map(|r| r.unwrap_or_else(|e| e.localized()))
 }
 
-#[component]
+/// An island (a wasm chunk of its own): each control answers in place.
+#[island(lazy)]
 fn Panel(p: SandboxPanel) -> impl IntoView {
+    crate::app::hydrated::island_started();
     let expire = ServerAction::<SandboxExpireSession>::new();
     let next_call = ServerAction::<SandboxNextDataCall>::new();
     let fault = ServerAction::<SandboxFault>::new();

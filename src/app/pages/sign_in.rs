@@ -5,25 +5,16 @@ use leptos_router::hooks::use_query_map;
 use crate::api::auth::form_error;
 use crate::api::SignIn;
 use crate::app::components::auth_form::CredentialFields;
-use crate::app::AuthVersion;
 use crate::i18n::t;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    let auth_version = expect_context::<AuthVersion>();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            auth_version.0.update(|v| *v += 1);
-        }
-    });
-    // A form posted without JavaScript comes back here with `?error=<code>` (see `form_error`).
+    // Server-rendered, no island: the form posts, the server signs in and sends the browser to the
+    // dashboard, or back here with `?error=<code>` (see `form_error`). It works the same without JavaScript.
     let query = use_query_map();
     let came_back_with = query.with_untracked(|q| q.get("error")).and_then(|c| form_error(&c));
-    let error = Signal::derive(move || match action.value().get() {
-        Some(result) => result.err(),
-        None => came_back_with.clone(),
-    });
+    let error = Signal::derive(move || came_back_with.clone());
     view! {
         <section class="auth-card">
             <h1>{t("auth-sign-in-title")}</h1>
