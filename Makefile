@@ -41,8 +41,8 @@ test-tools: tools
 	fi
 	cd end2end && npm ci --no-audit --no-fund
 
-# --split: every page but the dashboard is a wasm chunk of its own (src/app/routes.rs). The lazily
-# loaded pages are wasm imports that only the split build resolves, so every build of the app needs it.
+# --split: every island but the dashboard's is a wasm chunk of its own (`#[island(lazy)]`). The lazy
+# islands are wasm imports that only the split build resolves, so every build of the app needs it.
 build: tools
 	cargo leptos build --split
 

@@ -2,12 +2,13 @@
 //! raw and compressed as a server or CDN would send them. Lean's loader script is not ours and is
 //! left out (as Plaid's is left out of the Pattern figure).
 //!
-//! The build is split (`cargo leptos build --split`): other pages' code sits in wasm chunks that are
-//! fetched when those pages are shown. So the files counted are the ones the dashboard's HTML points
-//! at under `/pkg/` (the JS module, the wasm, the stylesheet and any chunk it preloads) and the JS
-//! modules those import, not everything in the folder.
+//! The build is split (`cargo leptos build --split`): only the islands hydrate, and every island but
+//! the dashboard's is lazy, its code in wasm chunks fetched where that island is on the page. So the
+//! files counted are the ones the dashboard's HTML points at under `/pkg/` (the JS module, the wasm,
+//! the stylesheet and anything it preloads), the JS modules those import, and the chunks of every lazy
+//! island on the page (which nothing in the HTML names), not everything in the folder.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -52,6 +53,7 @@ pub fn measure(site: &Path, dashboard_html: &str) -> Result<Sizes> {
 /// The `/pkg/` files the page refers to, then, transitively, the modules their JS imports.
 fn first_load(pkg: &Path, html: &str) -> Result<BTreeSet<String>> {
     let mut found: BTreeSet<String> = pkg_refs(html).into_iter().collect();
+    found.extend(lazy_island_chunks(pkg, html)?);
     let mut queue: Vec<String> = found.iter().filter(|n| n.ends_with(".js")).cloned().collect();
     while let Some(js) = queue.pop() {
         let text = std::fs::read_to_string(pkg.join(&js)).with_context(|| format!("read pkg/{js}"))?;
@@ -75,6 +77,49 @@ fn pkg_refs(html: &str) -> Vec<String> {
             [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext)).then(|| name.to_owned())
         })
         .collect()
+}
+
+/// The wasm files a lazy island loads before it hydrates: the split manifest lists them under the
+/// island's loader (`payments_loader_<hash>` for the island `Payments`).
+fn lazy_island_chunks(pkg: &Path, html: &str) -> Result<BTreeSet<String>> {
+    let path = pkg.join("__wasm_split_manifest.json");
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(BTreeSet::new()) };
+    let manifest: BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&text).with_context(|| format!("parse {}", path.display()))?;
+    let mut files = BTreeSet::new();
+    for island in island_names(html) {
+        let loader = format!("{}_loader_", snake_case(&island));
+        for (split, chunks) in &manifest {
+            if split.starts_with(&loader) {
+                files.extend(chunks.iter().map(|c| format!("{c}.wasm")));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The components of the islands on the page (`<leptos-island data-component="Payments_123…">`).
+fn island_names(html: &str) -> Vec<String> {
+    let key = "data-component=\"";
+    html.match_indices(key)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + key.len()..];
+            let id = &rest[..rest.find('"')?];
+            // The component's name, then `_` and a hash of its source.
+            Some(id.rsplit_once('_').map_or(id, |(name, _)| name).to_owned())
+        })
+        .collect()
+}
+
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Relative modules a JS file imports statically (`from"./x.js"`, `import "./x.js"`), minified or not.
@@ -108,6 +153,23 @@ mod tests {
         let html = r#"<link rel="modulepreload" href="/pkg/app.js"><link rel="preload" href="/pkg/app.wasm" as="fetch">
             <link rel="stylesheet" id="leptos" href="/pkg/app.css"><script>x("", "pkg", "app", "app")</script>"#;
         assert_eq!(pkg_refs(html), ["app.js", "app.wasm", "app.css"]);
+    }
+
+    #[test]
+    fn finds_the_chunks_of_lazy_islands() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("__wasm_split_manifest.json"),
+            r#"{"catch_up_button_loader_42": ["chunk_8", "split_catch_up_button_loader_42"], "bank_loader_7": ["chunk_9"]}"#,
+        )
+        .unwrap();
+        let html = r#"<leptos-island data-component="CatchUpButton_123"><button></button></leptos-island>
+            <leptos-island data-component="Dashboard_9"></leptos-island>"#;
+        let found = lazy_island_chunks(dir.path(), html).unwrap();
+        assert_eq!(
+            found.into_iter().collect::<Vec<_>>(),
+            ["chunk_8.wasm", "split_catch_up_button_loader_42.wasm"]
+        );
     }
 
     #[test]
