@@ -27,6 +27,8 @@ pub struct Plan {
     pub sse_clients: usize,
     pub webhook_rate: usize,
     pub startups: usize,
+    /// Ingest is measured in rounds, the bare handler and then the app in each (see `ingest::app`).
+    pub ingest_rounds: usize,
 }
 
 impl Plan {
@@ -40,6 +42,7 @@ impl Plan {
             sse_clients: 1000,
             webhook_rate: 200,
             startups: 5,
+            ingest_rounds: 3,
         }
     }
 
@@ -53,6 +56,7 @@ impl Plan {
             sse_clients: 50,
             webhook_rate: 50,
             startups: 1,
+            ingest_rounds: 1,
         }
     }
 }
@@ -137,31 +141,29 @@ async fn main() -> Result<()> {
 }
 
 async fn ingest_figures(build: &app::Build, plan: &Plan, r: &mut report::Report) -> Result<()> {
-    eprintln!("bench: webhook ingest (bare handler)");
-    let bare = {
-        let mut child = tokio::process::Command::new(std::env::current_exe()?)
-            .arg("bare")
-            .stdout(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()?;
-        let url = bare_url(&mut child).await?;
-        let load = ingest::bare(&url, plan).await;
-        child.start_kill()?;
-        let _ = child.wait().await;
-        load
-    };
-    eprintln!("bench: webhook ingest (SQLite)");
-    let sqlite = ingest::app(build, None, plan).await.context("ingest on SQLite")?;
+    // The bare handler runs in a process of its own for the whole part; each round loads it and then
+    // the app (see `ingest::app`).
+    let mut bare = tokio::process::Command::new(std::env::current_exe()?)
+        .arg("bare")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let bare_url = bare_url(&mut bare).await?;
+    eprintln!("bench: webhook ingest (SQLite, {} rounds of bare handler then app)", plan.ingest_rounds);
+    let sqlite = ingest::app(build, None, plan, &bare_url).await.context("ingest on SQLite")?;
     eprintln!("bench: webhook ingest (PostgreSQL)");
     let pg = match ingest::fresh_postgres(PG_BASE).await {
         Some(url) => {
-            let result = ingest::app(build, Some(&url), plan).await.context("ingest on PostgreSQL");
+            let result =
+                ingest::app(build, Some(&url), plan, &bare_url).await.context("ingest on PostgreSQL");
             ingest::drop_postgres(PG_BASE, &url).await;
             Some(result?)
         }
         None => None,
     };
-    r.ingest(&bare, &sqlite, pg.as_ref());
+    bare.start_kill()?;
+    let _ = bare.wait().await;
+    r.ingest(&sqlite, pg.as_ref());
     Ok(())
 }
 

@@ -50,18 +50,21 @@ impl Report {
         );
     }
 
-    pub fn ingest(&mut self, bare: &Load, sqlite: &Ingest, pg: Option<&Ingest>) {
-        let ratio = |l: &Load| 100.0 * l.per_second() / bare.per_second();
-        let sq = ratio(&sqlite.load);
+    pub fn ingest(&mut self, sqlite: &Ingest, pg: Option<&Ingest>) {
+        let (sq, bare, app) = sqlite.median();
         let all_survived = sqlite.survived == sqlite.acknowledged;
+        let rounds = sqlite.rounds.len();
         self.row(
             "webhook ingest, SQLite",
-            "signed → verified → stored once → 200, closed loop, same load tool as the bare handler",
+            &format!(
+                "signed → verified → stored once → 200, closed loop, same load tool as the bare handler; \
+                 {rounds} rounds of bare handler then app, median round"
+            ),
             format!(
                 "{:.0}/s = **{sq:.1} %** of bare ({:.0}/s); p99 {:.1} ms; after kill -9 mid-flood {} of {} acknowledged webhooks stored",
-                sqlite.load.per_second(),
+                app.per_second(),
                 bare.per_second(),
-                sqlite.load.p99_ms(),
+                app.p99_ms(),
                 sqlite.survived,
                 sqlite.acknowledged
             ),
@@ -70,14 +73,14 @@ impl Report {
         );
         match pg {
             Some(pg) => {
-                let r = ratio(&pg.load);
+                let (r, _, app) = pg.median();
                 self.row(
                     "webhook ingest, PostgreSQL",
                     "as above, PostgreSQL 127.0.0.1:5432",
                     format!(
                         "{:.0}/s = **{r:.1} %** of bare; p99 {:.1} ms; after kill -9 {} of {} stored",
-                        pg.load.per_second(),
-                        pg.load.p99_ms(),
+                        app.per_second(),
+                        app.p99_ms(),
                         pg.survived,
                         pg.acknowledged
                     ),
@@ -93,18 +96,29 @@ impl Report {
                 "—".into(),
             ),
         }
-        self.details.push(format!(
-            "Ingest: bare {:.0}/s (p50 {:.2} ms, p99 {:.2} ms, {} failed); SQLite {:.0}/s (p50 {:.2} ms, {} failed){}.",
-            bare.per_second(),
-            bare.p50_ms(),
-            bare.p99_ms(),
-            bare.failed,
-            sqlite.load.per_second(),
-            sqlite.load.p50_ms(),
-            sqlite.load.failed,
-            pg.map(|p| format!("; PostgreSQL {:.0}/s (p50 {:.2} ms, {} failed)", p.load.per_second(), p.load.p50_ms(), p.load.failed))
-                .unwrap_or_default()
-        ));
+        let describe = |name: &str, ingest: &Ingest| {
+            let rounds: Vec<String> = ingest
+                .rounds
+                .iter()
+                .zip(ingest.ratios())
+                .map(|((bare, app), ratio)| {
+                    format!(
+                        "bare {:.0}/s (p50 {:.2} ms, {} failed), app {:.0}/s (p50 {:.2} ms, {} failed) = {ratio:.1} %",
+                        bare.per_second(),
+                        bare.p50_ms(),
+                        bare.failed,
+                        app.per_second(),
+                        app.p50_ms(),
+                        app.failed
+                    )
+                })
+                .collect();
+            format!("Ingest, {name}, round by round: {}.", rounds.join("; "))
+        };
+        self.details.push(describe("SQLite", sqlite));
+        if let Some(pg) = pg {
+            self.details.push(describe("PostgreSQL", pg));
+        }
     }
 
     pub fn live(&mut self, live: &Live, rate: usize) {
@@ -193,7 +207,8 @@ impl Report {
             "## Reproduce\n\n```sh\nmake bench\n```\n\nIt builds the release app (`cargo leptos build --release --split`) and runs \
              `cargo run --release -p lean-bench`, which starts the release binary with the embedded sandbox on free \
              loopback ports and drives it over HTTP from a second process: the same load generator against a bare \
-             axum handler (`lean-bench bare`) and the app, one after the other, in one run. The app logs at `warn` \
+             axum handler (`lean-bench bare`) and the app, one after the other, in one run (ingest in rounds of the two, \
+             the median round quoted). The app logs at `warn` \
              while measured. Load and client counts are in `bench/src/main.rs` (`Plan::full`).\n",
         );
         s
