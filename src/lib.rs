@@ -18,10 +18,5 @@ pub fn hydrate() {
     // server's HTML. The islands of pages other than the dashboard are wasm chunks of their own
     // (`#[island(lazy)]`, `cargo leptos build --split`), fetched where such an island is on the page.
     leptos::mount::hydrate_islands();
-    // There is no client-side router to follow a server function's redirect (sign-in sends the
-    // browser to the dashboard): the whole page goes there, as it does for a form posted without JS.
-    let _ = leptos::server_fn::redirect::set_redirect_hook(|to: &str| {
-        let _ = leptos::prelude::window().location().set_href(to);
-    });
     app::hydrated::page_loaded();
 }
