@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
-use crate::api::{fetch_current_user, list_entities, recent_flows};
+use crate::api::{list_entities, recent_flows};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::entity_card::{Confirming, EntityCard};
 use crate::app::components::flow_outcome::{status_label, FlowOutcomeView};
@@ -15,12 +15,12 @@ type Loaded<T> = Result<Vec<T>, AppError>;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    // Its own fetch, not the shared one: right after sign-in the shared resource may still hold the
-    // signed-out answer while it reloads.
+    // The user the header already asked for (the page is rendered on the server, once).
+    let user = expect_context::<crate::app::UserResource>();
     let start = Resource::new(
         || (),
-        |_| async {
-            match fetch_current_user().await {
+        move |_| async move {
+            match user.await {
                 Ok(Some(_)) => Ok(Some((list_entities().await, recent_flows().await))),
                 Ok(None) => Ok(None),
                 Err(e) => Err(e),
