@@ -184,6 +184,10 @@ test('an expired consent offers Connect again, and the data comes back live', as
   const notice = page.getByTestId('data-state');
   await expect(notice).toHaveAttribute('data-state', 'CONSENT_EXPIRED');
   await expect(notice).toContainText('consent to share Lean Mockbank data has expired');
+  // Reload only once the island is live: a reload while it was still fetching its wasm chunk once left
+  // the reloaded page unhydrated for 15 s in CI (probably Chromium's reload waiting on the cache entry
+  // the aborted fetch was writing).
+  await hydrated(page);
   // The app remembers it: Lean is not asked again (the scripted answer was for one call only).
   await page.reload();
   await hydrated(page);
