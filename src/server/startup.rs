@@ -54,7 +54,7 @@ impl Application {
                 );
             }
         }
-        let (inbox, inbox_writer) = Inbox::start(db.clone());
+        let (inbox, inbox_writer) = Inbox::start(db.clone(), config.database_url.starts_with("sqlite:"));
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.addr))?;

@@ -5,6 +5,12 @@
 //! task instead; it takes whatever has queued up while the previous flush ran and stores it in one
 //! transaction, then answers each handler. A lone webhook still goes straight through (a batch of one),
 //! so nothing waits on a timer, and every handler answers 200 only after its own event is committed.
+//!
+//! On SQLite the writer and the webhook worker take turns at the database's one write lock through
+//! [`Inbox::turn`]. Left to SQLite, a writer that finds the lock taken sleeps in steps of 1 to 100 ms
+//! before it looks again; waiting for a turn wakes the moment the other side is done. In a flood
+//! with the worker applying events alongside (`lean-bench --only ingest`), the webhooks' p99 went from
+//! 53 ms to 34 ms and the rate up by about 7 %.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -36,14 +42,41 @@ const FLOOD_WINDOW: Duration = Duration::from_millis(100);
 pub struct Inbox {
     jobs: mpsc::Sender<Job>,
     last_flood: Arc<Mutex<Option<Instant>>>,
+    turns: Turns,
+}
+
+/// Turns at SQLite's write lock; none on PostgreSQL, whose writers lock rows, not the database.
+#[derive(Clone)]
+struct Turns(Option<Arc<tokio::sync::Mutex<()>>>);
+
+/// Held while writing; see [`Inbox::turn`].
+pub type Turn = Option<tokio::sync::OwnedMutexGuard<()>>;
+
+impl Turns {
+    async fn take(&self) -> Turn {
+        match &self.0 {
+            Some(turns) => Some(turns.clone().lock_owned().await),
+            None => None,
+        }
+    }
 }
 
 impl Inbox {
-    /// Starts the writer; it runs until every `Inbox` handle is dropped.
-    pub fn start(db: Db) -> (Inbox, tokio::task::JoinHandle<()>) {
+    /// Starts the writer; it runs until every `Inbox` handle is dropped. `sqlite`: the database is
+    /// SQLite, whose writers take turns (see the module's notes).
+    pub fn start(db: Db, sqlite: bool) -> (Inbox, tokio::task::JoinHandle<()>) {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let last_flood = Arc::new(Mutex::new(None));
-        (Inbox { jobs, last_flood: last_flood.clone() }, tokio::spawn(write(db, queue, last_flood)))
+        let turns = Turns(sqlite.then(Arc::default));
+        let writer = tokio::spawn(write(db, queue, last_flood.clone(), turns.clone()));
+        (Inbox { jobs, last_flood, turns }, writer)
+    }
+
+    /// Waits for a turn to write to the database and holds it until dropped. Worth taking only for
+    /// writes made alongside the inbox's at a high rate (the worker's); hold it only while writing,
+    /// never across a call to Lean.
+    pub async fn turn(&self) -> Turn {
+        self.turns.take().await
     }
 
     /// Whether webhooks are arriving in a flood right now (see the worker, which gives way to them).
@@ -63,7 +96,12 @@ impl Inbox {
     }
 }
 
-async fn write(db: Db, mut queue: mpsc::Receiver<Job>, last_flood: Arc<Mutex<Option<Instant>>>) {
+async fn write(
+    db: Db,
+    mut queue: mpsc::Receiver<Job>,
+    last_flood: Arc<Mutex<Option<Instant>>>,
+    turns: Turns,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut streak = 0;
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -71,6 +109,7 @@ async fn write(db: Db, mut queue: mpsc::Receiver<Job>, last_flood: Arc<Mutex<Opt
         if streak >= FLOOD_STREAK {
             *last_flood.lock().expect("inbox lock") = Some(Instant::now());
         }
+        let turn = turns.take().await;
         let outcomes = match store_together(&db, &batch).await {
             Ok(inserted) => inserted.into_iter().map(Ok).collect(),
             Err(e) => {
@@ -83,6 +122,7 @@ async fn write(db: Db, mut queue: mpsc::Receiver<Job>, last_flood: Arc<Mutex<Opt
                 outcomes
             }
         };
+        drop(turn);
         for (job, outcome) in batch.drain(..).zip(outcomes) {
             // The handler may have gone (client hung up); the event is stored either way.
             let _ = job.stored.send(outcome);

@@ -15,10 +15,12 @@ use crate::server::lean::LeanClient;
 use crate::server::live::LiveBus;
 use crate::server::webhooks::inbox::Inbox;
 
-/// The worker's break between batches while webhooks flood in (see `run`). Its writes share SQLite's
-/// one write lock with the endpoint's inserts; with a 20 ms break the flood's acknowledgements ran
-/// about a tenth slower (`lean-bench --only ingest`). It catches up at full speed once the flood ends.
-const FLOOD_PAUSE: Duration = Duration::from_millis(60);
+/// The worker's break between batches while webhooks flood in (see `run`). Its work competes with the
+/// endpoint's for the two cores and SQLite's one write lock. Measured with `lean-bench --only ingest`
+/// on SQLite: a 60 ms break let the flood through at about 9,100 webhooks/s, 250 ms at about 11,200,
+/// and no applying at all during the flood at about 13,000. 250 ms still applies some 200 events a
+/// second (a flood never starves live updates), and the worker catches up at full speed once it ends.
+const FLOOD_PAUSE: Duration = Duration::from_millis(250);
 
 /// Give up on an event after this many failed attempts (it stays visible as `failed`).
 const MAX_ATTEMPTS: i64 = 5;
@@ -47,7 +49,7 @@ impl Worker {
         while !stop.is_cancelled() {
             match webhook_events::pending(&db, 50).await {
                 Ok(events) if !events.is_empty() => {
-                    let failed = match self.apply_batch(&db, &bus, &lean, events, &stop).await {
+                    let failed = match self.apply_batch(&db, &bus, &lean, &inbox, events, &stop).await {
                         Some(failed) => failed,
                         // Stopping: what was applied is recorded, the rest handed back.
                         None => return,
@@ -80,24 +82,28 @@ impl Worker {
     /// batch, not per event, because on SQLite every write waits its turn at the one write lock, and
     /// the webhook endpoint's inserts wait behind them. An event applied but not yet recorded when
     /// the process dies is applied again later, which the idempotent handlers allow.
+    /// Each write takes its turn with the inbox's (see `Inbox::turn`).
     /// Returns whether any event failed, or None when `stop` came first.
     async fn apply_batch(
         &self,
         db: &Db,
         bus: &LiveBus,
         lean: &LeanClient,
+        inbox: &Inbox,
         events: Vec<webhook_events::PendingEvent>,
         stop: &CancellationToken,
     ) -> Option<bool> {
         let ids: Vec<&str> = events.iter().map(|e| e.event_id.as_str()).collect();
-        let mine: std::collections::HashSet<String> =
-            match webhook_events::claim_many(db, &ids, &self.instance).await {
-                Ok(claimed) => claimed.into_iter().collect(),
-                Err(e) => {
-                    tracing::error!(error = %e, "could not claim webhooks");
-                    return Some(true);
-                }
-            };
+        let turn = inbox.turn().await;
+        let claimed = webhook_events::claim_many(db, &ids, &self.instance).await;
+        drop(turn);
+        let mine: std::collections::HashSet<String> = match claimed {
+            Ok(claimed) => claimed.into_iter().collect(),
+            Err(e) => {
+                tracing::error!(error = %e, "could not claim webhooks");
+                return Some(true);
+            }
+        };
         // Others were claimed by another instance in the meantime.
         let mut claimed = events.into_iter().filter(|ev| mine.contains(&ev.event_id));
         let mut applied = Vec::with_capacity(mine.len());
@@ -108,21 +114,27 @@ impl Worker {
                 left.push(ev.event_id);
                 break;
             }
-            match apply(db, bus, lean, &ev.body).await {
+            match apply(db, bus, lean, inbox, &ev.body).await {
                 Ok(()) => applied.push(ev.event_id),
                 Err(e) => {
                     failed = true;
                     let error = e.to_string();
                     tracing::warn!(event_id = %ev.event_id, error = %error, "webhook processing failed");
                     let give_up = ev.attempts + 1 >= MAX_ATTEMPTS;
-                    if let Err(e) = webhook_events::finish(db, &ev.event_id, Some(&error), give_up).await {
+                    let turn = inbox.turn().await;
+                    let finished = webhook_events::finish(db, &ev.event_id, Some(&error), give_up).await;
+                    drop(turn);
+                    if let Err(e) = finished {
                         tracing::error!(error = %e, "could not record webhook outcome");
                     }
                     crate::server::live::console::webhook_changed(bus, db, &ev.event_id).await;
                 }
             }
         }
-        if let Err(e) = webhook_events::finish_applied(db, &applied).await {
+        let turn = inbox.turn().await;
+        let finished = webhook_events::finish_applied(db, &applied).await;
+        drop(turn);
+        if let Err(e) = finished {
             // They stay claimed and are applied again once the claim is released or goes stale.
             tracing::error!(error = %e, "could not record applied webhooks");
             failed = true;
@@ -134,7 +146,10 @@ impl Worker {
         if left.is_empty() {
             return Some(failed);
         }
-        if let Err(e) = webhook_events::release_claims(db, &left, &self.instance).await {
+        let turn = inbox.turn().await;
+        let released = webhook_events::release_claims(db, &left, &self.instance).await;
+        drop(turn);
+        if let Err(e) = released {
             tracing::warn!(error = %e, events = left.len(), "could not hand back claims; they time out instead");
         }
         None
@@ -171,10 +186,12 @@ struct RefreshPayload {
     status: String,
 }
 
-async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, body: &str) -> anyhow::Result<()> {
+async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &str) -> anyhow::Result<()> {
     let event: Value = serde_json::from_str(body)?;
     let event_type = event.get("type").and_then(Value::as_str).unwrap_or_default();
     let payload = event.get("payload").cloned().unwrap_or(Value::Null);
+    // results.ready fetches the results from Lean first: the turn is not held across that call.
+    let _turn = if event_type == "results.ready" { None } else { inbox.turn().await };
     match event_type {
         "entity.created" | "entity.updated" | "entity.reconnected" => {
             let p: EntityPayload = serde_json::from_value(payload)?;
