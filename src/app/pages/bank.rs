@@ -48,10 +48,17 @@ fn Bank(entity_id: String) -> impl IntoView {
             let _ = window().location().assign(&format!("/banks/{}", entity.id));
         }
     });
-    // Catch what was applied between the first load and the stream opening.
+    // Catch what was applied between the first load and the stream opening. Only a changed answer
+    // redraws the page: a redraw reloads every account's transactions and charts, which would blink
+    // on every visit for nothing.
     Effect::new(move |_| {
         if live.get() == crate::app::live::LiveStatus::Live {
-            version.update(|v| *v += 1);
+            spawn_local(async move {
+                let fresh = fetch_entity_overview(entity_id()).await;
+                if overview.get_untracked().as_ref() != Some(&fresh) {
+                    version.update(|v| *v += 1);
+                }
+            });
         }
     });
     // The user's choices outlive a reload of the overview (live updates), so live data never resets them.
