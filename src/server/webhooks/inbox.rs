@@ -79,6 +79,12 @@ impl Inbox {
         self.turns.take().await
     }
 
+    /// Runs `write` in a turn of its own (see [`Inbox::turn`]).
+    pub async fn in_turn<T>(&self, write: impl std::future::Future<Output = T>) -> T {
+        let _turn = self.turn().await;
+        write.await
+    }
+
     /// Whether webhooks are arriving in a flood right now (see the worker, which gives way to them).
     pub fn flooded(&self) -> bool {
         self.last_flood.lock().expect("inbox lock").is_some_and(|at| at.elapsed() < FLOOD_WINDOW)

@@ -94,9 +94,7 @@ impl Worker {
         stop: &CancellationToken,
     ) -> Option<bool> {
         let ids: Vec<&str> = events.iter().map(|e| e.event_id.as_str()).collect();
-        let turn = inbox.turn().await;
-        let claimed = webhook_events::claim_many(db, &ids, &self.instance).await;
-        drop(turn);
+        let claimed = inbox.in_turn(webhook_events::claim_many(db, &ids, &self.instance)).await;
         let mine: std::collections::HashSet<String> = match claimed {
             Ok(claimed) => claimed.into_iter().collect(),
             Err(e) => {
@@ -121,9 +119,8 @@ impl Worker {
                     let error = e.to_string();
                     tracing::warn!(event_id = %ev.event_id, error = %error, "webhook processing failed");
                     let give_up = ev.attempts + 1 >= MAX_ATTEMPTS;
-                    let turn = inbox.turn().await;
-                    let finished = webhook_events::finish(db, &ev.event_id, Some(&error), give_up).await;
-                    drop(turn);
+                    let finished =
+                        inbox.in_turn(webhook_events::finish(db, &ev.event_id, Some(&error), give_up)).await;
                     if let Err(e) = finished {
                         tracing::error!(error = %e, "could not record webhook outcome");
                     }
@@ -131,9 +128,7 @@ impl Worker {
                 }
             }
         }
-        let turn = inbox.turn().await;
-        let finished = webhook_events::finish_applied(db, &applied).await;
-        drop(turn);
+        let finished = inbox.in_turn(webhook_events::finish_applied(db, &applied)).await;
         if let Err(e) = finished {
             // They stay claimed and are applied again once the claim is released or goes stale.
             tracing::error!(error = %e, "could not record applied webhooks");
@@ -146,9 +141,7 @@ impl Worker {
         if left.is_empty() {
             return Some(failed);
         }
-        let turn = inbox.turn().await;
-        let released = webhook_events::release_claims(db, &left, &self.instance).await;
-        drop(turn);
+        let released = inbox.in_turn(webhook_events::release_claims(db, &left, &self.instance)).await;
         if let Err(e) = released {
             tracing::warn!(error = %e, events = left.len(), "could not hand back claims; they time out instead");
         }
