@@ -466,7 +466,7 @@ mod tests {
         for code in LEAN_PAYMENT_CODES {
             let (_, key) = lean_payment_error(code).expect(code);
             for lang in Lang::ALL {
-                let text = lookup(lang, key, None);
+                let text = lookup(lang, key, &[]);
                 assert_ne!(text, key, "{code}: {key} missing in {lang:?}");
                 assert!(!text.contains(code), "{code} should be said in plain words: {text}");
             }

@@ -44,6 +44,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let loader_url: Option<String> = None;
     let lang = crate::i18n::lang();
+    // The islands' words in this page's language, fetched alongside the wasm (`i18n::catalogue`).
+    #[cfg(feature = "ssr")]
+    let messages = format!("/i18n/{}", crate::i18n::catalogue::Served::for_lang(lang).file);
+    #[cfg(not(feature = "ssr"))]
+    let messages = String::new();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code() dir=lang.dir()>
@@ -54,6 +59,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {loader_url.map(|src| view! { <script src=src nonce=leptos::nonce::use_nonce()></script> })}
                 <AutoReload options=options.clone()/>
+                <link rel="preload" id="messages" href=messages r#as="fetch" crossorigin="anonymous"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

@@ -5,16 +5,15 @@
 //! The language is chosen per request (the `lang` cookie, else the browser's Accept-Language) and
 //! switching it reloads the page: `<html lang dir>` is then right from the first byte, RTL included.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-
-use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{langid, LanguageIdentifier, Loader};
 use leptos::prelude::use_context;
 use serde::{Deserialize, Serialize};
 
+pub mod catalogue;
 mod errors;
 
+pub use catalogue::Arg;
+
+#[cfg(feature = "ssr")]
 fluent_templates::static_loader! {
     static LOCALES = {
         locales: "./locales",
@@ -36,8 +35,10 @@ pub enum Lang {
 /// Name of the cookie that remembers the language.
 pub const COOKIE: &str = "lang";
 
-static EN: LanguageIdentifier = langid!("en");
-static AR: LanguageIdentifier = langid!("ar");
+#[cfg(feature = "ssr")]
+static EN: fluent_templates::LanguageIdentifier = fluent_templates::langid!("en");
+#[cfg(feature = "ssr")]
+static AR: fluent_templates::LanguageIdentifier = fluent_templates::langid!("ar");
 
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Ar];
@@ -92,7 +93,8 @@ impl Lang {
         ranked.first().map(|(_, l)| *l)
     }
 
-    fn id(self) -> &'static LanguageIdentifier {
+    #[cfg(feature = "ssr")]
+    fn id(self) -> &'static fluent_templates::LanguageIdentifier {
         match self {
             Lang::En => &EN,
             Lang::Ar => &AR,
@@ -141,34 +143,56 @@ fn detect() -> Lang {
 
 /// The text for `key` in the current language.
 pub fn t(key: &str) -> String {
-    lookup(lang(), key, None)
+    lookup(lang(), key, &[])
 }
 
 /// The text for `key` with named arguments, e.g. `t_with("bank-accounts-count", &[("count", num(3))])`.
-pub fn t_with(key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-    let map: HashMap<Cow<'static, str>, FluentValue<'static>> =
-        args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
-    lookup(lang(), key, Some(&map))
+pub fn t_with(key: &str, args: &[(&str, Arg)]) -> String {
+    lookup(lang(), key, args)
 }
 
 /// A text argument for [`t_with`].
-pub fn arg(value: impl ToString) -> FluentValue<'static> {
-    FluentValue::from(value.to_string())
+pub fn arg(value: impl ToString) -> Arg {
+    Arg::Text(value.to_string())
 }
 
 /// A number argument for [`t_with`] (selects plural forms, which Arabic has six of).
-pub fn num(value: i64) -> FluentValue<'static> {
-    FluentValue::from(value)
+pub fn num(value: i64) -> Arg {
+    Arg::Num(value)
 }
 
-pub fn lookup(
-    lang: Lang,
-    key: &str,
-    args: Option<&HashMap<Cow<'static, str>, FluentValue<'static>>>,
-) -> String {
-    // A missing key shows itself rather than an empty string, and a test keeps the files complete.
-    LOCALES.try_lookup_complete(lang.id(), key, args).unwrap_or_else(|| key.to_owned())
+/// On the server: Fluent itself. A missing key shows itself rather than an empty string, and a test
+/// keeps the files complete.
+#[cfg(feature = "ssr")]
+pub fn lookup(lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
+    use std::borrow::Cow;
+    use std::collections::HashMap;
+
+    use fluent_templates::fluent_bundle::FluentValue;
+    use fluent_templates::Loader;
+
+    let args: Option<HashMap<Cow<'static, str>, FluentValue<'static>>> = (!args.is_empty()).then(|| {
+        args.iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    Arg::Text(text) => FluentValue::from(text.clone()),
+                    Arg::Num(n) => FluentValue::from(*n),
+                };
+                (Cow::Owned(k.to_string()), value)
+            })
+            .collect()
+    });
+    LOCALES.try_lookup_complete(lang.id(), key, args.as_ref()).unwrap_or_else(|| key.to_owned())
 }
+
+/// In the browser: the catalogue the server compiled from the same files (see [`catalogue`]).
+#[cfg(not(feature = "ssr"))]
+pub fn lookup(lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
+    browser::lookup(lang, key, args)
+}
+
+#[cfg(not(feature = "ssr"))]
+mod browser;
 
 #[cfg(test)]
 mod tests;

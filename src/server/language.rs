@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::state::AppState;
+use crate::i18n::catalogue::Served;
 use crate::i18n::{Lang, COOKIE};
 
 #[derive(Deserialize)]
@@ -32,6 +33,23 @@ pub async fn switch(
         headers.insert(header::LOCATION, location);
     }
     res
+}
+
+/// `GET /i18n/{lang}.{hash}.json`: one language's messages for the browser (see `i18n::catalogue`). The
+/// name changes whenever the messages do, so a browser may keep the file for good.
+pub async fn messages(Path(file): Path<String>) -> Response {
+    let served = Lang::ALL.into_iter().map(Served::for_lang).find(|s| s.file == file);
+    let Some(served) = served else {
+        return (StatusCode::NOT_FOUND, "No such messages file.").into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        served.json.as_str(),
+    )
+        .into_response()
 }
 
 /// Only paths on this site: `//evil.example` and `/\evil.example` are other sites to a browser.

@@ -242,6 +242,10 @@ impl Application {
 }
 
 fn router(state: AppState) -> Router {
+    // Compiled now rather than on the first page: the first visitor does not wait for it.
+    for lang in crate::i18n::Lang::ALL {
+        crate::i18n::catalogue::Served::for_lang(lang);
+    }
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -257,6 +261,7 @@ fn router(state: AppState) -> Router {
         .route("/live", get(sse::stream))
         .route("/healthz", get(|| async { "ok" }))
         .route("/lang/{code}", get(super::language::switch))
+        .route("/i18n/{file}", get(super::language::messages))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
