@@ -20,6 +20,20 @@ pub async fn list_entities() -> Result<Vec<Entity>, AppError> {
     )
 }
 
+/// Where the signed-in user's live stream stands: the id of their latest live event. A page reads it
+/// before its data and hands it to `/live?after=`, so the stream replays whatever changed after.
+#[server(endpoint = "live_position")]
+pub async fn live_position() -> Result<i64, AppError> {
+    use crate::api::context::{finish, internal, state, user_id};
+    finish(
+        async {
+            let user_id = user_id().await?;
+            crate::server::db::live_events::latest_seq(&state()?.db, &user_id).await.map_err(internal)
+        }
+        .await,
+    )
+}
+
 /// Disconnects one of the user's banks at Lean (DELETE entity, reason USER_REQUESTED). Another user's
 /// entity, or an unknown id, is refused alike, so ids are never confirmed to exist.
 #[server(endpoint = "disconnect_entity")]

@@ -19,7 +19,7 @@ pub use data::{
     account_insights, account_transactions, fetch_entity_overview, launch_reconnect, RefreshEntity,
 };
 pub use diagnostics::{fetch_diagnostics, CatchUpNow};
-pub use entities::{list_entities, DisconnectEntity};
+pub use entities::{list_entities, live_position, DisconnectEntity};
 pub use flows::{launch_connect, recent_flows, record_flow_outcome};
 pub use payments::{
     create_destination, create_payment, fetch_customer_name, fetch_payments, launch_beneficiary,

@@ -25,19 +25,24 @@ impl LiveStatus {
 
 /// Opens the stream while the calling component is mounted; `on_event` runs for each event.
 pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
-    use_live_stream("/live", parsed(on_event))
+    use_live_stream("/live".into(), parsed(on_event))
 }
 
 /// The same stream plus the developer console's rows (`/live?console=1`), for the console page.
 pub fn use_live_console(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
-    use_live_stream("/live?console=1", parsed(on_event))
+    use_live_stream("/live?console=1".into(), parsed(on_event))
 }
 
 /// The stream for a page that reloads on any change and never reads the event itself. It does not
 /// parse the events, so the event types' deserialisers (console rows, payments, ...) stay out of the
-/// dashboard's wasm and load with the pages that read them.
-pub fn use_live_changes(on_change: impl Fn() + 'static) -> ReadSignal<LiveStatus> {
-    use_live_stream("/live", move |_| on_change())
+/// dashboard's wasm and load with the pages that read them. `after` is the live position the page
+/// was rendered at (`api::live_position`): what changed since is replayed as the stream opens.
+pub fn use_live_changes(after: Option<i64>, on_change: impl Fn() + 'static) -> ReadSignal<LiveStatus> {
+    let url = match after {
+        Some(seq) => format!("/live?after={seq}"),
+        None => "/live".to_owned(),
+    };
+    use_live_stream(url, move |_| on_change())
 }
 
 /// Hands `on_event` each message that parses as a `LiveEvent`.
@@ -49,7 +54,7 @@ fn parsed(on_event: impl Fn(LiveEvent) + 'static) -> impl Fn(&str) + 'static {
     }
 }
 
-fn use_live_stream(url: &'static str, on_message: impl Fn(&str) + 'static) -> ReadSignal<LiveStatus> {
+fn use_live_stream(url: String, on_message: impl Fn(&str) + 'static) -> ReadSignal<LiveStatus> {
     let (status, set_status) = signal(LiveStatus::Connecting);
     #[cfg(feature = "hydrate")]
     {
@@ -59,7 +64,7 @@ fn use_live_stream(url: &'static str, on_message: impl Fn(&str) + 'static) -> Re
         let source: StoredValue<Option<EventSource>, LocalStorage> = StoredValue::new_local(None);
         let on_message = std::rc::Rc::new(on_message);
         Effect::new(move |_| {
-            let Ok(es) = EventSource::new(url) else {
+            let Ok(es) = EventSource::new(&url) else {
                 set_status.set(LiveStatus::Reconnecting);
                 return;
             };

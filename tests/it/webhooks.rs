@@ -180,6 +180,39 @@ async fn live_stream_carries_only_your_events_and_resumes_from_last_event_id() {
     app.stop().await;
 }
 
+/// A page reads `live_position` before its data and opens `/live?after=` with it: whatever happened in
+/// between is replayed, so the page needs no reload when its stream opens. Last-Event-ID, sent by a
+/// reconnecting EventSource, takes precedence.
+#[tokio::test]
+async fn a_page_rendered_at_a_live_position_gets_what_happened_after_it() {
+    let app = TestApp::spawn().await;
+    let ann = app.browser();
+    let (_, customer) = app.sign_up(&ann, "ann@example.com").await;
+    let (status, _) = app.call(&app.browser(), "live_position", &[]).await;
+    assert_eq!(status, 401, "signed-out callers have no position");
+    assert_eq!(app.post_signed(&entity_created("ev-1", "ent-1", &customer)).await, 200);
+    eventually(|| async { (entities(&app, &ann).await.len() == 1).then_some(()) }).await;
+    let (status, position) = app.call(&ann, "live_position", &[]).await;
+    assert_eq!((status, position.as_i64()), (200, Some(1)));
+
+    // The page was rendered at 1; two events land before its stream opens.
+    app.post_signed(&entity_created("ev-2", "ent-2", &customer)).await;
+    app.post_signed(&entity_created("ev-3", "ent-3", &customer)).await;
+    eventually(|| async { (entities(&app, &ann).await.len() == 3).then_some(()) }).await;
+    let opened = ann.get(format!("{}/live?after=1", app.url)).send().await.unwrap();
+    let got = read_events(opened, 2).await;
+    assert_eq!(got.iter().map(|e| e.0).collect::<Vec<_>>(), vec![2, 3]);
+
+    let resumed =
+        ann.get(format!("{}/live?after=0", app.url)).header("Last-Event-ID", "2").send().await.unwrap();
+    assert_eq!(read_events(resumed, 1).await[0].0, 3);
+    // Without a position the stream starts from now, as before.
+    let fresh = ann.get(format!("{}/live", app.url)).send().await.unwrap();
+    app.post_signed(&entity_created("ev-4", "ent-4", &customer)).await;
+    assert_eq!(read_events(fresh, 1).await[0].0, 4);
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn the_cli_sends_a_test_webhook_signed_like_lean() {
     use lean_merchant::server::cli;

@@ -1,3 +1,4 @@
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -27,27 +28,11 @@ pub fn ConnectButton(
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let config = match launch_connect().await {
-                Ok(c) => c,
-                Err(e) => {
-                    error.set(Some(e.localized()));
-                    busy.set(false);
-                    return;
-                }
-            };
-            let launched = link_sdk::connect(&config, move |data| {
-                spawn_local(async move {
-                    match record_flow_outcome("connect".into(), data).await {
-                        Ok(o) => on_outcome(o),
-                        Err(e) => error.set(Some(t_with("flow-not-saved", &[("error", arg(e.localized()))]))),
-                    }
-                    busy.set(false);
-                });
-            });
-            if let Err(e) = launched {
-                error.set(Some(e.localized()));
-                busy.set(false);
+            match connect_flow().await {
+                Ok(outcome) => on_outcome(outcome),
+                Err(message) => error.set(Some(message)),
             }
+            busy.set(false);
         });
     };
     view! {
@@ -59,4 +44,23 @@ pub fn ConnectButton(
             <p class="form-error" role="alert" data-testid="connect-error">{move || error.get()}</p>
         </div>
     }
+}
+
+/// The whole flow behind the button: a launch config from the server, `Lean.connect`, and the
+/// outcome recorded once the SDK closes. `#[lazy]`: its code is a wasm chunk of its own, fetched on the
+/// first click, so no page's first load carries the SDK binding and these server calls. The error is
+/// in plain words, ready to show.
+#[lazy]
+async fn connect_flow() -> Result<FlowOutcome, String> {
+    let config = launch_connect().await.map_err(|e| e.localized())?;
+    let (closed, data) = futures_channel::oneshot::channel();
+    link_sdk::connect(&config, move |data| {
+        let _ = closed.send(data);
+    })
+    .map_err(|e| e.localized())?;
+    // The SDK calls back exactly once, when it closes (CANCELLED included).
+    let data = data.await.map_err(|_| t("sdk-unreadable-callback"))?;
+    record_flow_outcome("connect".into(), data)
+        .await
+        .map_err(|e| t_with("flow-not-saved", &[("error", arg(e.localized()))]))
 }

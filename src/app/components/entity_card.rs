@@ -1,3 +1,4 @@
+use leptos::lazy;
 use leptos::prelude::*;
 
 use leptos::server_fn::ServerFn;
@@ -78,6 +79,13 @@ pub fn EntityCard(
     }
 }
 
+/// Asks Lean to delete the connection. `#[lazy]`: fetched with the first "Yes, disconnect", not with
+/// the page. The error is in plain words.
+#[lazy]
+async fn disconnect(entity_id: String) -> Result<(), String> {
+    disconnect_entity(entity_id).await.map_err(|e| e.localized())
+}
+
 /// Which bank's card is asking "Disconnect …?" (provided by the page that lists the cards).
 #[derive(Clone, Copy, Default)]
 pub struct Confirming(pub RwSignal<Option<String>>);
@@ -110,9 +118,9 @@ fn Disconnect(
         pending.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match disconnect_entity(entity_id.get_value()).await {
+            match disconnect(entity_id.get_value()).await {
                 Ok(()) => on_done(),
-                Err(e) => error.set(Some(e.localized())),
+                Err(message) => error.set(Some(message)),
             }
             pending.set(false);
         });

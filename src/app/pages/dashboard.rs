@@ -1,8 +1,9 @@
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
-use crate::api::{list_entities, recent_flows};
+use crate::api::{list_entities, live_position, recent_flows};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::entity_card::{Confirming, EntityCard};
 use crate::app::components::flow_outcome::{status_label, FlowOutcomeView};
@@ -21,7 +22,10 @@ pub fn DashboardPage() -> impl IntoView {
         || (),
         move |_| async move {
             match user.await {
-                Ok(Some(_)) => Ok(Some((list_entities().await, recent_flows().await))),
+                // The live position first: whatever changes while the lists are read is replayed.
+                Ok(Some(_)) => {
+                    Ok(Some((live_position().await.ok(), list_entities().await, recent_flows().await)))
+                }
                 Ok(None) => Ok(None),
                 Err(e) => Err(e),
             }
@@ -32,7 +36,7 @@ pub fn DashboardPage() -> impl IntoView {
             {move || {
                 start.get()
                     .map(|r| match r {
-                        Ok(Some((entities, flows))) => view! { <Dashboard entities flows/> }.into_any(),
+                        Ok(Some((since, entities, flows))) => view! { <Dashboard since entities flows/> }.into_any(),
                         Ok(None) | Err(AppError::SignInRequired) => view! { <Redirect path="/signin"/> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                     })
@@ -41,11 +45,19 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// Both lists again. `#[lazy]`: only a change makes the dashboard ask, so the server-function client
+/// is a wasm chunk fetched with the first change, not part of the first load.
+#[lazy]
+async fn fetch_lists() -> (Loaded<Entity>, Loaded<FlowOutcome>) {
+    (list_entities().await, recent_flows().await)
+}
+
 /// The island: everything on the dashboard updates live and launches flows. It starts from the
 /// server's lists (props, no request) and asks the server functions again on every change; it has no
-/// resources or suspense of its own, which keeps the first load small.
+/// resources or suspense of its own, which keeps the first load small. `since` is the live position
+/// the lists were read at (None if it could not be read).
 #[island]
-fn Dashboard(entities: Loaded<Entity>, flows: Loaded<FlowOutcome>) -> impl IntoView {
+fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOutcome>) -> impl IntoView {
     crate::app::hydrated::island_started();
     let entities = RwSignal::new(entities);
     let flows = RwSignal::new(flows);
@@ -55,7 +67,7 @@ fn Dashboard(entities: Loaded<Entity>, flows: Loaded<FlowOutcome>) -> impl IntoV
         asked.update_value(|n| *n += 1);
         let mine = asked.get_value();
         spawn_local(async move {
-            let (e, f) = (list_entities().await, recent_flows().await);
+            let (e, f) = fetch_lists().await;
             if asked.get_value() == mine {
                 entities.set(e);
                 flows.set(f);
@@ -66,14 +78,16 @@ fn Dashboard(entities: Loaded<Entity>, flows: Loaded<FlowOutcome>) -> impl IntoV
     let repeat_bank = RwSignal::new(None::<String>);
     provide_context(Confirming::default());
 
-    let live = use_live_changes(reload);
-    // A webhook applied between the page's first load and the stream opening is caught by one reload
-    // when the stream (re)connects.
-    Effect::new(move |_| {
-        if live.get() == LiveStatus::Live {
-            reload();
-        }
-    });
+    // A webhook applied between the page's rendering and the stream opening is replayed by the stream
+    // (from `since`, then from the last event seen when it reconnects), so opening needs no reload.
+    let live = use_live_changes(since, reload);
+    if since.is_none() {
+        Effect::new(move |_| {
+            if live.get() == LiveStatus::Live {
+                reload();
+            }
+        });
+    }
     let live_label = move || match live.get() {
         LiveStatus::Connecting => t("dash-live-connecting"),
         LiveStatus::Live => t("dash-live"),

@@ -28,6 +28,10 @@ use crate::server::state::AppState;
 pub struct StreamQuery {
     #[serde(default)]
     console: Option<String>,
+    /// The last event the page already shows, rendered into it by the server (`live_position`): the
+    /// stream replays from there, so a page needs no reload when its stream opens.
+    #[serde(default)]
+    after: Option<i64>,
 }
 
 pub async fn stream(
@@ -56,8 +60,9 @@ pub async fn stream(
     let live = state.bus.subscribe(&user_id);
     // Subscribed before the backlog is read, so nothing published in between is missed.
     let console_rows = console.then(|| state.bus.subscribe(CONSOLE_AUDIENCE));
-    // A fresh page load has no Last-Event-ID: it rendered the current state, so start from now.
-    let start = match last_seen {
+    // A fresh page load has no Last-Event-ID: it replays from the position it was rendered at, or,
+    // not knowing it, starts from now (such a page reloads its data once the stream is open).
+    let start = match last_seen.or(query.after.filter(|n| *n >= 0)) {
         Some(seq) => seq,
         None => live_events::latest_seq(&state.db, &user_id).await.unwrap_or(0),
     };
