@@ -119,12 +119,16 @@ async fn main() -> Result<()> {
     // The first-load figure counts what the dashboard's HTML loads, so it needs the page too.
     if part("pages") || part("sizes") {
         eprintln!("bench: dashboard page");
-        let (page, dashboard_html) = pages::dashboard(&build, &plan).await.context("pages")?;
+        let (page, dashboards) = pages::dashboard(&build, &plan).await.context("pages")?;
         if part("pages") {
             r.pages(&page, plan.page_concurrency);
         }
         if part("sizes") {
-            r.first_load(&sizes::measure(&build.site, &dashboard_html)?);
+            let mut measured = Vec::new();
+            for d in &dashboards {
+                measured.push((d.lang, sizes::measure(&build.site, &d.html, &d.served)?));
+            }
+            r.first_load(&measured);
         }
     }
     if let Some(live) = &live {

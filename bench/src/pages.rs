@@ -8,7 +8,15 @@ use crate::load::{closed_loop, Load};
 use crate::webhook::{entity_created, post};
 use crate::Plan;
 
-pub async fn dashboard(build: &Build, plan: &Plan) -> Result<(Load, String)> {
+/// The dashboard as one language's reader gets it: the HTML, and the files it names that the app
+/// serves itself rather than from the build's `pkg/` folder (the messages under `/i18n/`).
+pub struct Dashboard {
+    pub lang: &'static str,
+    pub html: String,
+    pub served: Vec<(String, Vec<u8>)>,
+}
+
+pub async fn dashboard(build: &Build, plan: &Plan) -> Result<(Load, Vec<Dashboard>)> {
     let dir = tempfile::tempdir()?;
     let app = App::start(build, dir.path(), None).await?;
     let (client, customer) = signed_up_user(&app, "pages@example.com").await?;
@@ -30,8 +38,9 @@ pub async fn dashboard(build: &Build, plan: &Plan) -> Result<(Load, String)> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let url = format!("{}/dashboard", app.url);
+    let loader = client.clone();
     let load = closed_loop(plan.page_concurrency, plan.warmup, plan.duration, move |_| {
-        let (client, url) = (client.clone(), url.clone());
+        let (client, url) = (loader.clone(), url.clone());
         async move {
             match client.get(&url).send().await {
                 Ok(res) if res.status().is_success() => res.bytes().await.is_ok(),
@@ -40,6 +49,29 @@ pub async fn dashboard(build: &Build, plan: &Plan) -> Result<(Load, String)> {
         }
     })
     .await;
+    let mut pages = Vec::new();
+    for lang in ["en", "ar"] {
+        // Accept-Language picks the language when no `lang` cookie is set, as for a first visit.
+        let html = client
+            .get(format!("{}/dashboard", app.url))
+            .header("accept-language", lang)
+            .send()
+            .await?
+            .text()
+            .await?;
+        let mut served = Vec::new();
+        for path in crate::sizes::served_refs(&html) {
+            let res = client.get(format!("{}{path}", app.url)).send().await?;
+            if !res.status().is_success() {
+                bail!("{path} answered {}", res.status());
+            }
+            served.push((path, res.bytes().await?.to_vec()));
+        }
+        pages.push(Dashboard { lang, html, served });
+    }
+    if !pages[0].html.contains("bench-entity-0") {
+        bail!("the dashboard did not show the bench's banks: {}", html.len());
+    }
     app.stop().await?;
-    Ok((load, html))
+    Ok((load, pages))
 }

@@ -155,20 +155,30 @@ impl Report {
         );
     }
 
-    pub fn first_load(&mut self, sizes: &Sizes) {
-        let (raw, gz, br) = sizes.total();
+    /// One row for the heavier language (the verdict), both languages in it, and each file.
+    pub fn first_load(&mut self, by_lang: &[(&str, Sizes)]) {
+        let Some((_, heaviest)) = by_lang.iter().max_by_key(|(_, s)| s.total().2) else { return };
+        let (raw, gz, br) = heaviest.total();
+        let each = by_lang
+            .iter()
+            .map(|(lang, s)| format!("{lang} {}", kb(s.total().2)))
+            .collect::<Vec<_>>()
+            .join(", ");
         self.row(
             "first load",
-            "release wasm + JS + CSS of the dashboard (Lean's loader excluded)",
-            format!("{} raw, {} gzip, **{} brotli**", kb(raw), kb(gz), kb(br)),
+            "release wasm + JS + CSS of the dashboard, and the messages it fetches for its language (Lean's loader excluded); the heavier language",
+            format!("{} raw, {} gzip, **{} brotli** ({each})", kb(raw), kb(gz), kb(br)),
             "≤ 185 KB brotli",
             verdict(br <= 185_000),
         );
-        let mut files = String::from("| file | raw | gzip | brotli |\n|---|---|---|---|\n");
-        for (name, raw, gz, br) in &sizes.files {
-            let _ = writeln!(files, "| {name} | {} | {} | {} |", kb(*raw), kb(*gz), kb(*br));
+        for (lang, sizes) in by_lang {
+            let mut files =
+                format!("First load, `{lang}`:\n\n| file | raw | gzip | brotli |\n|---|---|---|---|\n");
+            for (name, raw, gz, br) in &sizes.files {
+                let _ = writeln!(files, "| {name} | {} | {} | {} |", kb(*raw), kb(*gz), kb(*br));
+            }
+            self.details.push(files);
         }
-        self.details.push(files);
     }
 
     pub fn memory(&mut self, live: &Live) {

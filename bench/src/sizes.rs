@@ -25,8 +25,9 @@ impl Sizes {
     }
 }
 
-/// `dashboard_html` is the dashboard as the server sends it to a signed-in user.
-pub fn measure(site: &Path, dashboard_html: &str) -> Result<Sizes> {
+/// `dashboard_html` is the dashboard as the server sends it to a signed-in user; `served` holds the
+/// files it names that the app serves itself (see [`served_refs`]), as fetched from it.
+pub fn measure(site: &Path, dashboard_html: &str, served: &[(String, Vec<u8>)]) -> Result<Sizes> {
     let pkg = site.join("pkg");
     let names = first_load(&pkg, dashboard_html)?;
     if !names.iter().any(|n| n.ends_with(".wasm")) {
@@ -35,8 +36,15 @@ pub fn measure(site: &Path, dashboard_html: &str) -> Result<Sizes> {
         );
     }
     let mut sizes = Sizes::default();
-    for name in names {
-        let raw = std::fs::read(pkg.join(&name)).with_context(|| format!("read pkg/{name}"))?;
+    let files = names
+        .into_iter()
+        .map(|name| {
+            let raw = std::fs::read(pkg.join(&name)).with_context(|| format!("read pkg/{name}"))?;
+            Ok((name, raw))
+        })
+        .chain(served.iter().map(|(path, raw)| Ok((path.clone(), raw.clone()))))
+        .collect::<Result<Vec<_>>>()?;
+    for (name, raw) in files {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&raw)?;
         let gz = gz.finish()?;
@@ -57,13 +65,29 @@ fn first_load(pkg: &Path, html: &str) -> Result<BTreeSet<String>> {
     let mut queue: Vec<String> = found.iter().filter(|n| n.ends_with(".js")).cloned().collect();
     while let Some(js) = queue.pop() {
         let text = std::fs::read_to_string(pkg.join(&js)).with_context(|| format!("read pkg/{js}"))?;
+        // Relative to the importing module's folder.
+        let dir = js.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
         for import in js_imports(&text) {
+            let import = format!("{dir}{import}");
             if found.insert(import.clone()) {
                 queue.push(import);
             }
         }
     }
     Ok(found)
+}
+
+/// The files under `/i18n/` the page names (its language's messages, which the JS glue fetches before
+/// the islands start): the app serves them, so they are fetched from it, not read from `pkg/`.
+pub fn served_refs(html: &str) -> Vec<String> {
+    html.match_indices("/i18n/")
+        .filter_map(|(at, _)| {
+            let rest = &html[at..];
+            let end = rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || "/._-".contains(c)))? + 1;
+            let path = &rest[..end];
+            path.ends_with(".json").then(|| path.to_owned())
+        })
+        .collect()
 }
 
 /// `/pkg/NAME.{js,wasm,css}` wherever it appears in the HTML (links, the hydration script).
@@ -122,7 +146,8 @@ fn snake_case(name: &str) -> String {
     out
 }
 
-/// Relative modules a JS file imports statically (`from"./x.js"`, `import "./x.js"`), minified or not.
+/// Relative modules a JS file imports statically (`from"./x.js"`, `import "./x.js"`), minified or not,
+/// in its folder or below it (wasm-bindgen's `./snippets/…`).
 fn js_imports(js: &str) -> Vec<String> {
     let mut out = Vec::new();
     for quote in ['"', '\''] {
@@ -135,7 +160,7 @@ fn js_imports(js: &str) -> Vec<String> {
             let rest = &js[at + opener.len()..];
             if let Some(end) = rest.find(quote) {
                 let name = &rest[..end];
-                if name.ends_with(".js") && !name.contains('/') {
+                if name.ends_with(".js") && !name.split('/').any(|p| p == ".." || p.is_empty()) {
                     out.push(name.to_owned());
                 }
             }
@@ -153,6 +178,12 @@ mod tests {
         let html = r#"<link rel="modulepreload" href="/pkg/app.js"><link rel="preload" href="/pkg/app.wasm" as="fetch">
             <link rel="stylesheet" id="leptos" href="/pkg/app.css"><script>x("", "pkg", "app", "app")</script>"#;
         assert_eq!(pkg_refs(html), ["app.js", "app.wasm", "app.css"]);
+    }
+
+    #[test]
+    fn finds_the_messages_the_app_serves() {
+        let html = r#"<link rel="preload" id="messages" href="/i18n/ar.0123abcd.json" as="fetch"><a href="/i18n/">x</a>"#;
+        assert_eq!(served_refs(html), ["/i18n/ar.0123abcd.json"]);
     }
 
     #[test]
@@ -174,9 +205,9 @@ mod tests {
 
     #[test]
     fn follows_static_imports_only() {
-        let js = r#"import*as n from"./__wasm_split.abc.js";import { a } from './b.js';const c=import("./lazy.js");"#;
+        let js = r#"import*as n from"./__wasm_split.abc.js";import { a } from './b.js';const c=import("./lazy.js");import{m}from"./snippets/x-1/inline0.js";import "./../up.js";"#;
         let mut found = js_imports(js);
         found.sort();
-        assert_eq!(found, ["__wasm_split.abc.js", "b.js"]);
+        assert_eq!(found, ["__wasm_split.abc.js", "b.js", "snippets/x-1/inline0.js"]);
     }
 }

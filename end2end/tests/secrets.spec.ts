@@ -84,8 +84,11 @@ test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
     const pkg = process.env.E2E_BUILD_DIR
       ? path.join(process.env.E2E_BUILD_DIR, 'site', 'pkg')
       : path.resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
-    const assets = fs.readdirSync(pkg);
+    // Recursive: wasm-bindgen's JS snippets sit in a folder of their own.
+    const assets = (fs.readdirSync(pkg, { recursive: true }) as string[])
+      .filter((f) => fs.statSync(path.join(pkg, f)).isFile());
     expect(assets.some((f) => f.endsWith('.wasm'))).toBe(true);
+    expect(assets.some((f) => f.startsWith('snippets/'))).toBe(true);
     for (const file of assets) {
       const res = await request.get(`${app.url}/pkg/${file}`);
       expect(res.ok()).toBe(true);
@@ -93,6 +96,15 @@ test('no secret reaches HTML, JS, CSS or wasm', async ({ page, request }) => {
     }
     for (const p of ['/', '/signin', '/signup', '/dashboard', '/console', '/no-such-page']) {
       seen.push(await (await request.get(`${app.url}${p}`)).text());
+    }
+    // Each language's messages for the islands, as the pages name them.
+    for (const lang of ['en', 'ar']) {
+      const html = await (await request.get(`${app.url}/`, { headers: { 'accept-language': lang } })).text();
+      const messages = html.match(/\/i18n\/[a-z]+\.[0-9a-f]+\.json/)?.[0];
+      expect(messages, `${lang} page names its messages`).toBeTruthy();
+      const res = await request.get(`${app.url}${messages}`);
+      expect(res.ok()).toBe(true);
+      seen.push(await res.text());
     }
 
     expect(seen.length).toBeGreaterThan(10);
