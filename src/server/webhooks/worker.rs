@@ -17,10 +17,11 @@ use crate::server::webhooks::inbox::Inbox;
 
 /// The worker's break between batches while webhooks flood in (see `run`). Its work competes with the
 /// endpoint's for the two cores and SQLite's one write lock. Measured with `lean-bench --only ingest`
-/// on SQLite: a 60 ms break let the flood through at about 9,100 webhooks/s, 250 ms at about 11,200,
-/// and no applying at all during the flood at about 13,000. 250 ms still applies some 200 events a
-/// second (a flood never starves live updates), and the worker catches up at full speed once it ends.
-const FLOOD_PAUSE: Duration = Duration::from_millis(250);
+/// on SQLite, one machine: a 60 ms break let the flood through at about 9,100 webhooks/s, 250 ms at
+/// about 11,200, and no applying at all during the flood at about 13,000. On another machine 250 ms
+/// gave 9,100–9,750/s and 1 s 9,600–10,300/s. 1 s still applies a batch (up to 50 events) a second,
+/// so a flood never starves live updates, and the worker catches up at full speed once it ends.
+const FLOOD_PAUSE: Duration = Duration::from_millis(1000);
 
 /// Give up on an event after this many failed attempts (it stays visible as `failed`).
 const MAX_ATTEMPTS: i64 = 5;
