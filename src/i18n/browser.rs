@@ -10,6 +10,8 @@ thread_local! {
     static CATALOGUE: OnceCell<Catalogue> = const { OnceCell::new() };
 }
 
+/// `lang` picks the plural rules; the words are the page's language, the only one the browser has
+/// (every caller passes the page's language, see `i18n::lang`).
 pub fn lookup(lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
     CATALOGUE.with(|cell| {
         let catalogue = cell.get_or_init(load);
