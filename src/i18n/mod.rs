@@ -1,6 +1,7 @@
 //! English and Arabic. Every string a person reads comes from the Fluent files under
-//! `locales/<lang>/<area>.ftl`, compiled into both the server and the wasm bundle, so the server's
-//! HTML and the hydrated page say the same thing in the same language.
+//! `locales/<lang>/<area>.ftl`. The server reads them with Fluent; the browser gets the page's
+//! language compiled from the same files (`catalogue`), so the server's HTML and the hydrated page say
+//! the same thing in the same language.
 //!
 //! The language is chosen per request (the `lang` cookie, else the browser's Accept-Language) and
 //! switching it reloads the page: `<html lang dir>` is then right from the first byte, RTL included.
