@@ -9,9 +9,15 @@ import { RunningApp, SECRETS, startApp } from './server';
 const SHOTS = path.join(__dirname, '..', 'screenshots');
 fs.mkdirSync(SHOTS, { recursive: true });
 
+// The first test is the admin's app-wide view (refused webhooks are only there); everyone else sees
+// their own calls and webhooks.
+const ADMIN = `console-admin+${Date.now()}@example.com`;
+
 let app: RunningApp;
 test.beforeAll(async () => {
+  process.env.ADMIN_EMAILS = ADMIN;
   app = await startApp();
+  delete process.env.ADMIN_EMAILS;
 });
 test.afterAll(async () => {
   await app?.stop();
@@ -27,9 +33,9 @@ async function expectAccessible(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
-async function signUp(page: Page) {
+async function signUp(page: Page, email = `console+${Date.now()}@example.com`) {
   await goto(page, '/signup');
-  await page.getByLabel('Email').fill(`console+${Date.now()}@example.com`);
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
@@ -70,8 +76,9 @@ async function openConsole(context: BrowserContext): Promise<Page> {
 }
 
 test('the console shows webhooks live, replays them, and sends signed test webhooks', async ({ page, context }) => {
-  await signUp(page);
+  await signUp(page, ADMIN);
   const dev = await openConsole(context);
+  await expect(dev.getByTestId('console-scope')).toContainText('Admin view');
   await expect(dev.getByTestId('calls-table')).toContainText('/customers/v1');
   // The log is fetched when the page opens and again when its live stream connects; then never.
   await expect(dev.getByTestId('live-status')).toHaveText('Live');
@@ -137,6 +144,15 @@ test('the console shows webhooks live, replays them, and sends signed test webho
 test('sandbox panel: expiring the bank session makes the bank page ask to reconnect', async ({ page }) => {
   await signUp(page);
   const entityId = await connectBank(page);
+  // Someone who is not an admin sees their own console: their bank's webhook, nobody else's.
+  await goto(page, '/console');
+  await expect(page.getByTestId('console-scope')).toContainText('You see your own calls and webhooks');
+  const own = page.locator('[data-testid="webhook-row"][data-event-type="entity.created"]');
+  await expect(own).toHaveCount(1);
+  await own.locator('summary').click();
+  await expect(own.getByTestId('payload')).toContainText(entityId);
+  await expect(page.locator('[data-testid="webhook-row"][data-status="rejected"]')).toHaveCount(0);
+  await page.screenshot({ path: path.join(SHOTS, 'console-own-en.png'), fullPage: true });
   await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
   await expect(page).toHaveURL(/\/sandbox$/);
   await expect(page.getByTestId('test-user')).toHaveCount(5);

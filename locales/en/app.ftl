@@ -35,6 +35,13 @@ error-not-found = { $what } was not found.
 error-lean = Lean refused the request: { $message } ({ $code })
 error-lean-unavailable = Lean could not be reached. Please try again in a moment.
 error-internal = Something went wrong on our side. Please try again.
+error-too-many-attempts = { $seconds ->
+    [one] Too many attempts. Please wait a second and try again.
+   *[other] Too many attempts. Please wait { $seconds } seconds and try again.
+}
+error-busy = The server is busy. Please try again in a few seconds.
+error-cross-origin = This request came from another website, so it was refused. Go back to the app and try again from there.
+error-too-large = That is more than this app accepts. Please shorten it and try again.
 error-transport = The server could not be reached: { $detail }
 
 # The Link SDK itself

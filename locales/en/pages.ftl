@@ -3,6 +3,12 @@
 ## Developer console (console-)
 console-title = Developer console
 console-intro = Webhooks this app received and the calls it made to Lean, newest first, live as they happen. Tokens, secrets and signature values are never shown.
+console-scope-own = You see your own calls and webhooks: those made for you and those about your Lean customer. Other people's, and app-wide ones, are for the app's admins.
+console-scope-everyone = { $refused ->
+    [0] Admin view: every user's calls and webhooks. No webhook has been refused for its signature since the app started.
+    [one] Admin view: every user's calls and webhooks. One webhook has been refused for its signature since the app started.
+   *[other] Admin view: every user's calls and webhooks. { $refused } webhooks have been refused for their signature since the app started; a sample is listed.
+}
 console-loading = Loading the console…
 console-forbidden = Only administrators (ADMIN_EMAILS) can open the developer console.
 console-live-connecting = Connecting…

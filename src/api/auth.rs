@@ -40,7 +40,7 @@ mod imp {
         if let Some(c) = customers::for_user(&state.db, user_id).await.map_err(internal)? {
             return Ok(c.customer_id);
         }
-        let customer = state.lean.ensure_customer(user_id).await?;
+        let customer = state.lean.for_user(user_id).ensure_customer(user_id).await?;
         customers::link(&state.db, user_id, &customer.customer_id, &customer.app_user_id)
             .await
             .map_err(internal)?;
@@ -66,8 +66,8 @@ mod imp {
             email: u.email.clone(),
             customer_id: customer.map(|c| c.customer_id),
             is_admin: state.config.admin_emails.contains(&u.email),
-            console: state.config.admin_emails.contains(&u.email) || crate::api::console::embedded(state),
-            sandbox_panel: crate::api::console::embedded(state),
+            console: state.config.admin_emails.contains(&u.email) || crate::server::console::embedded(state),
+            sandbox_panel: crate::server::console::embedded(state),
         }))
     }
 }
@@ -78,7 +78,7 @@ pub(crate) use imp::ensure_customer;
 /// Creates an account and signs it in.
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
-    use crate::api::context::{finish, internal, session, state};
+    use crate::api::context::{client_ip, finish, internal, session, state};
     use crate::server::{auth, db::users};
     finish(back_to_form_on_error(
         "/signup",
@@ -86,7 +86,8 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
             let email = imp::parse_email(&email)?;
             imp::check_password(&password)?;
             let state = state()?;
-            let hash = auth::hash_password(password).await.map_err(internal)?;
+            auth::count_attempt(&state, client_ip(), &email)?;
+            let hash = auth::hash_password(&state, password).await?;
             let user = match users::create(&state.db, &email, &hash).await {
                 Ok(u) => u,
                 Err(users::CreateError::EmailTaken) => return Err(AppError::EmailTaken),
@@ -103,7 +104,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
 
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::api::context::{finish, internal, session, state};
+    use crate::api::context::{client_ip, finish, internal, session, state};
     use crate::server::{auth, db::users};
     finish(back_to_form_on_error(
         "/signin",
@@ -113,6 +114,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                 return Err(AppError::invalid("password", crate::i18n::t("auth-password-missing")));
             }
             let state = state()?;
+            auth::count_attempt(&state, client_ip(), &email)?;
             let user = users::find_by_email(&state.db, &email).await.map_err(internal)?;
             // Verify against a dummy hash when the user is unknown, so timing does not reveal
             // which emails have accounts.
@@ -120,7 +122,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                 Some(u) => (Some(u.id), u.password_hash),
                 None => (None, DUMMY_HASH.to_owned()),
             };
-            let ok = auth::verify_password(password, hash).await;
+            let ok = auth::verify_password(&state, password, hash).await?;
             let Some(user_id) = user_id.filter(|_| ok) else {
                 return Err(AppError::BadCredentials);
             };
@@ -135,8 +137,10 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 
 /// Why a sign-in or sign-up form came back, as the `error` query parameter of a form posted without
 /// JavaScript. Only these codes travel (never free text), so a crafted link cannot put words on the page.
-pub fn form_error_code(e: &AppError) -> &'static str {
-    match e {
+pub fn form_error_code(e: &AppError) -> String {
+    let code = match e {
+        AppError::TooManyAttempts { retry_after_secs } => return format!("too-many-{retry_after_secs}"),
+        AppError::Busy => "busy",
         AppError::BadCredentials => "bad-credentials",
         AppError::EmailTaken => "email-taken",
         AppError::Invalid { field, .. } if field == "email" => "email-invalid",
@@ -148,13 +152,19 @@ pub fn form_error_code(e: &AppError) -> &'static str {
         }
         AppError::Invalid { .. } => "password-too-short",
         _ => "internal",
-    }
+    };
+    code.to_owned()
 }
 
 /// The error a form-error code stands for, in the page's language.
 pub fn form_error(code: &str) -> Option<AppError> {
     use crate::i18n::t;
+    if let Some(secs) = code.strip_prefix("too-many-") {
+        let retry_after_secs = secs.parse::<u64>().ok().filter(|s| *s <= 24 * 3600)?;
+        return Some(AppError::TooManyAttempts { retry_after_secs });
+    }
     Some(match code {
+        "busy" => AppError::Busy,
         "bad-credentials" => AppError::BadCredentials,
         "email-taken" => AppError::EmailTaken,
         "email-invalid" => AppError::invalid("email", t("auth-email-invalid")),
@@ -232,12 +242,16 @@ mod tests {
             parse_email("nope").unwrap_err(),
             check_password("short").unwrap_err(),
             check_password(&"x".repeat(200)).unwrap_err(),
+            AppError::TooManyAttempts { retry_after_secs: 42 },
+            AppError::Busy,
             AppError::Internal,
         ] {
             let code = super::form_error_code(&e);
-            assert_eq!(super::form_error(code), Some(e), "{code}");
+            assert_eq!(super::form_error(&code), Some(e), "{code}");
         }
         assert_eq!(super::form_error("<script>"), None, "unknown codes show nothing");
+        assert_eq!(super::form_error("too-many-x"), None);
+        assert_eq!(super::form_error("too-many-99999999"), None);
     }
 
     #[test]

@@ -154,11 +154,17 @@ pub async fn fetch_consents() -> Result<ConsentsOverview, AppError> {
             let user_id = user_id().await?;
             let state = state()?;
             let customer_id = crate::api::auth::ensure_customer(&state, &user_id).await?;
-            let destinations =
-                state.lean.customer_destinations(&customer_id).await?.iter().map(imp::destination).collect();
+            let destinations = state
+                .lean
+                .for_user(&user_id)
+                .customer_destinations(&customer_id)
+                .await?
+                .iter()
+                .map(imp::destination)
+                .collect();
             // Lean's list is the truth for statuses; a failure here only means the page shows what
             // the webhooks last said.
-            match state.lean.customer_consents(&customer_id).await {
+            match state.lean.for_user(&user_id).customer_consents(&customer_id).await {
                 Ok(list) => {
                     for c in &list {
                         imp::adopt_status(&state, c).await;
@@ -184,7 +190,7 @@ pub async fn fetch_consent(consent_id: String) -> Result<Consent, AppError> {
             let (_, consent) = imp::own(&state, &user_id, &consent_id).await?;
             if consent.awaiting() {
                 // Back from the bank before the webhook: ask Lean rather than show a stale status.
-                match state.lean.consent(&consent.consent_id).await {
+                match state.lean.for_user(&user_id).consent(&consent.consent_id).await {
                     Ok(v) => imp::adopt_status(&state, &v).await,
                     Err(e) => tracing::warn!(error = %e, "could not read a consent at Lean"),
                 }
@@ -337,7 +343,8 @@ pub async fn create_consent(
                 body["government_identifier"] =
                     serde_json::json!({ "type": "EMIRATES_ID", "value": emirates_id });
             }
-            let created = state.lean.create_aof_consent(&body).await.map_err(imp::plain)?;
+            let created =
+                state.lean.for_user(&user_id).create_aof_consent(&body).await.map_err(imp::plain)?;
             let text = |k: &str| created.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
             let consent_id =
                 text("consent_id").or_else(|| text("id")).ok_or_else(|| internal("consent without an id"))?;
@@ -390,7 +397,7 @@ pub async fn launch_consent(consent_id: String) -> Result<ConsentLaunch, AppErro
             let query = format!("flow=consent&for_consent={}", consent.consent_id);
             Ok(ConsentLaunch {
                 app_token: state.lean.app_token().to_owned(),
-                access_token: state.lean.customer_token(&customer_id).await?,
+                access_token: state.lean.for_user(&user_id).customer_token(&customer_id).await?,
                 customer_id,
                 sandbox: state.public.sandbox,
                 language: crate::i18n::lang().code().into(),
@@ -505,7 +512,7 @@ pub async fn pay_with_consent(
                 "reference": consent.reference,
                 "risk_details": { "transaction_indicators": { "channel": "WEB" } },
             });
-            let sent = state.lean.create_aof_payment(&body, &stored.idempotency_key).await;
+            let sent = state.lean.for_user(&user_id).create_aof_payment(&body, &stored.idempotency_key).await;
             let notify = || async {
                 let event = LiveEvent::ConsentChanged {
                     consent_id: consent.consent_id.clone(),
@@ -552,7 +559,7 @@ pub async fn revoke_consent(consent_id: String) -> Result<Consent, AppError> {
             let user_id = user_id().await?;
             let state = state()?;
             let (_, consent) = imp::own(&state, &user_id, &consent_id).await?;
-            match state.lean.revoke_consent(&consent.consent_id).await {
+            match state.lean.for_user(&user_id).revoke_consent(&consent.consent_id).await {
                 Ok(()) => {
                     let revoked =
                         serde_json::json!({ "consent_id": consent.consent_id, "status": "REVOKED" });
@@ -560,7 +567,7 @@ pub async fn revoke_consent(consent_id: String) -> Result<Consent, AppError> {
                 }
                 // Already not authorised (revoked in Lean's screen, expired): take Lean's status.
                 Err(e) if e.code() == Some("CONSENT_NOT_AUTHORISED") => {
-                    let now = state.lean.consent(&consent.consent_id).await?;
+                    let now = state.lean.for_user(&user_id).consent(&consent.consent_id).await?;
                     imp::adopt_status(&state, &now).await;
                 }
                 Err(e) => return Err(imp::plain(e)),

@@ -89,7 +89,8 @@ mod imp {
                 _ => {}
             }
         }
-        let (outcome, results_id) = state.lean.data_v2_with_results_id(path).await?;
+        let user_id = crate::api::context::user_id().await?;
+        let (outcome, results_id) = state.lean.for_user(&user_id).data_v2_with_results_id(path).await?;
         if let Some(results_id) = results_id {
             data_results::insert_pending(&state.db, &results_id, entity_id, path).await.map_err(internal)?;
         }
@@ -341,7 +342,7 @@ pub async fn refresh_entity(entity_id: String) -> Result<DataState<()>, AppError
             let user_id = user_id().await?;
             let state = state()?;
             let mut entity = imp::own_entity(&state, &user_id, &entity_id).await?;
-            let outcome = match state.lean.start_refresh(&entity.id).await {
+            let outcome = match state.lean.for_user(&user_id).start_refresh(&entity.id).await {
                 Ok(o) => o,
                 Err(e) if e.code() == Some("DUPLICATED_REQUEST") => {
                     return Err(AppError::invalid("entity_id", t("bank-error-refresh-running")))

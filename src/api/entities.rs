@@ -52,7 +52,7 @@ pub async fn disconnect_entity(entity_id: String) -> Result<(), AppError> {
                 (Some(c), Some((owner, e))) if owner == c.customer_id => (owner, e),
                 _ => return Err(AppError::Forbidden),
             };
-            state.lean.delete_entity(&customer_id, &entity.id).await?;
+            state.lean.for_user(&user_id).delete_entity(&customer_id, &entity.id).await?;
             entities::mark_deleted(&state.db, &entity.id).await.map_err(internal)?;
             entity.status = crate::model::EntityStatus::Deleted;
             state

@@ -51,7 +51,7 @@ pub async fn customer_token(customer_id: String) -> Result<String, AppError> {
             let own = customers::for_user(&state.db, &user_id).await.map_err(internal)?;
             match own {
                 Some(c) if c.customer_id == customer_id.trim() => {
-                    Ok(state.lean.customer_token(&c.customer_id).await?)
+                    Ok(state.lean.for_user(&user_id).customer_token(&c.customer_id).await?)
                 }
                 _ => Err(AppError::Forbidden),
             }
@@ -80,8 +80,17 @@ pub async fn record_flow_outcome(method: String, data: CallbackData) -> Result<F
                     t_with("flow-error-status", &[("status", arg(&data.status))]),
                 ));
             }
-            let too_long = |s: &Option<String>| s.as_ref().is_some_and(|s| s.len() > 2000);
-            if too_long(&data.message) || too_long(&data.secondary_status) || too_long(&data.exit_point) {
+            // Every field is bounded, stored or not: what Lean's SDK sends is far shorter.
+            let over = |s: &Option<String>, max: usize| s.as_ref().is_some_and(|s| s.len() > max);
+            let bank = data.bank.as_ref().and_then(|b| b.bank_identifier.clone());
+            if over(&data.message, 2000)
+                || over(&data.secondary_status, 200)
+                || over(&data.exit_point, 200)
+                || over(&data.lean_correlation_id, 100)
+                || over(&bank, 100)
+                || over(&data.last_api_response, 2000)
+                || over(&data.open_banking_redirect_url, 2000)
+            {
                 return Err(AppError::invalid("data", t("flow-error-too-long")));
             }
             let user_id = user_id().await?;

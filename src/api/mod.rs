@@ -42,9 +42,10 @@ pub(crate) mod context {
         customer_id: String,
         permissions: &[&str],
     ) -> Result<crate::model::LaunchConfig, AppError> {
+        let user_id = user_id().await?;
         Ok(crate::model::LaunchConfig {
             app_token: state.lean.app_token().to_owned(),
-            access_token: state.lean.customer_token(&customer_id).await?,
+            access_token: state.lean.for_user(&user_id).customer_token(&customer_id).await?,
             customer_id,
             sandbox: state.public.sandbox,
             language: crate::i18n::lang().code().into(),
@@ -70,11 +71,23 @@ pub(crate) mod context {
         session_user_id(&session().await?).await.ok_or(AppError::SignInRequired)
     }
 
+    /// The client's address (see `security::client`); loopback when there is no request (the CLI).
+    pub fn client_ip() -> std::net::IpAddr {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<crate::server::security::client::Client>().map(|c| c.ip))
+            .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))
+    }
+
     /// Gives the HTTP response the status that matches the error, so API clients and tests see a
     /// real 400/401/403 and not a blanket 500.
     pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &result {
             if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                if let AppError::TooManyAttempts { retry_after_secs } = e {
+                    if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                        res.insert_header(axum::http::header::RETRY_AFTER, v);
+                    }
+                }
                 // A plain form post (no JavaScript yet) is sent back to its page by leptos_axum
                 // (Location: Referer); an error status would strand the browser on the raw answer.
                 res.set_status(if plain_form_post() {

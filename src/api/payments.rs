@@ -147,7 +147,8 @@ mod imp {
         customer_id: &str,
         destination_id: &str,
     ) -> Result<(), AppError> {
-        let own = state.lean.customer_destinations(customer_id).await?;
+        let user_id = crate::api::context::user_id().await?;
+        let own = state.lean.for_user(&user_id).customer_destinations(customer_id).await?;
         if own.iter().any(|d| d.get("id").and_then(Value::as_str) == Some(destination_id)) {
             Ok(())
         } else {
@@ -165,9 +166,22 @@ pub async fn fetch_payments() -> Result<PaymentsOverview, AppError> {
             let user_id = user_id().await?;
             let state = state()?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
-            let destinations =
-                state.lean.customer_destinations(&customer_id).await?.iter().map(imp::destination).collect();
-            let sources = state.lean.payment_sources(&customer_id).await?.iter().map(imp::source).collect();
+            let destinations = state
+                .lean
+                .for_user(&user_id)
+                .customer_destinations(&customer_id)
+                .await?
+                .iter()
+                .map(imp::destination)
+                .collect();
+            let sources = state
+                .lean
+                .for_user(&user_id)
+                .payment_sources(&customer_id)
+                .await?
+                .iter()
+                .map(imp::source)
+                .collect();
             let payments =
                 crate::server::db::payments::list_for_user(&state.db, &user_id).await.map_err(internal)?;
             Ok(PaymentsOverview { destinations, sources, payments })
@@ -212,7 +226,8 @@ pub async fn create_destination(
                 "name": name, "display_name": display_name, "iban": iban, "country": country,
                 "customer_id": customer_id,
             });
-            let created = state.lean.create_destination(&body).await.map_err(imp::plain)?;
+            let created =
+                state.lean.for_user(&user_id).create_destination(&body).await.map_err(imp::plain)?;
             Ok(imp::destination(&created))
         }
         .await,
@@ -266,7 +281,8 @@ pub async fn create_payment(
             if !description.is_empty() {
                 body["description"] = description.clone().into();
             }
-            let created = state.lean.create_payment_intent(&body).await.map_err(imp::plain)?;
+            let created =
+                state.lean.for_user(&user_id).create_payment_intent(&body).await.map_err(imp::plain)?;
             let intent_id = created
                 .get("payment_intent_id")
                 .and_then(serde_json::Value::as_str)
@@ -327,7 +343,7 @@ pub async fn launch_payment(intent_id: String) -> Result<PaymentLaunch, AppError
             let [success, fail] = crate::server::diagnostics::REDIRECT_PATHS;
             Ok(PaymentLaunch {
                 app_token: state.lean.app_token().to_owned(),
-                access_token: state.lean.customer_token(&customer_id).await?,
+                access_token: state.lean.for_user(&user_id).customer_token(&customer_id).await?,
                 customer_id,
                 sandbox: state.public.sandbox,
                 language: crate::i18n::lang().code().into(),
@@ -380,7 +396,7 @@ pub async fn launch_beneficiary(
             let state = state()?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
             imp::own_destination(&state, &customer_id, &destination_id).await?;
-            let sources = state.lean.payment_sources(&customer_id).await?;
+            let sources = state.lean.for_user(&user_id).payment_sources(&customer_id).await?;
             let ids: Vec<&str> =
                 sources.iter().filter_map(|s| s.get("id").and_then(serde_json::Value::as_str)).collect();
             let payment_source_id = match (wanted, ids.first()) {

@@ -225,7 +225,7 @@ pub async fn sandbox_clear() -> Result<String, AppError> {
 /// The embedded sandbox's base URL; the panel does not exist without it.
 #[cfg(feature = "ssr")]
 fn sandbox_url(state: &crate::server::AppState) -> Result<String, AppError> {
-    match (&state.public.sandbox_url, crate::api::console::embedded(state)) {
+    match (&state.public.sandbox_url, crate::server::console::embedded(state)) {
         (Some(url), true) => Ok(url.clone()),
         _ => Err(AppError::NotFound(crate::i18n::t("panel-the-panel"))),
     }

@@ -28,18 +28,19 @@ use pages::sign_in::SignInPage;
 use pages::sign_up::SignUpPage;
 
 /// The HTML document. The Link SDK loader is loaded with the page, as Lean advises, so it is warm by
-/// the time a flow starts.
+/// the time a flow starts; `defer` keeps it from blocking the page's rendering, and, being before the
+/// hydration module script (module scripts are deferred too, and deferred scripts run in document
+/// order), it has run before any island can launch a flow.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let loader_url = {
-        let public = use_context::<crate::server::state::PublicConfig>();
-        if let (Some(public), Some(res)) = (&public, use_context::<leptos_axum::ResponseOptions>()) {
-            let nonce = leptos::nonce::use_nonce();
-            if let Ok(value) = axum::http::HeaderValue::from_str(&public.csp.header(nonce.as_deref())) {
-                res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
-            }
+        // The page's policy is set on the response by `security::page_policy`, with this nonce.
+        let slot = use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<crate::server::security::PageNonce>().cloned());
+        if let (Some(slot), Some(nonce)) = (slot, leptos::nonce::use_nonce()) {
+            slot.set(&nonce);
         }
-        public.map(|p| p.loader_url)
+        use_context::<crate::server::state::PublicConfig>().map(|p| p.loader_url)
     };
     #[cfg(not(feature = "ssr"))]
     let loader_url: Option<String> = None;
@@ -57,7 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                {loader_url.map(|src| view! { <script src=src nonce=leptos::nonce::use_nonce()></script> })}
+                {loader_url.map(|src| view! { <script src=src defer=true nonce=leptos::nonce::use_nonce()></script> })}
                 <AutoReload options=options.clone()/>
                 <link rel="preload" id="messages" href=messages r#as="fetch" crossorigin="anonymous"/>
                 <HydrationScripts options islands=true/>

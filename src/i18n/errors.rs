@@ -19,6 +19,10 @@ impl AppError {
                 t_with("error-lean", &[("message", arg(message)), ("code", arg(code))])
             }
             AppError::LeanUnavailable => t("error-lean-unavailable"),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                t_with("error-too-many-attempts", &[("seconds", super::num(*retry_after_secs as i64))])
+            }
+            AppError::Busy => t("error-busy"),
             AppError::Internal => t("error-internal"),
             AppError::Transport(detail) => t_with("error-transport", &[("detail", arg(detail))]),
         }

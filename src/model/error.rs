@@ -22,6 +22,10 @@ pub enum AppError {
     Lean { code: String, message: String },
     #[error("Lean could not be reached. Please try again in a moment.")]
     LeanUnavailable,
+    #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("The server is busy. Please try again in a few seconds.")]
+    Busy,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("The server could not be reached: {0}")]
@@ -41,6 +45,8 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
             AppError::EmailTaken => 409,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::Busy => 503,
             AppError::Lean { .. } | AppError::LeanUnavailable => 502,
             AppError::Internal | AppError::Transport(_) => 500,
         }

@@ -15,6 +15,6 @@ pub enum LiveEvent {
     /// An Account-on-File consent of the user, or a payment against it, changed.
     ConsentChanged { consent_id: String, status: String },
     /// A developer-console row was recorded or changed (an outbound Lean call, an inbound webhook).
-    /// Only on streams opened with `?console=1` by a user who may see the console.
-    Console { entry: crate::api::console::ConsoleEntry },
+    /// Only on streams opened with `?console=1`, and only rows that stream's user may see.
+    Console { entry: super::console::ConsoleEntry },
 }

@@ -1,6 +1,7 @@
 //! Types that cross the wire between the server and the browser.
 
 mod consent;
+pub mod console;
 mod data;
 mod diagnostics;
 mod entity;

@@ -2,30 +2,55 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use std::net::IpAddr;
+
 use tower_sessions::Session;
+
+use super::security::throttle::TooMany;
+use super::AppState;
+use crate::model::AppError;
 
 const USER_KEY: &str = "user_id";
 
-/// Hashing is deliberately slow, so it runs off the async threads.
-pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+/// Counts a sign-in or sign-up attempt against the client's address and the account; over either
+/// limit, the error says how long to wait.
+pub fn count_attempt(state: &AppState, client: IpAddr, email: &str) -> Result<(), AppError> {
+    state.throttle.attempt(client, email).map_err(|TooMany(wait)| {
+        tracing::warn!(%client, "sign-in throttled");
+        AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) }
     })
-    .await?
 }
 
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Hashing is deliberately slow, so it runs off the async threads, and costly in memory, so only a few
+/// run at once (`SignInThrottle::hashing_slot`).
+pub async fn hash_password(state: &AppState, password: String) -> Result<String, AppError> {
+    let _slot = state.throttle.hashing_slot().await.map_err(|_| AppError::Busy)?;
+    let hashed = tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await;
+    match hashed {
+        Ok(Ok(hash)) => Ok(hash),
+        Ok(Err(e)) => Err(internal(format!("hashing failed: {e}"))),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+pub async fn verify_password(state: &AppState, password: String, hash: String) -> Result<bool, AppError> {
+    let _slot = state.throttle.hashing_slot().await.map_err(|_| AppError::Busy)?;
+    Ok(tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false))
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "password hashing failed");
+    AppError::Internal
 }
 
 pub async fn session_user_id(session: &Session) -> Option<String> {

@@ -44,8 +44,13 @@ pub struct Config {
     /// The URL Lean should POST webhooks to; defaults to this server's own `/webhooks/lean`.
     pub public_url: Option<String>,
     pub lean: LeanTarget,
-    /// Set `Secure` on the session cookie (on whenever the app is served over https).
+    /// Set `Secure` on every cookie for every response: PUBLIC_URL is https, or LEAN_ENV is production.
+    /// (Over https through a trusted proxy they are `Secure` anyway: see `security::client`.)
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (TRUSTED_PROXIES).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Which of Lean's published CSP directive sets pages use with real Lean (LEAN_CSP).
+    pub csp_mode: super::security::CspMode,
     /// Users (by email, lower case) who may open `/diagnostics`.
     pub admin_emails: Vec<String>,
     /// The Link SDK's `customization` object (LEAN_SDK_* variables).
@@ -133,9 +138,23 @@ impl Config {
         };
         let site_root = v.get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let public_url = v.url("PUBLIC_URL")?;
-        let secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-
         let env_name = v.get("LEAN_ENV").unwrap_or_else(|| "embedded".into());
+        let secure_cookies =
+            env_name == "production" || public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        let mut trusted_proxies = Vec::new();
+        for raw in v.get("TRUSTED_PROXIES").unwrap_or_default().split(',').map(str::trim) {
+            if raw.is_empty() {
+                continue;
+            }
+            trusted_proxies.push(raw.parse().map_err(|_| {
+                err("TRUSTED_PROXIES", format!("'{raw}' is not an IP address (list the proxies' addresses)"))
+            })?);
+        }
+        let csp_mode = match v.get("LEAN_CSP") {
+            None => super::security::CspMode::default(),
+            Some(raw) => super::security::CspMode::parse(&raw)
+                .ok_or_else(|| err("LEAN_CSP", format!("'{raw}' must be relaxed or strict")))?,
+        };
         let lean = match env_name.as_str() {
             "embedded" => {
                 let retry_scale = match v.get("LEAN_SANDBOX_RETRY_SCALE") {
@@ -210,6 +229,8 @@ impl Config {
             public_url,
             lean,
             secure_cookies,
+            trusted_proxies,
+            csp_mode,
             admin_emails,
             sdk_customization,
         })
@@ -241,10 +262,29 @@ mod tests {
         assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var, "DATABASE_URL");
         assert_eq!(config(&[("LEAN_ENV", "sandbox")]).unwrap_err().var, "LEAN_APP_TOKEN");
         assert_eq!(config(&[("ADMIN_EMAILS", "ann@example.com, bob")]).unwrap_err().var, "ADMIN_EMAILS");
+        assert_eq!(config(&[("TRUSTED_PROXIES", "10.0.0.1, proxy")]).unwrap_err().var, "TRUSTED_PROXIES");
+        assert_eq!(config(&[("LEAN_CSP", "loose")]).unwrap_err().var, "LEAN_CSP");
         assert_eq!(
             config(&[("LEAN_SANDBOX_RETRY_SCALE", "-1")]).unwrap_err().var,
             "LEAN_SANDBOX_RETRY_SCALE"
         );
+    }
+
+    #[test]
+    fn cookies_are_secure_over_https_and_always_in_production() {
+        assert!(!config(&[]).unwrap().secure_cookies);
+        assert!(config(&[("PUBLIC_URL", "https://shop.example")]).unwrap().secure_cookies);
+        let production = config(&[
+            ("LEAN_ENV", "production"),
+            ("LEAN_APP_TOKEN", "a"),
+            ("LEAN_CLIENT_SECRET", "b"),
+            ("LEAN_WEBHOOK_SECRET", "c"),
+            ("PUBLIC_URL", "http://10.0.0.5:3000"),
+        ])
+        .unwrap();
+        assert!(production.secure_cookies);
+        let proxies = config(&[("TRUSTED_PROXIES", "10.0.0.1, ::1")]).unwrap().trusted_proxies;
+        assert_eq!(proxies.len(), 2);
     }
 
     #[test]

@@ -30,6 +30,9 @@ use super::webhooks::inbox::Inbox;
 use super::webhooks::{catch_up, endpoint, Worker};
 use crate::app::{shell, App};
 
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "lean_merchant_session";
+
 pub struct Application {
     listener: TcpListener,
     router: Router,
@@ -118,7 +121,7 @@ impl Application {
                 let public = PublicConfig {
                     loader_url: r.loader_url.clone(),
                     sandbox: r.sandbox,
-                    csp: Csp::real_lean(&r.loader_url),
+                    csp: Csp::real_lean(&r.loader_url, config.csp_mode),
                     sandbox_url: None,
                     sdk_customization: config.sdk_customization.clone(),
                 };
@@ -149,6 +152,8 @@ impl Application {
             config: Arc::new(config.clone()),
             shutdown: tokio_util::sync::CancellationToken::new(),
             rejected_webhooks: Default::default(),
+            throttle: Default::default(),
+            test_webhook_owners: Default::default(),
         };
 
         state.lean.publish_calls_to(state.bus.clone());
@@ -162,6 +167,15 @@ impl Application {
                         tracing::warn!(error = %e, "session cleanup failed");
                     }
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                }
+            }));
+        }
+        {
+            let throttle = state.throttle.clone();
+            background.push(tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    throttle.forget_idle();
                 }
             }));
         }
@@ -188,13 +202,27 @@ impl Application {
         }
 
         let sessions = SessionManagerLayer::new(store)
-            .with_name("lean_merchant_session")
+            .with_name(SESSION_COOKIE)
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(config.secure_cookies)
             .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
-        let router = router(state.clone()).layer(sessions).layer(security::layers());
+        // Outermost first: who the client is, then the cross-origin refusal (before any session is
+        // loaded or body read), the body limit, the session, and the route.
+        let client_policy = Arc::new(security::client::ClientPolicy {
+            trusted_proxies: config.trusted_proxies.clone(),
+            always_secure: config.secure_cookies,
+        });
+        let public_origin = config.public_url.clone();
+        let page_csp = Arc::new(state.public.csp.clone());
+        let router = router(state.clone())
+            .layer(sessions)
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
+            .layer(axum::middleware::from_fn_with_state(public_origin, security::cross_origin::guard))
+            .layer(axum::middleware::from_fn_with_state(client_policy, security::client::identify))
+            .layer(axum::middleware::from_fn_with_state(page_csp, security::page_policy))
+            .layer(security::layers());
         Ok(Application { listener, router, state, sandbox, worker, background })
     }
 
@@ -221,7 +249,8 @@ impl Application {
         // into_make_service turns every route into a ready service once. Served as a bare Router, axum
         // rebuilds them all for each connection, and each open live stream kept its own copy of every
         // route (about half a megabyte), which made 1,000 streams cost 650 MB.
-        axum::serve(self.listener, self.router.into_make_service())
+        // With the peer's address (ConnectInfo), which sign-in throttling keys on.
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 closing.cancel();

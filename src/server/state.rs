@@ -41,4 +41,8 @@ pub struct AppState {
     pub shutdown: tokio_util::sync::CancellationToken,
     /// Webhooks refused for their signature (not stored in the database), for the developer console.
     pub rejected_webhooks: super::webhooks::rejections::Rejections,
+    /// Senders of signed test webhooks, so each sees their own in the console.
+    pub test_webhook_owners: super::webhooks::test_owners::TestWebhookOwners,
+    /// Sign-in and sign-up limits, and the bound on concurrent password hashing.
+    pub throttle: Arc<super::security::throttle::SignInThrottle>,
 }

@@ -17,7 +17,7 @@ async fn database() -> (tempfile::TempDir, db::Db) {
 async fn store(db: &db::Db, ids: &[&str]) {
     for id in ids {
         let stored =
-            webhook_events::insert_once(db, id, "entity.created", "{}", webhook_events::RECEIVED, None)
+            webhook_events::insert_once(db, id, "entity.created", "{}", webhook_events::RECEIVED, None, None)
                 .await
                 .unwrap();
         assert!(stored);

@@ -3,7 +3,8 @@
 //! secret in what the console shows.
 
 use crate::common::{
-    entity_created, eventually, start_remote_app, TestApp, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET,
+    entity_created, eventually, start_remote_app, TestApp, ADMIN_EMAIL, APP_TOKEN, CLIENT_SECRET,
+    WEBHOOK_SECRET,
 };
 use lean_merchant::server::db::webhook_events;
 use lean_sandbox::{Sandbox, SandboxConfig};
@@ -150,8 +151,9 @@ async fn a_signed_test_webhook_goes_through_the_endpoint_and_is_stored() {
 #[tokio::test]
 async fn refused_signatures_are_shown_and_the_console_never_shows_secrets() {
     let app = TestApp::spawn().await;
+    // Refused webhooks concern nobody in particular: the admins' app-wide view shows them.
     let user = app.browser();
-    let (_, customer) = app.sign_up(&user, "ann@example.com").await;
+    let (_, customer) = app.sign_up(&user, ADMIN_EMAIL).await;
     let body = entity_created("ev-forged", "ent-forged", &customer);
     let forged = lean_merchant::server::webhooks::signature::sign(b"not-the-secret", &body);
     assert_eq!(app.post_webhook(&body, Some(forged.clone())).await, 401);

@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use crate::common::{entity_created, start_remote_app, TestApp, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET};
+use crate::common::{
+    entity_created, start_remote_app, TestApp, ADMIN_EMAIL, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET,
+};
 use lean_sandbox::{Sandbox, SandboxConfig};
 
 /// An open SSE stream, read as text.
@@ -45,14 +47,17 @@ impl Stream {
 #[tokio::test]
 async fn console_rows_arrive_live_on_console_streams_only() {
     let app = TestApp::spawn().await;
+    // An admin's console: every user's rows.
     let dev = app.browser();
-    let (_, customer) = app.sign_up(&dev, "dev@example.com").await;
+    let (_, customer) = app.sign_up(&dev, ADMIN_EMAIL).await;
     let mut console = Stream::open(&dev, format!("{}/live?console=1", app.url)).await;
     let mut plain = Stream::open(&dev, format!("{}/live", app.url)).await;
 
     // An outbound call: another user's sign-up creates a Lean customer.
     let other = app.browser();
-    app.sign_up(&other, "bob@example.com").await;
+    let (_, bob_customer) = app.sign_up(&other, "bob@example.com").await;
+    // Bob's own console, open from here on, must see his rows and nobody else's.
+    let mut bobs = Stream::open(&other, format!("{}/live?console=1", app.url)).await;
     console.until("a Lean call row", |t| t.contains(r#""row":"call""#) && t.contains("/customers/v1")).await;
 
     // A stored webhook: its row arrives, then the worker's outcome.
@@ -85,6 +90,20 @@ async fn console_rows_arrive_live_on_console_streams_only() {
     let digest = forged.trim_start_matches("sha512=");
     for secret in [CLIENT_SECRET, WEBHOOK_SECRET, digest, "sha512=", "access_token", "Bearer", "eyJ"] {
         assert!(!console.text.contains(secret), "the console stream shows {secret:?}");
+    }
+
+    // Bob's console: his own webhook and the calls made for him; not the admin's, not the refusal.
+    assert_eq!(app.post_signed(&entity_created("ev-bob", "ent-bob", &bob_customer)).await, 200);
+    let (status, _) = app.call(&other, "launch_connect", &[]).await;
+    assert_eq!(status, 200);
+    bobs.until("Bob's processed webhook and his token call", |t| {
+        t.lines().any(|l| l.contains(r#""event_id":"ev-bob""#) && l.contains(r#""status":"processed""#))
+            && t.contains(r#""row":"call""#)
+    })
+    .await;
+    bobs.drain(Duration::from_millis(300)).await;
+    for theirs in ["ev-live", "ev-forged-live", customer.as_str()] {
+        assert!(!bobs.text.contains(theirs), "Bob's console shows {theirs}:\n{}", bobs.text);
     }
 
     // The plain stream got the user's own entity, and no console row.

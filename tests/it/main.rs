@@ -16,5 +16,6 @@ mod instances;
 mod lean_client;
 mod ordering;
 mod payments;
+mod security;
 mod security_headers;
 mod webhooks;

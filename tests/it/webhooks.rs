@@ -316,6 +316,7 @@ async fn a_batch_stores_each_event_once_and_says_which_were_new() {
         body: format!("{{\"event_id\":\"{id}\"}}"),
         status: RECEIVED,
         error: None,
+        customer_id: None,
     };
     let (a, b, c) = (event("batch-a"), event("batch-b"), event("batch-c"));
     let mut conn = db.acquire().await.unwrap();

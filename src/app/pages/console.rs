@@ -57,6 +57,16 @@ fn Console() -> impl IntoView {
     let failure = move || log().and_then(Result::err);
     let webhooks = move || log().and_then(Result::ok).map(|l| l.webhooks).unwrap_or_default();
     let calls = move || log().and_then(Result::ok).map(|l| l.calls).unwrap_or_default();
+    // Whose rows these are: the reader's own, or every user's (admins), with the refusals counted.
+    let scope = move || {
+        log().and_then(Result::ok).map(|l| {
+            if l.everyone {
+                t_with("console-scope-everyone", &[("refused", num(l.refused_total as i64))])
+            } else {
+                t("console-scope-own")
+            }
+        })
+    };
     let live_label = move || match live.get() {
         LiveStatus::Connecting => t("console-live-connecting"),
         LiveStatus::Live => t("console-live-live"),
@@ -83,6 +93,7 @@ fn Console() -> impl IntoView {
                 e => view! { <p class="notice error" role="alert">{e.localized()}</p> }.into_any(),
             })}
             <Show when=move || log().is_some_and(|r| r.is_ok())>
+                <p class="notice" data-testid="console-scope">{scope}</p>
                 <section class="history console" data-testid="console" aria-labelledby="console-webhooks">
                     <div class="console-head">
                         <h2 id="console-webhooks">{t("console-webhooks-title")}</h2>

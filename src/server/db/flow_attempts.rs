@@ -3,6 +3,10 @@ use sqlx::Row;
 use super::{now, Db};
 use crate::model::{CallbackData, FlowOutcome};
 
+/// How many outcomes are kept per user: the newest, enough for support to quote any recent flow.
+pub const KEPT_PER_USER: i64 = 200;
+
+/// Stores an outcome and forgets the user's oldest beyond [`KEPT_PER_USER`], in one transaction.
 pub async fn insert(
     db: &Db,
     user_id: &str,
@@ -20,6 +24,7 @@ pub async fn insert(
         bank_identifier: data.bank.as_ref().and_then(|b| b.bank_identifier.clone()),
         created_at: now(),
     };
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO flow_attempts (id, user_id, method, status, secondary_status, message, exit_point,
                                     lean_correlation_id, bank_identifier, created_at)
@@ -35,8 +40,17 @@ pub async fn insert(
     .bind(&outcome.lean_correlation_id)
     .bind(&outcome.bank_identifier)
     .bind(&outcome.created_at)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    sqlx::query(
+        "DELETE FROM flow_attempts WHERE user_id = $1 AND id NOT IN
+           (SELECT id FROM flow_attempts WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(KEPT_PER_USER)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(outcome)
 }
 

@@ -3,6 +3,7 @@ use super::{now, Db};
 /// Audit of one outbound Lean call. Only the method, the path and the outcome: never a token or a body.
 pub async fn record(
     db: &Db,
+    user_id: Option<&str>,
     method: &str,
     path: &str,
     status: Option<u16>,
@@ -10,10 +11,11 @@ pub async fn record(
     results_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO lean_api_calls (id, method, path, status, latency_ms, results_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO lean_api_calls (id, user_id, method, path, status, latency_ms, results_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(uuid::Uuid::new_v4().to_string())
+    .bind(user_id)
     .bind(method)
     .bind(path)
     .bind(status.map(i64::from))
@@ -35,16 +37,30 @@ pub struct ApiCallRow {
     pub created_at: String,
 }
 
-/// The most recent outbound calls, newest first.
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<ApiCallRow>, sqlx::Error> {
+/// The most recent outbound calls, newest first: every call, or those made for one user.
+pub async fn recent(db: &Db, user_id: Option<&str>, limit: i64) -> Result<Vec<ApiCallRow>, sqlx::Error> {
     use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT method, path, status, latency_ms, results_id, created_at FROM lean_api_calls
-         ORDER BY created_at DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+    let rows = match user_id {
+        None => {
+            sqlx::query(
+                "SELECT method, path, status, latency_ms, results_id, created_at FROM lean_api_calls
+                 ORDER BY created_at DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(db)
+            .await?
+        }
+        Some(user_id) => {
+            sqlx::query(
+                "SELECT method, path, status, latency_ms, results_id, created_at FROM lean_api_calls
+                 WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2",
+            )
+            .bind(user_id)
+            .bind(limit)
+            .fetch_all(db)
+            .await?
+        }
+    };
     rows.iter()
         .map(|r| {
             Ok(ApiCallRow {

@@ -1,5 +1,9 @@
 //! tower-sessions store on our own database, so sessions survive restarts (and, on PostgreSQL, are
 //! shared by every instance).
+//!
+//! Rows are keyed by the SHA-256 of the session id, and the stored record carries no id: whoever reads
+//! the table (a backup, a leaked dump) cannot turn a row into a cookie that signs them in. The id is
+//! 128 random bits, so a plain hash (no salt, no stretching) is enough to make it irreversible.
 
 use async_trait::async_trait;
 use sqlx::Row;
@@ -33,16 +37,29 @@ fn backend(e: sqlx::Error) -> Error {
     Error::Backend(e.to_string())
 }
 
+/// The key a session is stored under.
+fn key(id: &Id) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
+/// The record as stored: everything but its id.
+fn encode(record: &Record) -> Result<String> {
+    let mut stored = record.clone();
+    stored.id = Id(0);
+    serde_json::to_string(&stored).map_err(|e| Error::Encode(e.to_string()))
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // Ids are random 128-bit numbers; on the rare collision, draw again.
         loop {
-            let data = serde_json::to_string(&record).map_err(|e| Error::Encode(e.to_string()))?;
+            let data = encode(record)?;
             let res = sqlx::query(
                 "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
             )
-            .bind(record.id.to_string())
+            .bind(key(&record.id))
             .bind(data)
             .bind(record.expiry_date.unix_timestamp())
             .execute(&self.db)
@@ -56,12 +73,12 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        let data = serde_json::to_string(&record).map_err(|e| Error::Encode(e.to_string()))?;
+        let data = encode(record)?;
         sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
         )
-        .bind(record.id.to_string())
+        .bind(key(&record.id))
         .bind(data)
         .bind(record.expiry_date.unix_timestamp())
         .execute(&self.db)
@@ -72,7 +89,7 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let row = sqlx::query("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
-            .bind(id.to_string())
+            .bind(key(id))
             .bind(time::OffsetDateTime::now_utc().unix_timestamp())
             .fetch_optional(&self.db)
             .await
@@ -81,14 +98,17 @@ impl SessionStore for DbSessionStore {
             None => Ok(None),
             Some(r) => {
                 let data: String = r.try_get(0).map_err(backend)?;
-                serde_json::from_str(&data).map(Some).map_err(|e| Error::Decode(e.to_string()))
+                let mut record: Record =
+                    serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
+                record.id = *id;
+                Ok(Some(record))
             }
         }
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
+            .bind(key(id))
             .execute(&self.db)
             .await
             .map_err(backend)?;

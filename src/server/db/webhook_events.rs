@@ -24,10 +24,11 @@ pub async fn insert_once<'e>(
     body: &str,
     status: &str,
     error: Option<&str>,
+    customer_id: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let res = sqlx::query(
-        "INSERT INTO webhook_events (event_id, event_type, body, status, received_at, last_error)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING",
+        "INSERT INTO webhook_events (event_id, event_type, body, status, received_at, last_error, customer_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING",
     )
     .bind(event_id)
     .bind(event_type)
@@ -35,6 +36,7 @@ pub async fn insert_once<'e>(
     .bind(status)
     .bind(now())
     .bind(error)
+    .bind(customer_id)
     .execute(db)
     .await?;
     Ok(res.rows_affected() == 1)
@@ -47,6 +49,8 @@ pub struct NewEvent {
     pub body: String,
     pub status: &'static str,
     pub error: Option<&'static str>,
+    /// Whose event it is, for the developer console (the payload's `customer_id`, when it has one).
+    pub customer_id: Option<String>,
 }
 
 /// Stores several webhooks in one statement, each once. For each event, in order: whether this call
@@ -61,14 +65,24 @@ pub async fn insert_many(
         return Ok(Vec::new());
     }
     let mut sql = String::from(
-        "INSERT INTO webhook_events (event_id, event_type, body, status, received_at, last_error) VALUES ",
+        "INSERT INTO webhook_events (event_id, event_type, body, status, received_at, last_error, customer_id) \
+         VALUES ",
     );
     for i in 0..events.len() {
-        let p = i * 6;
+        let p = i * 7;
         if i > 0 {
             sql.push(',');
         }
-        sql.push_str(&format!("(${},${},${},${},${},${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6));
+        sql.push_str(&format!(
+            "(${},${},${},${},${},${},${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6,
+            p + 7
+        ));
     }
     sql.push_str(" ON CONFLICT (event_id) DO NOTHING");
     let received_at = now();
@@ -82,7 +96,8 @@ pub async fn insert_many(
             .bind(e.body.as_str())
             .bind(e.status)
             .bind(received_at.as_str())
-            .bind(e.error);
+            .bind(e.error)
+            .bind(e.customer_id.as_deref());
     }
     // As many rows as events: every event was distinct and new, the usual case, answered without
     // sending rows back (RETURNING cost the webhook endpoint about a twentieth of its rate on SQLite).
@@ -270,15 +285,26 @@ pub struct StoredEvent {
     pub last_error: Option<String>,
 }
 
-/// The most recently received events, newest first.
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
-         FROM webhook_events ORDER BY received_at DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+/// The most recently received events, newest first: all of them, or those about one customer.
+pub async fn recent(db: &Db, customer_id: Option<&str>, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let rows =
+        match customer_id {
+            None => sqlx::query(
+                "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
+                 FROM webhook_events ORDER BY received_at DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(db)
+            .await?,
+            Some(customer_id) => sqlx::query(
+                "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
+                 FROM webhook_events WHERE customer_id = $1 ORDER BY received_at DESC LIMIT $2",
+            )
+            .bind(customer_id)
+            .bind(limit)
+            .fetch_all(db)
+            .await?,
+        };
     rows.iter()
         .map(|r| {
             Ok(StoredEvent {
@@ -309,4 +335,14 @@ pub async fn reset_for_replay(db: &Db, event_id: &str) -> Result<bool, sqlx::Err
     .execute(db)
     .await?;
     Ok(res.rows_affected() == 1)
+}
+
+/// The customer a stored event concerns: None when no such event is stored, `Some(None)` for an
+/// app-wide event.
+pub async fn customer_of(db: &Db, event_id: &str) -> Result<Option<Option<String>>, sqlx::Error> {
+    let row = sqlx::query("SELECT customer_id FROM webhook_events WHERE event_id = $1")
+        .bind(event_id)
+        .fetch_optional(db)
+        .await?;
+    row.map(|r| r.try_get::<Option<String>, _>(0)).transpose()
 }

@@ -24,6 +24,9 @@ pub struct LeanClient {
     /// Where each recorded call is also published for the developer console; set once the app's
     /// bus exists (the CLI's client has none). Shared by clones.
     console: Arc<OnceLock<LiveBus>>,
+    /// The user these calls are made for (see [`LeanClient::for_user`]), so each user's console shows
+    /// their own calls; None for app-wide calls (tokens, event catch-up).
+    acting_for: Option<Arc<str>>,
 }
 
 /// Whether a call may be repeated after a transient failure (see [`LeanClient::call`]).
@@ -73,7 +76,13 @@ impl LeanClient {
             tokens: TokenCache::default(),
             db,
             console: Arc::default(),
+            acting_for: None,
         }
+    }
+
+    /// The same client, with every call it records attributed to `user_id`.
+    pub fn for_user(&self, user_id: &str) -> LeanClient {
+        LeanClient { acting_for: Some(user_id.into()), ..self.clone() }
     }
 
     /// From now on every recorded call also appears live in open developer consoles.
@@ -160,11 +169,12 @@ impl LeanClient {
 
     pub(super) async fn audit(&self, method: &str, path: &str, status: Option<u16>, started: Instant) {
         let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        if let Err(e) = db::lean_api_calls::record(&self.db, method, path, status, ms, None).await {
+        let user = self.acting_for.as_deref();
+        if let Err(e) = db::lean_api_calls::record(&self.db, user, method, path, status, ms, None).await {
             tracing::warn!(error = %e, "could not record a Lean call");
         }
         if let Some(bus) = self.console.get() {
-            crate::server::live::console::call_recorded(bus, &self.db, method, path, status, ms).await;
+            crate::server::live::console::call_recorded(bus, &self.db, user, method, path, status, ms).await;
         }
     }
 }

@@ -4,16 +4,18 @@
 //! when its stream reconnects.
 
 use super::LiveBus;
-use crate::api::console::{self, ConsoleEntry};
+use crate::model::console::ConsoleEntry;
 use crate::model::LiveEvent;
+use crate::server::console;
 use crate::server::db::Db;
 use crate::server::webhooks::rejections::Rejected;
 
-async fn publish(bus: &LiveBus, db: &Db, entry: ConsoleEntry) {
+/// `owner`: the user the row concerns (their own console shows it too); None for app-wide rows.
+async fn publish(bus: &LiveBus, db: &Db, owner: Option<&str>, entry: ConsoleEntry) {
     if !bus.console_watched() {
         return;
     }
-    if let Err(e) = bus.publish_console(db, &LiveEvent::Console { entry }).await {
+    if let Err(e) = bus.publish_console(db, owner, &LiveEvent::Console { entry }).await {
         tracing::warn!(error = %e, "could not publish a console row");
     }
 }
@@ -22,6 +24,7 @@ async fn publish(bus: &LiveBus, db: &Db, entry: ConsoleEntry) {
 pub async fn call_recorded(
     bus: &LiveBus,
     db: &Db,
+    user_id: Option<&str>,
     method: &str,
     path: &str,
     status: Option<u16>,
@@ -35,7 +38,7 @@ pub async fn call_recorded(
         latency_ms,
         None,
     );
-    publish(bus, db, ConsoleEntry::Call(row)).await;
+    publish(bus, db, user_id, ConsoleEntry::Call(row)).await;
 }
 
 /// A stored webhook was received, claimed, finished or reset for replay: its row as it is now.
@@ -45,7 +48,9 @@ pub async fn webhook_changed(bus: &LiveBus, db: &Db, event_id: &str) {
         return;
     }
     match stored_event(db, event_id).await {
-        Ok(Some(e)) => publish(bus, db, ConsoleEntry::Webhook(console::stored_webhook_row(e))).await,
+        Ok(Some((e, owner))) => {
+            publish(bus, db, owner.as_deref(), ConsoleEntry::Webhook(console::stored_webhook_row(e))).await
+        }
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "could not read a webhook for the console"),
     }
@@ -53,23 +58,26 @@ pub async fn webhook_changed(bus: &LiveBus, db: &Db, event_id: &str) {
 
 /// A webhook was refused for its signature (nothing of it is stored).
 pub async fn webhook_rejected(bus: &LiveBus, db: &Db, rejected: Rejected) {
-    publish(bus, db, ConsoleEntry::Webhook(console::rejected_webhook_row(rejected))).await;
+    publish(bus, db, None, ConsoleEntry::Webhook(console::rejected_webhook_row(rejected))).await;
 }
 
+/// The stored event and the user whose customer it concerns, if any.
 async fn stored_event(
     db: &Db,
     event_id: &str,
-) -> Result<Option<crate::server::db::webhook_events::StoredEvent>, sqlx::Error> {
+) -> Result<Option<(crate::server::db::webhook_events::StoredEvent, Option<String>)>, sqlx::Error> {
     use sqlx::Row;
     let row = sqlx::query(
-        "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
-         FROM webhook_events WHERE event_id = $1",
+        "SELECT w.event_id, w.event_type, w.body, w.status, w.received_at, w.processed_at, w.attempts,
+                w.last_error, c.user_id
+         FROM webhook_events w LEFT JOIN customers c ON c.customer_id = w.customer_id
+         WHERE w.event_id = $1",
     )
     .bind(event_id)
     .fetch_optional(db)
     .await?;
     row.map(|r| {
-        Ok(crate::server::db::webhook_events::StoredEvent {
+        let event = crate::server::db::webhook_events::StoredEvent {
             event_id: r.try_get(0)?,
             event_type: r.try_get(1)?,
             body: r.try_get(2)?,
@@ -78,7 +86,8 @@ async fn stored_event(
             processed_at: r.try_get(5)?,
             attempts: r.try_get(6)?,
             last_error: r.try_get(7)?,
-        })
+        };
+        Ok((event, r.try_get(8)?))
     })
     .transpose()
 }

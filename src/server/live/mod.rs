@@ -37,9 +37,14 @@ pub enum Fanout {
 
 pub const CHANNEL: &str = "lean_merchant_live";
 
-/// The audience of developer-console rows: not a user (user ids are UUIDs), but every stream that
-/// asked for the console and whose user may see it (see `sse`).
+/// The audience of every developer-console row, app-wide: the admins' consoles (see `sse`). Not a user
+/// (user ids are UUIDs).
 pub const CONSOLE_AUDIENCE: &str = "~console";
+
+/// The audience of one user's own developer-console rows.
+pub fn console_audience_of(user_id: &str) -> String {
+    format!("{CONSOLE_AUDIENCE}:{user_id}")
+}
 
 /// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const NOTIFY_MAX: usize = 7900;
@@ -82,15 +87,15 @@ impl LiveBus {
         rx
     }
 
-    /// Whether any stream shows the developer console, so rows nobody would see are not built.
+    /// Whether any stream shows a developer console, so rows nobody would see are not built.
     pub fn console_watched(&self) -> bool {
         matches!(self.fanout, Fanout::Postgres)
             || self
                 .channels
                 .lock()
                 .expect("live bus lock")
-                .get(CONSOLE_AUDIENCE)
-                .is_some_and(|tx| tx.receiver_count() > 0)
+                .iter()
+                .any(|(audience, tx)| audience.starts_with(CONSOLE_AUDIENCE) && tx.receiver_count() > 0)
     }
 
     pub async fn publish(&self, db: &Db, user_id: &str, event: &LiveEvent) -> Result<i64, sqlx::Error> {
@@ -123,23 +128,38 @@ impl LiveBus {
     /// kept again for `Last-Event-ID`: a console that reconnects fetches its log afresh. With
     /// PostgreSQL the row itself travels in the NOTIFY (see `pg_listen`); one too large for it
     /// travels as "fetch the log again".
-    pub async fn publish_console(&self, db: &Db, event: &LiveEvent) -> Result<(), sqlx::Error> {
+    ///
+    /// Every row goes to the app-wide consoles; a row that concerns a user (`owner`) also goes to that
+    /// user's own console.
+    pub async fn publish_console(
+        &self,
+        db: &Db,
+        owner: Option<&str>,
+        event: &LiveEvent,
+    ) -> Result<(), sqlx::Error> {
         let payload = serde_json::to_string(event).unwrap_or_default();
         match self.fanout {
-            Fanout::Local => {
-                self.deliver_local(CONSOLE_AUDIENCE, Published { seq: 0, payload: payload.into() });
-            }
+            Fanout::Local => self.deliver_console(owner, &payload),
             Fanout::Postgres => {
-                let mut note = format!("{CONSOLE_AUDIENCE}:{payload}");
+                let owner = owner.unwrap_or_default();
+                let mut note = format!("{CONSOLE_AUDIENCE}:{owner}:{payload}");
                 if note.len() > NOTIFY_MAX {
-                    let refresh = LiveEvent::Console { entry: crate::api::console::ConsoleEntry::Refresh };
-                    note =
-                        format!("{CONSOLE_AUDIENCE}:{}", serde_json::to_string(&refresh).unwrap_or_default());
+                    let refresh = LiveEvent::Console { entry: crate::model::console::ConsoleEntry::Refresh };
+                    let refresh = serde_json::to_string(&refresh).unwrap_or_default();
+                    note = format!("{CONSOLE_AUDIENCE}:{owner}:{refresh}");
                 }
                 sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(note).execute(db).await?;
             }
         }
         Ok(())
+    }
+
+    /// Hands a console row to this process's app-wide consoles and, if it has one, its owner's.
+    pub fn deliver_console(&self, owner: Option<&str>, payload: &str) {
+        self.deliver_local(CONSOLE_AUDIENCE, Published { seq: 0, payload: payload.into() });
+        if let Some(owner) = owner.filter(|o| !o.is_empty()) {
+            self.deliver_local(&console_audience_of(owner), Published { seq: 0, payload: payload.into() });
+        }
     }
 }
 

@@ -31,8 +31,11 @@ async fn listen(url: &str, db: &Db, bus: &LiveBus) -> Result<(), sqlx::Error> {
     loop {
         let note = listener.recv().await?;
         // A developer-console row travels whole: it is not stored in live_events.
-        if let Some(row) = note.payload().strip_prefix(CONSOLE_AUDIENCE).and_then(|r| r.strip_prefix(':')) {
-            bus.deliver_local(CONSOLE_AUDIENCE, Published { seq: 0, payload: row.into() });
+        // `~console:<owner user id, or nothing>:<row>`.
+        if let Some(rest) = note.payload().strip_prefix(CONSOLE_AUDIENCE).and_then(|r| r.strip_prefix(':')) {
+            if let Some((owner, row)) = rest.split_once(':') {
+                bus.deliver_console(Some(owner), row);
+            }
             continue;
         }
         let Some((seq, user_id)) = note.payload().split_once(':') else {

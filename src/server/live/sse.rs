@@ -5,7 +5,7 @@
 //! ids already sent, means no event falls in the gap between the two.
 //!
 //! `GET /live?console=1` adds the developer console's rows, for users who may see the console
-//! (403 for others). Those rows carry no id: they are not replayed (the console fetches its log again
+//! (403 for others): everyone's rows for an admin, the user's own for anyone else. Those rows carry no id: they are not replayed (the console fetches its log again
 //! when the stream reconnects), and leaving the id out keeps `Last-Event-ID` on the user's own events.
 
 use std::convert::Infallible;
@@ -19,8 +19,9 @@ use futures::stream::{self, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 use tower_sessions::Session;
 
-use super::CONSOLE_AUDIENCE;
+use super::{console_audience_of, CONSOLE_AUDIENCE};
 use crate::server::auth::session_user_id;
+use crate::server::console::View;
 use crate::server::db::live_events;
 use crate::server::state::AppState;
 
@@ -44,22 +45,26 @@ pub async fn stream(
         return StatusCode::UNAUTHORIZED.into_response();
     };
     let console = query.console.is_some_and(|v| v == "1" || v == "true");
-    if console {
-        match crate::api::console::user_may_use_console(&state, &user_id).await {
-            Ok(true) => {}
-            Ok(false) => return StatusCode::FORBIDDEN.into_response(),
+    // The console's rows this stream may carry: everyone's for an admin, else the user's own.
+    let console_audience = if console {
+        match crate::server::console::view_of(&state, &user_id).await {
+            Ok(Some(View::Everyone)) => Some(CONSOLE_AUDIENCE.to_owned()),
+            Ok(Some(View::Own { .. })) => Some(console_audience_of(&user_id)),
+            Ok(None) => return StatusCode::FORBIDDEN.into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "could not check console access");
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             }
         }
-    }
+    } else {
+        None
+    };
     let last_seen =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
 
     let live = state.bus.subscribe(&user_id);
     // Subscribed before the backlog is read, so nothing published in between is missed.
-    let console_rows = console.then(|| state.bus.subscribe(CONSOLE_AUDIENCE));
+    let console_rows = console_audience.map(|audience| state.bus.subscribe(&audience));
     // A fresh page load has no Last-Event-ID: it replays from the position it was rendered at, or,
     // not knowing it, starts from now (such a page reloads its data once the stream is open).
     let start = match last_seen.or(query.after.filter(|n| *n >= 0)) {

@@ -43,8 +43,18 @@ pub async fn run_once(db: &Db, lean: &LeanClient, worker: &Worker) -> Result<Cat
             };
             let event_type = event.get("type").and_then(Value::as_str).unwrap_or("unknown");
             let body = serde_json::to_string(event).unwrap_or_default();
-            if webhook_events::insert_once(db, event_id, event_type, &body, webhook_events::RECEIVED, None)
-                .await?
+            let customer = super::endpoint::customer_of(event.get("payload"));
+            let received = webhook_events::RECEIVED;
+            if webhook_events::insert_once(
+                db,
+                event_id,
+                event_type,
+                &body,
+                received,
+                None,
+                customer.as_deref(),
+            )
+            .await?
             {
                 result.new += 1;
             }

@@ -22,14 +22,31 @@ struct Envelope {
     event_id: String,
     #[serde(rename = "type")]
     event_type: String,
+    #[serde(default)]
+    payload: Option<serde_json::Value>,
+}
+
+/// The customer an event concerns, as its payload names it (most of Lean's events do), for the
+/// developer console's per-user view. Only a plausible id is kept.
+pub fn customer_of(payload: Option<&serde_json::Value>) -> Option<String> {
+    payload
+        .and_then(|p| p.get("customer_id"))
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|id| {
+            !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        .map(str::to_owned)
 }
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let header = headers.get("lean-signature").and_then(|v| v.to_str().ok());
     if let Err(e) = signature::verify(state.webhook_secret.expose_secret().as_bytes(), header, &body) {
-        tracing::warn!(reason = %e, "webhook rejected");
-        let rejected = state.rejected_webhooks.record(&e, &body);
-        crate::server::live::console::webhook_rejected(&state.bus, &state.db, rejected).await;
+        // Counted always; logged and shown only when sampled, so a flood costs no disk.
+        if let Some(sampled) = state.rejected_webhooks.record(&e, &body) {
+            tracing::warn!(reason = %e, total = state.rejected_webhooks.total(), "webhook rejected");
+            crate::server::live::console::webhook_rejected(&state.bus, &state.db, sampled).await;
+        }
         return StatusCode::UNAUTHORIZED;
     }
 
@@ -38,12 +55,17 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let text = String::from_utf8_lossy(&body).replace('\0', "\u{FFFD}");
     let (event, new_when_stored) = match serde_json::from_slice::<Envelope>(&body) {
         Ok(env) if !env.event_id.trim().is_empty() => {
+            let event_id = env.event_id.trim().to_owned();
+            // A test webhook sent from someone's console is theirs to see, whatever customer it names.
+            let customer_id =
+                state.test_webhook_owners.take(&event_id).or_else(|| customer_of(env.payload.as_ref()));
             let event = NewEvent {
-                event_id: env.event_id.trim().to_owned(),
+                event_id,
                 event_type: env.event_type,
                 body: text,
                 status: webhook_events::RECEIVED,
                 error: None,
+                customer_id,
             };
             (event, true)
         }
@@ -56,6 +78,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
                 body: text,
                 status: webhook_events::FAILED,
                 error: Some("body is not a Lean event envelope (needs JSON with event_id and type)"),
+                customer_id: None,
             };
             // Nothing for the worker to apply.
             (event, false)

@@ -158,5 +158,14 @@ async fn store_together(db: &Db, batch: &[Job]) -> Result<Vec<bool>, sqlx::Error
 }
 
 async fn store_alone(db: &Db, e: &NewEvent) -> Result<bool, sqlx::Error> {
-    webhook_events::insert_once(db, &e.event_id, &e.event_type, &e.body, e.status, e.error).await
+    webhook_events::insert_once(
+        db,
+        &e.event_id,
+        &e.event_type,
+        &e.body,
+        e.status,
+        e.error,
+        e.customer_id.as_deref(),
+    )
+    .await
 }

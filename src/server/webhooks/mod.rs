@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod rejections;
 pub mod results_events;
 pub mod signature;
+pub mod test_owners;
 pub mod worker;
 
 pub use worker::Worker;

@@ -1,10 +1,15 @@
-//! Webhooks refused for their signature. They are never stored in the database (anyone can POST to
-//! the endpoint), but the developer console shows the last few so a wrong `LEAN_WEBHOOK_SECRET` is
-//! visible at a glance. Only the verdict and what the body claims to be are kept: never the
-//! signature header, never the body.
+//! Webhooks refused for their signature. Anyone can POST to the endpoint, so a refusal costs no
+//! database work: it is counted, and a sample (a few a second, the last [`CAPACITY`] of them) is kept
+//! in memory for the admins' developer console, where a wrong `LEAN_WEBHOOK_SECRET` is visible at a
+//! glance. Only the verdict and what the body claims to be are kept: never the signature header,
+//! never the body.
 
 use std::collections::VecDeque;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use serde_json::Value;
 
@@ -24,12 +29,32 @@ pub struct Rejected {
     pub bytes: usize,
 }
 
-#[derive(Clone, Default)]
-pub struct Rejections(Arc<Mutex<VecDeque<Rejected>>>);
+/// Refusals sampled per second (after a burst of as many).
+const SAMPLED_PER_SECOND: u32 = 5;
+
+#[derive(Clone)]
+pub struct Rejections {
+    sample: Arc<Mutex<VecDeque<Rejected>>>,
+    sampler: Arc<DefaultDirectRateLimiter>,
+    total: Arc<AtomicU64>,
+}
+
+impl Default for Rejections {
+    fn default() -> Self {
+        let rate = NonZeroU32::new(SAMPLED_PER_SECOND).unwrap_or(NonZeroU32::MIN);
+        Rejections {
+            sample: Arc::default(),
+            sampler: Arc::new(RateLimiter::direct(Quota::per_second(rate))),
+            total: Arc::default(),
+        }
+    }
+}
 
 impl Rejections {
-    /// Remembers a refusal and returns it, for the console's live stream.
-    pub fn record(&self, reason: &SignatureError, body: &[u8]) -> Rejected {
+    /// Counts a refusal; returns it when it is sampled (kept, and shown live on the console).
+    pub fn record(&self, reason: &SignatureError, body: &[u8]) -> Option<Rejected> {
+        self.total.fetch_add(1, Ordering::Relaxed);
+        self.sampler.check().ok()?;
         let json: Option<Value> = serde_json::from_slice(body).ok();
         let field = |name: &str| {
             json.as_ref()
@@ -44,17 +69,36 @@ impl Rejections {
             claimed_event_id: field("event_id"),
             bytes: body.len(),
         };
-        let mut list = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut list = self.sample.lock().unwrap_or_else(|p| p.into_inner());
         if list.len() == CAPACITY {
             list.pop_front();
         }
         list.push_back(entry.clone());
-        entry
+        Some(entry)
     }
 
-    /// Newest first.
+    /// The sampled refusals, newest first.
     pub fn recent(&self) -> Vec<Rejected> {
-        let list = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let list = self.sample.lock().unwrap_or_else(|p| p.into_inner());
         list.iter().rev().cloned().collect()
+    }
+
+    /// Every refusal since the app started, sampled or not.
+    pub fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_is_counted_and_a_flood_is_only_sampled() {
+        let r = Rejections::default();
+        let kept = (0..1000).filter(|_| r.record(&SignatureError::Missing, b"{}").is_some()).count();
+        assert_eq!(r.total(), 1000);
+        assert!((1..=SAMPLED_PER_SECOND as usize + 1).contains(&kept), "{kept} kept");
+        assert_eq!(r.recent().len(), kept);
     }
 }

@@ -28,7 +28,12 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        Self::spawn_in(tempfile::tempdir().expect("temp dir"), None).await
+        Self::spawn_in(tempfile::tempdir().expect("temp dir"), None, &[]).await
+    }
+
+    /// Like `spawn`, with more configuration variables (e.g. TRUSTED_PROXIES).
+    pub async fn spawn_with(extra: &[(&'static str, &str)]) -> TestApp {
+        Self::spawn_in(tempfile::tempdir().expect("temp dir"), None, extra).await
     }
 
     /// Stops the app and starts it again on the same data (files and database).
@@ -36,10 +41,14 @@ impl TestApp {
         self.shut_down().await;
         let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("temp dir"));
         let pg = self.pg_database.take();
-        Self::spawn_in(dir, pg).await
+        Self::spawn_in(dir, pg, &[]).await
     }
 
-    async fn spawn_in(dir: tempfile::TempDir, pg_database: Option<String>) -> TestApp {
+    async fn spawn_in(
+        dir: tempfile::TempDir,
+        pg_database: Option<String>,
+        extra: &[(&'static str, &str)],
+    ) -> TestApp {
         let mut vars: HashMap<&str, String> = HashMap::new();
         vars.insert("LEPTOS_SITE_ADDR", "127.0.0.1:0".into());
         vars.insert("DATA_DIR", dir.path().display().to_string());
@@ -55,6 +64,9 @@ impl TestApp {
         };
         if let Some(url) = &pg_database {
             vars.insert("DATABASE_URL", url.clone());
+        }
+        for (k, v) in extra {
+            vars.insert(k, (*v).to_owned());
         }
         let config = Config::from_vars(Vars(move |k| vars.get(k).cloned())).expect("test config");
         let app = Application::build(config).await.expect("app builds");

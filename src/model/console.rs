@@ -1,0 +1,188 @@
+//! The developer console's rows, as they travel to the browser (fetched whole, then live).
+
+use serde::{Deserialize, Serialize};
+
+/// One outbound call to Lean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleCall {
+    pub at: String,
+    pub method: String,
+    /// Without its query string: a query could carry anything, and the path identifies the call.
+    pub path: String,
+    /// None when no answer came (timeout, connection refused).
+    pub status: Option<i64>,
+    pub latency_ms: i64,
+    pub results_id: Option<String>,
+}
+
+impl ConsoleCall {
+    /// Tells rows apart when the live stream and a fresh fetch both bring one.
+    pub fn key(&self) -> String {
+        format!("{} {} {}", self.at, self.method, self.path)
+    }
+}
+
+/// One inbound webhook: stored ones (valid signature) and refused ones (401, not stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleWebhook {
+    pub at: String,
+    pub event_type: String,
+    pub event_id: String,
+    /// True when the signature matched.
+    pub signature_ok: bool,
+    /// "Valid signature", or why it was refused (English, for logs and the API; the page translates
+    /// `rejection` instead).
+    pub verdict: String,
+    /// Why the signature was refused: `missing`, `malformed` or `mismatch`; None when it matched.
+    pub rejection: Option<String>,
+    /// received, processing, processed, failed, or rejected (answered 401).
+    pub status: String,
+    pub attempts: i64,
+    /// The worker's last error for this event (the handler's own words).
+    pub error: Option<String>,
+    /// Size of a refused body, which was not stored.
+    pub refused_bytes: Option<u64>,
+    /// The body, pretty-printed when it is JSON; None for refused webhooks (never stored).
+    pub payload: Option<String>,
+    /// May be applied again.
+    pub replayable: bool,
+}
+
+impl ConsoleWebhook {
+    /// A stored event is one row however often its status changes; each refusal is a row of its own.
+    pub fn key(&self) -> String {
+        if self.signature_ok {
+            self.event_id.clone()
+        } else {
+            format!("rejected {} {}", self.at, self.event_id)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleLog {
+    pub calls: Vec<ConsoleCall>,
+    pub webhooks: Vec<ConsoleWebhook>,
+    /// True for the app-wide view (admins): every user's calls and webhooks, and refused webhooks.
+    /// False: the signed-in user's own.
+    #[serde(default)]
+    pub everyone: bool,
+    /// Webhooks refused for their signature since the app started (app-wide view only; a sample of
+    /// them is listed).
+    #[serde(default)]
+    pub refused_total: u64,
+}
+
+/// One console row as it travels on the live stream, the moment it is recorded or changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "row", rename_all = "snake_case")]
+pub enum ConsoleEntry {
+    Call(ConsoleCall),
+    Webhook(ConsoleWebhook),
+    /// A row too large to travel between instances (PostgreSQL NOTIFY): fetch the log again.
+    Refresh,
+}
+
+/// How many rows of each kind the console shows.
+pub const ROWS: usize = 50;
+
+impl ConsoleLog {
+    /// Adds a row or replaces the one with the same key; newest first, at most [`ROWS`] of each kind.
+    pub fn apply(&mut self, entry: ConsoleEntry) {
+        match entry {
+            ConsoleEntry::Call(c) => {
+                let key = c.key();
+                self.calls.retain(|x| x.key() != key);
+                self.calls.push(c);
+                // RFC 3339 UTC strings sort as times.
+                self.calls.sort_by(|a, b| b.at.cmp(&a.at));
+                self.calls.truncate(ROWS);
+            }
+            ConsoleEntry::Webhook(w) => {
+                let key = w.key();
+                self.webhooks.retain(|x| x.key() != key);
+                self.webhooks.push(w);
+                self.webhooks.sort_by(|a, b| b.at.cmp(&a.at));
+                self.webhooks.truncate(ROWS);
+            }
+            ConsoleEntry::Refresh => {}
+        }
+    }
+}
+
+/// What "send a signed test webhook" did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestWebhookSent {
+    pub event_type: String,
+    pub event_id: String,
+    /// The webhook endpoint's answer (200 when accepted).
+    pub http_status: u16,
+}
+
+/// Event types "send a signed test webhook" offers (the same as `lean-merchant webhook send`).
+pub const TEST_WEBHOOK_TYPES: &[&str] = &[
+    "entity.created",
+    "entity.updated",
+    "entity.data.refresh.updated",
+    "results.ready",
+    "payment_intent.created",
+    "payment.created",
+    "payment.updated",
+    "payment_source.created",
+    "payment_source.beneficiary.created",
+    "bank.availability.updated",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(at: String) -> ConsoleCall {
+        ConsoleCall {
+            at,
+            method: "GET".into(),
+            path: "/customers/v1/".into(),
+            status: Some(200),
+            latency_ms: 3,
+            results_id: None,
+        }
+    }
+
+    #[test]
+    fn live_rows_replace_their_earlier_state_and_stay_newest_first() {
+        let hook = |at: &str, id: &str, status: &str| ConsoleWebhook {
+            at: at.into(),
+            event_type: "entity.created".into(),
+            event_id: id.into(),
+            signature_ok: true,
+            verdict: "Valid signature".into(),
+            rejection: None,
+            status: status.into(),
+            attempts: 1,
+            error: None,
+            refused_bytes: None,
+            payload: None,
+            replayable: true,
+        };
+        let mut log = ConsoleLog {
+            webhooks: vec![hook("2026-01-01T00:00:01Z", "a", "received")],
+            ..ConsoleLog::default()
+        };
+        log.apply(ConsoleEntry::Webhook(hook("2026-01-01T00:00:02Z", "b", "received")));
+        log.apply(ConsoleEntry::Webhook(hook("2026-01-01T00:00:01Z", "a", "processed")));
+        let rows: Vec<_> = log.webhooks.iter().map(|w| (w.event_id.as_str(), w.status.as_str())).collect();
+        assert_eq!(rows, [("b", "received"), ("a", "processed")]);
+        // Two refusals claiming the same id are two rows.
+        let mut refused = hook("2026-01-01T00:00:03Z", "a", "rejected");
+        refused.signature_ok = false;
+        log.apply(ConsoleEntry::Webhook(refused.clone()));
+        refused.at = "2026-01-01T00:00:04Z".into();
+        log.apply(ConsoleEntry::Webhook(refused));
+        assert_eq!(log.webhooks.len(), 4);
+        for i in 0..(ROWS + 5) {
+            log.apply(ConsoleEntry::Call(call(format!("2026-01-02T00:00:{i:02}Z"))));
+        }
+        assert_eq!(log.calls.len(), ROWS);
+        assert!(log.calls[0].at > log.calls[1].at);
+    }
+}
