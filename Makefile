@@ -20,25 +20,34 @@ run: tools
 ## test: every Rust test and the Playwright suite in Chromium
 test: test-tools rust-test e2e
 
+# The slow steps say what they do and roughly how long they take (measured on 2 cores).
 tools:
-	rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+	  echo "==> adding the Rust target wasm32-unknown-unknown (a download, about a minute, once)"
+	  rustup target add wasm32-unknown-unknown
+	fi
 	if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then
-	  # 0.3.11's lock needs a newer rustc; 0.3.10 builds here (see ../shared/TOOLCHAIN.md).
+	  # Pinned: the lock of cargo-leptos 0.3.11 pins cargo-util-schemas 0.14.2, which needs rustc 1.96,
+	  # so `cargo install --locked` of 0.3.11 fails on rustc 1.95; 0.3.10's lock builds there.
+	  echo "==> building cargo-leptos $(CARGO_LEPTOS_VERSION) from source (about 14 minutes on 2 cores, once)"
 	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 	fi
 	[ -f Cargo.lock ] || cargo generate-lockfile
 	want="$(WASM_BINDGEN_VERSION)"
 	if ! wasm-bindgen --version 2>/dev/null | grep -q "$$want"; then
 	  # Without --locked on purpose: the CLI's own lock pins a yanked crate.
+	  echo "==> building wasm-bindgen-cli $$want from source (about 2 minutes on 2 cores, once)"
 	  cargo install wasm-bindgen-cli --version "$$want"
 	fi
 
 test-tools: tools
 	if [ ! -x /usr/bin/chromium ]; then
+	  echo "==> installing Debian's chromium for the browser tests (apt-get, a few minutes, once)"
 	  sudo_cmd=""; [ "$$(id -u)" = 0 ] || sudo_cmd="sudo"
 	  $$sudo_cmd apt-get update -qq
 	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq chromium
 	fi
+	echo "==> installing the browser tests' npm packages (npm ci in end2end/, under a minute)"
 	cd end2end && npm ci --no-audit --no-fund
 
 # --split: every island but the dashboard's is a wasm chunk of its own (`#[island(lazy)]`). The lazy
@@ -48,8 +57,16 @@ build: tools
 
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
+# The sandbox's contract test checks it against Lean's OpenAPI exports and webhook samples, which are
+# not in the repository: LEAN_EXPORTS_DIR names the folder that holds their openapi/ and webhooks/
+# (absolute, or relative to this folder). Without it that check is skipped, loudly.
 rust-test:
-	@cargo test -p lean-sandbox
+	@if [ -n "$${LEAN_EXPORTS_DIR:-}" ]; then
+	  echo "==> the sandbox's contract test checks against Lean's exports in $$LEAN_EXPORTS_DIR"
+	else
+	  echo "!!! LEAN_EXPORTS_DIR is not set: the sandbox's contract check against Lean's OpenAPI exports is SKIPPED !!!"
+	fi
+	cargo test -p lean-sandbox
 	cargo test -p lean-merchant --features ssr
 	# The same suite on PostgreSQL (each test creates and drops a database of its own).
 	if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then

@@ -26,8 +26,8 @@ pub struct Operation {
 pub fn load(dir: &Path) -> Vec<Operation> {
     assert!(
         dir.is_dir(),
-        "Lean's OpenAPI exports are missing: {} does not exist. The contract test needs the shared/ \
-         folder beside the repository (shared/lean/openapi/*.yml).",
+        "Lean's OpenAPI exports are missing: {} does not exist. LEAN_EXPORTS_DIR must name the folder \
+         that holds Lean's openapi/*.yml and webhooks/*.json.",
         dir.display()
     );
     let mut files: Vec<_> = std::fs::read_dir(dir)
