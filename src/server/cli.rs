@@ -215,7 +215,7 @@ pub const SAMPLE_TYPES: &[&str] = &[
     "bank.availability.updated",
 ];
 
-/// A payload shaped like Lean's published samples (Lean publishes them with its webhook documentation), with fresh ids.
+/// A payload shaped like the webhook samples Lean publishes, with fresh ids.
 pub fn sample_event(event_type: &str, customer_id: Option<&str>, entity_id: Option<&str>) -> Option<Value> {
     let id = || uuid::Uuid::new_v4().to_string();
     let customer = customer_id.map(str::to_owned).unwrap_or_else(id);
