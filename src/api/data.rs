@@ -67,6 +67,7 @@ mod imp {
     /// `server::webhooks::results_events`) they answer the call.
     pub async fn data_call(
         state: &AppState,
+        user_id: &str,
         entity: &Entity,
         path: &str,
     ) -> Result<DataState<Value>, AppError> {
@@ -89,8 +90,7 @@ mod imp {
                 _ => {}
             }
         }
-        let user_id = crate::api::context::user_id().await?;
-        let (outcome, results_id) = state.lean.for_user(&user_id).data_v2_with_results_id(path).await?;
+        let (outcome, results_id) = state.lean.for_user(user_id).data_v2_with_results_id(path).await?;
         if let Some(results_id) = results_id {
             data_results::insert_pending(&state.db, &results_id, entity_id, path).await.map_err(internal)?;
         }
@@ -215,9 +215,13 @@ pub async fn fetch_entity_overview(entity_id: String) -> Result<EntityOverview, 
             let mut entity = imp::own_entity(&state, &user_id, &entity_id).await?;
             let id = entity.id.clone();
 
-            let accounts =
-                imp::data_call(&state, &entity, &format!("/data/v2/accounts?entity_id={id}&page=0&size=100"))
-                    .await?;
+            let accounts = imp::data_call(
+                &state,
+                &user_id,
+                &entity,
+                &format!("/data/v2/accounts?entity_id={id}&page=0&size=100"),
+            )
+            .await?;
             imp::track(&state, &user_id, &mut entity, &accounts).await;
             let accounts = match accounts {
                 DataState::Ready(data) => {
@@ -225,7 +229,7 @@ pub async fn fetch_entity_overview(entity_id: String) -> Result<EntityOverview, 
                     for raw in imp::items(&data, "accounts") {
                         let mut a = imp::account(&raw);
                         let path = format!("/data/v2/accounts/{}/balances?entity_id={id}", a.id);
-                        if let DataState::Ready(b) = imp::data_call(&state, &entity, &path).await? {
+                        if let DataState::Ready(b) = imp::data_call(&state, &user_id, &entity, &path).await? {
                             if let Some((amount, kind)) = imp::pick_balance(&imp::items(&b, "balances")) {
                                 a.balance = Some(amount);
                                 a.balance_type = Some(kind);
@@ -240,7 +244,7 @@ pub async fn fetch_entity_overview(entity_id: String) -> Result<EntityOverview, 
             let identity = match &accounts {
                 // Once a call says the connection needs attention, the others would say the same.
                 DataState::Ready(_) => {
-                    imp::data_call(&state, &entity, &format!("/data/v2/identity?entity_id={id}"))
+                    imp::data_call(&state, &user_id, &entity, &format!("/data/v2/identity?entity_id={id}"))
                         .await?
                         .map(|d| imp::items(&d, "identities").first().map(imp::identity).unwrap_or_default())
                 }
@@ -295,7 +299,7 @@ pub async fn account_transactions(
                 "/data/v2/accounts/{account_id}/transactions?entity_id={}&start_date={start}&end_date={end}&page={page}&size=25",
                 entity.id
             );
-            let outcome = imp::data_call(&state, &entity, &path).await?;
+            let outcome = imp::data_call(&state, &user_id, &entity, &path).await?;
             imp::track(&state, &user_id, &mut entity, &outcome).await;
             Ok(outcome.map(|data| {
                 let mut rows: Vec<_> = imp::items(&data, "transactions").iter().map(imp::transaction).collect();
@@ -326,7 +330,7 @@ pub async fn launch_reconnect(entity_id: String) -> Result<crate::model::LaunchC
                 .map_err(internal)?
                 .ok_or_else(|| AppError::invalid("entity_id", t("bank-error-no-reconnect")))?;
             let customer_id = crate::api::auth::ensure_customer(&state, &user_id).await?;
-            let config = crate::api::context::launch_config(&state, customer_id, &[]).await?;
+            let config = crate::api::context::launch_config(&state, &user_id, customer_id, &[]).await?;
             Ok(crate::model::LaunchConfig { reconnect_id: Some(reconnect_id), ..config })
         }
         .await,
@@ -433,7 +437,7 @@ pub async fn account_insights(
 
             // Today's booked balance is the anchor the daily balances are walked back from.
             let path = format!("/data/v2/accounts/{account_id}/balances?entity_id={}", entity.id);
-            let balances = imp::data_call(&state, &entity, &path).await?;
+            let balances = imp::data_call(&state, &user_id, &entity, &path).await?;
             imp::track(&state, &user_id, &mut entity, &balances).await;
             let balances = match balances {
                 DataState::Ready(b) => imp::items(&b, "balances"),
@@ -458,7 +462,7 @@ pub async fn account_insights(
                     "/data/v2/accounts/{account_id}/transactions?entity_id={}&start_date={from}&end_date={to}&page={page}&size=100",
                     entity.id
                 );
-                let data = match imp::data_call(&state, &entity, &path).await? {
+                let data = match imp::data_call(&state, &user_id, &entity, &path).await? {
                     DataState::Ready(d) => d,
                     other => return Ok(other.map(|_| AccountInsights::default())),
                 };

@@ -33,7 +33,7 @@ pub async fn launch_connect() -> Result<LaunchConfig, AppError> {
             let user_id = user_id().await?;
             let state = state()?;
             let customer_id = ensure_customer(&state, &user_id).await?;
-            crate::api::context::launch_config(&state, customer_id, CONNECT_PERMISSIONS).await
+            crate::api::context::launch_config(&state, &user_id, customer_id, CONNECT_PERMISSIONS).await
         }
         .await,
     )

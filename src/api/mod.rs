@@ -39,13 +39,13 @@ pub(crate) mod context {
     /// token, in the caller's language, with the app's customisation.
     pub async fn launch_config(
         state: &AppState,
+        user_id: &str,
         customer_id: String,
         permissions: &[&str],
     ) -> Result<crate::model::LaunchConfig, AppError> {
-        let user_id = user_id().await?;
         Ok(crate::model::LaunchConfig {
             app_token: state.lean.app_token().to_owned(),
-            access_token: state.lean.for_user(&user_id).customer_token(&customer_id).await?,
+            access_token: state.lean.for_user(user_id).customer_token(&customer_id).await?,
             customer_id,
             sandbox: state.public.sandbox,
             language: crate::i18n::lang().code().into(),

@@ -144,11 +144,11 @@ mod imp {
     /// The destination must be the customer's own; anything else (another's, unknown) is 403.
     pub async fn own_destination(
         state: &AppState,
+        user_id: &str,
         customer_id: &str,
         destination_id: &str,
     ) -> Result<(), AppError> {
-        let user_id = crate::api::context::user_id().await?;
-        let own = state.lean.for_user(&user_id).customer_destinations(customer_id).await?;
+        let own = state.lean.for_user(user_id).customer_destinations(customer_id).await?;
         if own.iter().any(|d| d.get("id").and_then(Value::as_str) == Some(destination_id)) {
             Ok(())
         } else {
@@ -367,8 +367,9 @@ pub async fn launch_payment_source(destination_id: String) -> Result<(LaunchConf
             let user_id = user_id().await?;
             let state = state()?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
-            imp::own_destination(&state, &customer_id, &destination_id).await?;
-            let config = crate::api::context::launch_config(&state, customer_id, &["payments"]).await?;
+            imp::own_destination(&state, &user_id, &customer_id, &destination_id).await?;
+            let config =
+                crate::api::context::launch_config(&state, &user_id, customer_id, &["payments"]).await?;
             Ok((config, destination_id))
         }
         .await,
@@ -395,7 +396,7 @@ pub async fn launch_beneficiary(
             let user_id = user_id().await?;
             let state = state()?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
-            imp::own_destination(&state, &customer_id, &destination_id).await?;
+            imp::own_destination(&state, &user_id, &customer_id, &destination_id).await?;
             let sources = state.lean.for_user(&user_id).payment_sources(&customer_id).await?;
             let ids: Vec<&str> =
                 sources.iter().filter_map(|s| s.get("id").and_then(serde_json::Value::as_str)).collect();
@@ -406,7 +407,8 @@ pub async fn launch_beneficiary(
                 _ => return Err(AppError::Forbidden),
             };
             Ok(BeneficiaryLaunch {
-                config: crate::api::context::launch_config(&state, customer_id, &["payments"]).await?,
+                config: crate::api::context::launch_config(&state, &user_id, customer_id, &["payments"])
+                    .await?,
                 payment_destination_id: destination_id,
                 payment_source_id: Some(payment_source_id),
             })
@@ -464,7 +466,8 @@ pub async fn launch_verify_address() -> Result<VerifyAddressLaunch, AppError> {
                 .ok_or_else(|| AppError::invalid("customer_name", t("pay-verify-name-needed")))?;
             let customer_id = imp::customer_id(&state, &user_id).await?;
             Ok(VerifyAddressLaunch {
-                config: crate::api::context::launch_config(&state, customer_id, &["identity"]).await?,
+                config: crate::api::context::launch_config(&state, &user_id, customer_id, &["identity"])
+                    .await?,
                 customer_name,
             })
         }
