@@ -85,7 +85,7 @@ impl Sandbox {
         // Events that were still being retried when the previous process stopped carry on.
         app.webhooks.resume_pending(&app);
         // Payment cool-offs and bank verdicts that were still running carry on too.
-        payments::logic::resume(&app);
+        payments::timers::resume(&app);
 
         let router = app::router(app.clone());
         // API fault injection (`/sandbox/scenarios/faults`); skips /sandbox, /link and /health.

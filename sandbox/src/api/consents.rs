@@ -16,11 +16,16 @@ use uuid::Uuid;
 
 use super::customers::parse_customer_id;
 use super::paginate;
-use super::payments::{body_object, opt_str, req_str};
+use super::request::{body_object, opt_str, req_str, JsonObject};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, ApiResult};
-use crate::payments::logic::{self as pl};
+use crate::payments::account_on_file::{check_consent_limits, revoke_consent, start_aof_payment};
+use crate::payments::errors::{unknown_consent, unknown_destination};
+use crate::payments::sources::resolve_destination;
+use crate::payments::validation::{check_currency, parse_amount, PURPOSE_CODES};
+use crate::payments::views::{aof_payment_json, consent_json, ts};
+use crate::payments::webhooks::emit_consent_status;
 use crate::payments::{AofConsent, AofPayment};
 
 pub fn routes() -> Router<Arc<App>> {
@@ -88,8 +93,8 @@ fn control_parameters(v: Option<&Value>) -> ApiResult<Value> {
     }
     for k in AMOUNT_KEYS {
         if let Some(v) = cp.get(k).filter(|v| !v.is_null()) {
-            let a = pl::parse_amount(&format!("control_parameters.{k}"), Some(v))
-                .map_err(|e| cp_error(e.message))?;
+            let a =
+                parse_amount(&format!("control_parameters.{k}"), Some(v)).map_err(|e| cp_error(e.message))?;
             if a < 0.01 {
                 return Err(cp_error(format!("control_parameters.{k} must be at least 0.01.")));
             }
@@ -137,9 +142,8 @@ fn parse_dt(v: &Value, field: &str) -> ApiResult<Option<DateTime<Utc>>> {
 async fn create(
     _: ApiCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
     let customer_id = parse_customer_id(req_str(&b, "customer_id")?)?;
     let has_gov = app
         .store
@@ -148,18 +152,18 @@ async fn create(
         })
         .ok_or_else(ApiError::customer_not_found)?;
     let dest_raw = req_str(&b, "destination_account_id")?;
-    let dest_id = Uuid::parse_str(dest_raw).map_err(|_| pl::unknown_destination())?;
-    app.store.read(|s| pl::resolve_destination(&s.payments, customer_id, Some(dest_id)))?;
-    let currency = pl::check_currency(b.get("currency"))?;
+    let dest_id = Uuid::parse_str(dest_raw).map_err(|_| unknown_destination())?;
+    app.store.read(|s| resolve_destination(&s.payments, customer_id, Some(dest_id)))?;
+    let currency = check_currency(b.get("currency"))?;
     let reference = req_str(&b, "reference")?.to_string();
     if reference.chars().count() > 64 {
         return Err(ApiError::invalid_parameters("reference must be at most 64 characters."));
     }
     let purpose = req_str(&b, "purpose")?.to_string();
-    if !pl::PURPOSE_CODES.contains(&purpose.as_str()) {
+    if !PURPOSE_CODES.contains(&purpose.as_str()) {
         return Err(ApiError::invalid_parameters(format!(
             "purpose must be one of {}.",
-            pl::PURPOSE_CODES.join(", ")
+            PURPOSE_CODES.join(", ")
         )));
     }
     let cp = control_parameters(b.get("control_parameters"))?;
@@ -191,7 +195,7 @@ async fn create(
     let immediate = match b.get("immediate_payment") {
         None | Some(Value::Null) => None,
         Some(ip @ Value::Object(_)) => {
-            let amount = pl::parse_amount("immediate_payment.amount", ip.get("amount"))?;
+            let amount = parse_amount("immediate_payment.amount", ip.get("amount"))?;
             if cp["max_individual_amount"].as_f64().is_some_and(|m| amount > m) {
                 return Err(ApiError::invalid_parameters(
                     "immediate_payment.amount exceeds max_individual_amount.",
@@ -227,13 +231,13 @@ async fn create(
     };
     let view = app.store.update(|s| {
         s.payments.consents.push(consent.clone());
-        pl::consent_json(&consent, &s.application.app_token, &s.payments)
+        consent_json(&consent, &s.application.app_token, &s.payments)
     })?;
     Ok(Json(view))
 }
 
 fn consent_id(raw: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw.trim()).map_err(|_| pl::unknown_consent())
+    Uuid::parse_str(raw.trim()).map_err(|_| unknown_consent())
 }
 
 /// Consents past their expiry report EXPIRED.
@@ -256,7 +260,7 @@ fn expire(app: &Arc<App>) {
         })
         .unwrap_or_default();
     for c in expired {
-        pl::emit_consent_status(app, &c);
+        emit_consent_status(app, &c);
     }
 }
 
@@ -269,10 +273,10 @@ async fn fetch(_: ApiCaller, State(app): State<Arc<App>>, Path(id): Path<String>
                 .consents
                 .iter()
                 .find(|c| c.id == id)
-                .map(|c| pl::consent_json(c, &s.application.app_token, &s.payments))
+                .map(|c| consent_json(c, &s.application.app_token, &s.payments))
         })
         .map(Json)
-        .ok_or_else(pl::unknown_consent)
+        .ok_or_else(unknown_consent)
 }
 
 async fn list(
@@ -295,7 +299,7 @@ async fn list(
             .filter(|c| status.as_ref().is_none_or(|st| &c.status == st))
             .collect();
         v.sort_by_key(|c| std::cmp::Reverse(c.created_at));
-        v.into_iter().map(|c| pl::consent_json(c, &s.application.app_token, &s.payments)).collect::<Vec<_>>()
+        v.into_iter().map(|c| consent_json(c, &s.application.app_token, &s.payments)).collect::<Vec<_>>()
     });
     Ok(Json(paginate(items, page, size)))
 }
@@ -303,7 +307,7 @@ async fn list(
 async fn revoke(_: ApiCaller, State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let id = consent_id(&id)?;
     expire(&app);
-    pl::revoke_consent(&app, id, None)?;
+    revoke_consent(&app, id, None)?;
     Ok(Json(json!({})))
 }
 
@@ -317,7 +321,7 @@ async fn balance(
     let c = app
         .store
         .read(|s| s.payments.consents.iter().find(|c| c.id == id).cloned())
-        .ok_or_else(pl::unknown_consent)?;
+        .ok_or_else(unknown_consent)?;
     if c.status != "AUTHORISED" {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -337,15 +341,15 @@ async fn history(
     let c = app
         .store
         .read(|s| s.payments.consents.iter().find(|c| c.id == id).cloned())
-        .ok_or_else(pl::unknown_consent)?;
+        .ok_or_else(unknown_consent)?;
     let mut items = vec![json!({
         "id": Uuid::new_v4(), "type": "CONSENT_CREATED", "description": "Consent created",
-        "timestamp": pl::ts(c.created_at), "updated_by": "LEAN", "reason": null,
+        "timestamp": ts(c.created_at), "updated_by": "LEAN", "reason": null,
     })];
     if c.status != "AWAITING_AUTHORISATION" {
         items.push(json!({
             "id": Uuid::new_v4(), "type": format!("CONSENT_{}", c.status), "description": format!("Consent {}", c.status.to_lowercase()),
-            "timestamp": pl::ts(c.updated_at), "updated_by": "LEAN", "reason": null,
+            "timestamp": ts(c.updated_at), "updated_by": "LEAN", "reason": null,
         }));
     }
     Ok(Json(paginate(items, 0, 50)))
@@ -369,11 +373,11 @@ async fn pay(
     if let Some(p) =
         app.store.read(|s| s.payments.aof_payments.iter().find(|p| p.idempotency_key == key).cloned())
     {
-        return Ok(Json(pl::aof_payment_json(&p, &app_id)));
+        return Ok(Json(aof_payment_json(&p, &app_id)));
     }
     let b = body_object(body)?;
     let cid = consent_id(req_str(&b, "consent_id")?)?;
-    let amount = pl::parse_amount("amount", b.get("amount"))?;
+    let amount = parse_amount("amount", b.get("amount"))?;
     match b.get("risk_details") {
         Some(Value::Object(r)) => {
             if let Some(ch) = r.get("transaction_indicators").and_then(|t| t.get("channel")) {
@@ -399,7 +403,7 @@ async fn pay(
         if let Some(p) = s.payments.aof_payments.iter().find(|p| p.idempotency_key == key) {
             return Ok((p.clone(), false));
         }
-        let c = s.payments.consents.iter().find(|c| c.id == cid).cloned().ok_or_else(pl::unknown_consent)?;
+        let c = s.payments.consents.iter().find(|c| c.id == cid).cloned().ok_or_else(unknown_consent)?;
         if c.status != "AUTHORISED" {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -408,11 +412,11 @@ async fn pay(
             ));
         }
         if let Some(p) = opt_str(&b, "purpose")? {
-            if !pl::PURPOSE_CODES.contains(&p.as_str()) {
+            if !PURPOSE_CODES.contains(&p.as_str()) {
                 return Err(ApiError::invalid_parameters("purpose is not a known purpose code."));
             }
         }
-        pl::check_consent_limits(&c, &s.payments, amount)?;
+        check_consent_limits(&c, &s.payments, amount)?;
         let p = AofPayment {
             id: Uuid::new_v4(),
             consent_id: cid,
@@ -432,7 +436,7 @@ async fn pay(
         Ok((p, true))
     })??;
     if fresh {
-        pl::start_aof_payment(&app, payment.clone())?;
+        start_aof_payment(&app, payment.clone())?;
     }
-    Ok(Json(pl::aof_payment_json(&payment, &app_id)))
+    Ok(Json(aof_payment_json(&payment, &app_id)))
 }

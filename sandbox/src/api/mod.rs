@@ -8,7 +8,8 @@ mod debug;
 pub mod entities;
 mod events;
 mod flood;
-pub mod payments;
+mod payments;
+pub mod request;
 mod scenarios;
 mod token;
 

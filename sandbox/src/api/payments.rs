@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
@@ -14,11 +15,22 @@ use uuid::Uuid;
 
 use super::customers::parse_customer_id;
 use super::paginate;
+use super::request::{
+    opt_str, opt_uuid, page_params, path_uuid, query_customer, query_str, query_time, req_str, JsonObject,
+};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, ApiResult};
-use crate::payments::logic::{self as pl};
-use crate::payments::{BulkIntent, Destination, Intent};
+use crate::payments::errors::{unknown_destination, unknown_intent, unknown_payment, unknown_source};
+use crate::payments::sources::resolve_destination;
+use crate::payments::validation::{
+    check_currency, check_limits, normalise_iban, parse_amount, valid_iban, PURPOSE_CODES,
+};
+use crate::payments::views::{
+    aof_payment_json, bulk_json, destination_json, intent_json, intent_status, payment_json, source_json,
+};
+use crate::payments::webhooks::{emit_bulk_intent_created, emit_intent_created};
+use crate::payments::{BulkIntent, Destination, Intent, PaymentsState};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -41,52 +53,34 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/sandbox/payments/settings", get(get_settings).put(put_settings))
 }
 
-pub fn body_object(body: Result<Json<Value>, JsonRejection>) -> ApiResult<Value> {
-    let Json(v) =
-        body.map_err(|e| ApiError::invalid_parameters(format!("Invalid JSON body: {}", e.body_text())))?;
-    if !v.is_object() {
-        return Err(ApiError::invalid_parameters("The request body must be a JSON object."));
-    }
-    Ok(v)
-}
-
-pub fn req_str<'a>(v: &'a Value, field: &str) -> ApiResult<&'a str> {
-    match v.get(field) {
-        None | Some(Value::Null) => Err(ApiError::missing_parameters(format!("{field} is required."))),
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim()),
-        Some(_) => Err(ApiError::invalid_parameters(format!("{field} must be a non-empty string."))),
-    }
-}
-
-pub fn opt_str(v: &Value, field: &str) -> ApiResult<Option<String>> {
-    match v.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
-        Some(_) => Err(ApiError::invalid_parameters(format!("{field} must be a string."))),
-    }
-}
-
-pub fn opt_uuid(v: &Value, field: &str) -> ApiResult<Option<Uuid>> {
-    opt_str(v, field)?
-        .map(|s| {
-            Uuid::parse_str(&s).map_err(|_| ApiError::invalid_parameters(format!("{field} must be a UUID.")))
-        })
-        .transpose()
-}
-
-fn path_uuid(raw: &str, not_found: fn() -> ApiError) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw.trim()).map_err(|_| not_found())
-}
-
-fn page_params(q: &HashMap<String, String>) -> (usize, usize) {
-    let n = |keys: &[&str], d: usize| {
-        keys.iter().find_map(|k| q.get(*k).and_then(|v| v.parse().ok())).unwrap_or(d)
-    };
-    (n(&["page", "page_number"], 0), n(&["size", "page_size"], 50))
-}
-
 fn app_id(app: &App) -> String {
     app.credentials().app_token
+}
+
+/// A customer id from a body field that must name an existing customer.
+fn existing_customer(app: &App, raw: &str) -> ApiResult<Uuid> {
+    let id = parse_customer_id(raw)?;
+    if app.store.read(|s| s.customer(id).is_none()) {
+        return Err(ApiError::customer_not_found());
+    }
+    Ok(id)
+}
+
+/// A list under `/customers/v1/{customer_id}/`: 404 CUSTOMER_NOT_FOUND unless the customer
+/// exists, even when the list would be empty.
+fn customer_list(
+    app: &App,
+    raw_customer_id: &str,
+    items: impl FnOnce(&PaymentsState, Uuid) -> Vec<Value>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_customer_id(raw_customer_id)?;
+    app.store
+        .read(|s| {
+            s.customer(id)?;
+            Some(Value::Array(items(&s.payments, id)))
+        })
+        .map(Json)
+        .ok_or_else(ApiError::customer_not_found)
 }
 
 // ---------------------------------------------------------------- destinations
@@ -94,13 +88,12 @@ fn app_id(app: &App) -> String {
 async fn create_destination(
     _: ApiCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
     let name = req_str(&b, "name")?.to_string();
     if name.split_whitespace().count() < 2 {
         return Err(ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
+            StatusCode::BAD_REQUEST,
             "INVALID_NAME",
             "The name must contain at least two words.",
         ));
@@ -112,14 +105,14 @@ async fn create_destination(
     }
     let iban = match opt_str(&b, "iban")? {
         Some(raw) => {
-            if !pl::valid_iban(&raw) {
+            if !valid_iban(&raw) {
                 return Err(ApiError::new(
-                    axum::http::StatusCode::BAD_REQUEST,
+                    StatusCode::BAD_REQUEST,
                     "INVALID_IBAN",
                     "The IBAN provided is not valid.",
                 ));
             }
-            Some(pl::normalise_iban(&raw))
+            Some(normalise_iban(&raw))
         }
         None if country == "USA" => None,
         None => return Err(ApiError::missing_parameters("iban is required.")),
@@ -141,26 +134,9 @@ async fn create_destination(
             Some(g.clone())
         }
     };
-    let customer_id = match opt_str(&b, "customer_id")? {
-        Some(raw) => {
-            let id = parse_customer_id(&raw)?;
-            if app.store.read(|s| s.customer(id).is_none()) {
-                return Err(ApiError::customer_not_found());
-            }
-            Some(id)
-        }
-        None => None,
-    };
+    let customer_id = opt_str(&b, "customer_id")?.map(|raw| existing_customer(&app, &raw)).transpose()?;
     let currency =
-        opt_str(&b, "currency")?.unwrap_or_else(
-            || {
-                if country == "SAU" {
-                    "SAR".into()
-                } else {
-                    "AED".into()
-                }
-            },
-        );
+        opt_str(&b, "currency")?.unwrap_or_else(|| if country == "SAU" { "SAR" } else { "AED" }.into());
     let account_number = opt_str(&b, "account_number")?.unwrap_or_else(|| {
         iban.as_deref().map(|i| i[i.len().saturating_sub(16)..].to_string()).unwrap_or_default()
     });
@@ -195,11 +171,11 @@ async fn create_destination(
         s.payments.destinations.push(d.clone());
         d
     })?;
-    Ok(Json(pl::destination_json(&d)))
+    Ok(Json(destination_json(&d)))
 }
 
 async fn list_destinations(_: ApiCaller, State(app): State<Arc<App>>) -> Json<Value> {
-    Json(app.store.read(|s| Value::Array(s.payments.destinations.iter().map(pl::destination_json).collect())))
+    Json(app.store.read(|s| Value::Array(s.payments.destinations.iter().map(destination_json).collect())))
 }
 
 async fn customer_destinations(
@@ -207,21 +183,9 @@ async fn customer_destinations(
     State(app): State<Arc<App>>,
     Path(customer_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = parse_customer_id(&customer_id)?;
-    app.store
-        .read(|s| {
-            s.customer(id)?;
-            Some(Value::Array(
-                s.payments
-                    .destinations
-                    .iter()
-                    .filter(|d| d.customer_id == Some(id))
-                    .map(pl::destination_json)
-                    .collect(),
-            ))
-        })
-        .map(Json)
-        .ok_or_else(ApiError::customer_not_found)
+    customer_list(&app, &customer_id, |st, id| {
+        st.destinations.iter().filter(|d| d.customer_id == Some(id)).map(destination_json).collect()
+    })
 }
 
 async fn get_destination(
@@ -229,11 +193,11 @@ async fn get_destination(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = path_uuid(&id, pl::unknown_destination)?;
+    let id = path_uuid(&id, unknown_destination)?;
     app.store
-        .read(|s| s.payments.destinations.iter().find(|d| d.id == id).map(pl::destination_json))
+        .read(|s| s.payments.destinations.iter().find(|d| d.id == id).map(destination_json))
         .map(Json)
-        .ok_or_else(pl::unknown_destination)
+        .ok_or_else(unknown_destination)
 }
 
 /// Sandbox extension (no OpenAPI path): makes this destination the default of its owner.
@@ -242,17 +206,17 @@ async fn set_default(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = path_uuid(&id, pl::unknown_destination)?;
+    let id = path_uuid(&id, unknown_destination)?;
     app.store
         .update(|s| {
             let owner = s.payments.destinations.iter().find(|d| d.id == id)?.customer_id;
             for d in s.payments.destinations.iter_mut().filter(|d| d.customer_id == owner) {
                 d.default = d.id == id;
             }
-            s.payments.destinations.iter().find(|d| d.id == id).map(pl::destination_json)
+            s.payments.destinations.iter().find(|d| d.id == id).map(destination_json)
         })?
         .map(Json)
-        .ok_or_else(pl::unknown_destination)
+        .ok_or_else(unknown_destination)
 }
 
 // ---------------------------------------------------------------- payment sources
@@ -262,22 +226,14 @@ async fn list_sources(
     State(app): State<Arc<App>>,
     Path(customer_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = parse_customer_id(&customer_id)?;
     let app_id = app_id(&app);
-    app.store
-        .read(|s| {
-            s.customer(id)?;
-            Some(Value::Array(
-                s.payments
-                    .sources
-                    .iter()
-                    .filter(|p| p.customer_id == id && !p.deleted)
-                    .map(|p| pl::source_json(p, &app_id))
-                    .collect(),
-            ))
-        })
-        .map(Json)
-        .ok_or_else(ApiError::customer_not_found)
+    customer_list(&app, &customer_id, |st, id| {
+        st.sources
+            .iter()
+            .filter(|p| p.customer_id == id && !p.deleted)
+            .map(|p| source_json(p, &app_id))
+            .collect()
+    })
 }
 
 async fn get_source(
@@ -286,7 +242,7 @@ async fn get_source(
     Path((customer_id, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     let cid = parse_customer_id(&customer_id)?;
-    let id = path_uuid(&id, pl::unknown_source)?;
+    let id = path_uuid(&id, unknown_source)?;
     let app_id = app_id(&app);
     app.store
         .read(|s| {
@@ -294,10 +250,10 @@ async fn get_source(
                 .sources
                 .iter()
                 .find(|p| p.id == id && p.customer_id == cid && !p.deleted)
-                .map(|p| pl::source_json(p, &app_id))
+                .map(|p| source_json(p, &app_id))
         })
         .map(Json)
-        .ok_or_else(pl::unknown_source)
+        .ok_or_else(unknown_source)
 }
 
 async fn delete_source(
@@ -307,7 +263,7 @@ async fn delete_source(
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
     let cid = parse_customer_id(&customer_id)?;
-    let id = path_uuid(&id, pl::unknown_source)?;
+    let id = path_uuid(&id, unknown_source)?;
     if let Ok(Json(b)) = body {
         if let Some(r) = b.get("reason").and_then(Value::as_str) {
             if r != "USER_REQUESTED" && r != "TPP_REQUESTED" {
@@ -323,7 +279,7 @@ async fn delete_source(
             Some(())
         })?
         .map(|_| Json(json!({})))
-        .ok_or_else(pl::unknown_source)
+        .ok_or_else(unknown_source)
 }
 
 // ---------------------------------------------------------------- intents
@@ -337,12 +293,12 @@ struct IntentSpec {
 }
 
 fn intent_spec(b: &Value, currency: Option<&str>) -> ApiResult<IntentSpec> {
-    let amount = pl::parse_amount("amount", b.get("amount"))?;
+    let amount = parse_amount("amount", b.get("amount"))?;
     let currency = match currency {
         Some(c) => c.to_string(),
-        None => pl::check_currency(b.get("currency"))?,
+        None => check_currency(b.get("currency"))?,
     };
-    pl::check_limits(amount, &currency)?;
+    check_limits(amount, &currency)?;
     let description = opt_str(b, "description")?;
     if description.as_ref().is_some_and(|d| d.chars().count() > 32) {
         return Err(ApiError::invalid_parameters(
@@ -351,10 +307,10 @@ fn intent_spec(b: &Value, currency: Option<&str>) -> ApiResult<IntentSpec> {
     }
     let purpose_code = opt_str(b, "purpose_code")?;
     if let Some(p) = &purpose_code {
-        if !pl::PURPOSE_CODES.contains(&p.as_str()) {
+        if !PURPOSE_CODES.contains(&p.as_str()) {
             return Err(ApiError::invalid_parameters(format!(
                 "purpose_code must be one of {}.",
-                pl::PURPOSE_CODES.join(", ")
+                PURPOSE_CODES.join(", ")
             )));
         }
     }
@@ -363,12 +319,12 @@ fn intent_spec(b: &Value, currency: Option<&str>) -> ApiResult<IntentSpec> {
         currency,
         description,
         purpose_code,
-        destination: opt_uuid(b, "payment_destination_id").map_err(|_| pl::unknown_destination())?,
+        destination: opt_uuid(b, "payment_destination_id").map_err(|_| unknown_destination())?,
     })
 }
 
 fn make_intent(app: &App, customer_id: Uuid, spec: IntentSpec, bulk: Option<Uuid>) -> ApiResult<Intent> {
-    let dest = app.store.read(|s| pl::resolve_destination(&s.payments, customer_id, spec.destination))?;
+    let dest = app.store.read(|s| resolve_destination(&s.payments, customer_id, spec.destination))?;
     let id = Uuid::new_v4();
     let now = Utc::now();
     Ok(Intent {
@@ -385,28 +341,19 @@ fn make_intent(app: &App, customer_id: Uuid, spec: IntentSpec, bulk: Option<Uuid
     })
 }
 
-fn known_customer(app: &App, b: &Value) -> ApiResult<Uuid> {
-    let id = parse_customer_id(req_str(b, "customer_id")?)?;
-    if app.store.read(|s| s.customer(id).is_none()) {
-        return Err(ApiError::customer_not_found());
-    }
-    Ok(id)
-}
-
 async fn create_intent(
     _: ApiCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
-    let customer_id = known_customer(&app, &b)?;
+    let customer_id = existing_customer(&app, req_str(&b, "customer_id")?)?;
     let spec = intent_spec(&b, None)?;
     let intent = make_intent(&app, customer_id, spec, None)?;
     let view = app.store.update(|s| {
         s.payments.intents.push(intent.clone());
-        pl::intent_json(&intent, &s.payments)
+        intent_json(&intent, &s.payments)
     })?;
-    pl::emit_intent_created(&app, &intent);
+    emit_intent_created(&app, &intent);
     Ok(Json(view))
 }
 
@@ -415,25 +362,11 @@ async fn get_intent(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = path_uuid(&id, pl::unknown_intent)?;
+    let id = path_uuid(&id, unknown_intent)?;
     app.store
-        .read(|s| s.payments.intents.iter().find(|i| i.id == id).map(|i| pl::intent_json(i, &s.payments)))
+        .read(|s| s.payments.intents.iter().find(|i| i.id == id).map(|i| intent_json(i, &s.payments)))
         .map(Json)
-        .ok_or_else(pl::unknown_intent)
-}
-
-fn parse_time(q: &HashMap<String, String>, key: &str) -> ApiResult<Option<chrono::DateTime<Utc>>> {
-    let Some(raw) = q.get(key).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
-        return Ok(Some(t.with_timezone(&Utc)));
-    }
-    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| Some(t.and_utc()))
-        .ok_or_else(|| ApiError::invalid_parameters(format!("{key} must be a date or date-time.")))
+        .ok_or_else(unknown_intent)
 }
 
 async fn list_intents(
@@ -442,11 +375,10 @@ async fn list_intents(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
     let (page, size) = page_params(&q);
-    let customer =
-        q.get("customer_id").filter(|v| !v.is_empty()).map(|c| parse_customer_id(c)).transpose()?;
-    let from = parse_time(&q, "from")?;
-    let to = parse_time(&q, "to")?;
-    let status = q.get("status").filter(|v| !v.is_empty()).cloned();
+    let customer = query_customer(&q)?;
+    let from = query_time(&q, "from")?;
+    let to = query_time(&q, "to")?;
+    let status = query_str(&q, "status");
     let items = app.store.read(|s| {
         let mut v: Vec<&Intent> = s
             .payments
@@ -455,10 +387,10 @@ async fn list_intents(
             .filter(|i| customer.is_none_or(|c| i.customer_id == c))
             .filter(|i| from.is_none_or(|f| i.created_at >= f))
             .filter(|i| to.is_none_or(|t| i.created_at <= t))
-            .filter(|i| status.as_ref().is_none_or(|st| &pl::intent_status(i, &s.payments) == st))
+            .filter(|i| status.is_none_or(|st| intent_status(i, &s.payments) == st))
             .collect();
         v.sort_by_key(|i| std::cmp::Reverse(i.created_at));
-        v.into_iter().map(|i| pl::intent_json(i, &s.payments)).collect::<Vec<_>>()
+        v.into_iter().map(|i| intent_json(i, &s.payments)).collect::<Vec<_>>()
     });
     Ok(Json(paginate(items, page, size)))
 }
@@ -470,19 +402,19 @@ async fn get_payment(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = path_uuid(&id, pl::unknown_payment)?;
+    let id = path_uuid(&id, unknown_payment)?;
     app.store
         .read(|s| {
-            s.payments.payments.iter().find(|p| p.id == id).map(pl::payment_json).or_else(|| {
+            s.payments.payments.iter().find(|p| p.id == id).map(payment_json).or_else(|| {
                 s.payments
                     .aof_payments
                     .iter()
                     .find(|p| p.id == id)
-                    .map(|p| pl::aof_payment_json(p, &s.application.app_token))
+                    .map(|p| aof_payment_json(p, &s.application.app_token))
             })
         })
         .map(Json)
-        .ok_or_else(pl::unknown_payment)
+        .ok_or_else(unknown_payment)
 }
 
 /// Sandbox extension: `GET /payments/v1?customer_id&intent_id&status&page&size`.
@@ -492,15 +424,14 @@ async fn list_payments(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
     let (page, size) = page_params(&q);
-    let customer =
-        q.get("customer_id").filter(|v| !v.is_empty()).map(|c| parse_customer_id(c)).transpose()?;
+    let customer = query_customer(&q)?;
     let intent = q
         .get("intent_id")
         .or_else(|| q.get("payment_intent_id"))
         .filter(|v| !v.is_empty())
-        .map(|c| Uuid::parse_str(c).map_err(|_| pl::unknown_intent()))
+        .map(|c| Uuid::parse_str(c).map_err(|_| unknown_intent()))
         .transpose()?;
-    let status = q.get("status").filter(|v| !v.is_empty()).cloned();
+    let status = query_str(&q, "status");
     let items = app.store.read(|s| {
         let mut v: Vec<_> = s
             .payments
@@ -508,34 +439,15 @@ async fn list_payments(
             .iter()
             .filter(|p| customer.is_none_or(|c| p.customer_id == c))
             .filter(|p| intent.is_none_or(|i| p.intent_id == i))
-            .filter(|p| status.as_ref().is_none_or(|st| &p.status == st))
+            .filter(|p| status.is_none_or(|st| p.status == st))
             .collect();
         v.sort_by_key(|p| std::cmp::Reverse(p.created_at));
-        v.into_iter().map(pl::payment_json).collect::<Vec<_>>()
+        v.into_iter().map(payment_json).collect::<Vec<_>>()
     });
     Ok(Json(paginate(items, page, size)))
 }
 
 // ---------------------------------------------------------------- bulk
-
-fn bulk_json(b: &BulkIntent, st: &crate::payments::PaymentsState) -> Value {
-    let intents: Vec<Value> = b
-        .intent_ids
-        .iter()
-        .filter_map(|id| st.intents.iter().find(|i| i.id == *id))
-        .map(|i| pl::intent_json(i, st))
-        .collect();
-    let total: f64 =
-        b.intent_ids.iter().filter_map(|id| st.intents.iter().find(|i| i.id == *id)).map(|i| i.amount).sum();
-    json!({
-        "bulk_payment_intent_id": b.id,
-        "customer_id": b.customer_id,
-        "currency": b.currency,
-        "total_amount": pl::amount_json(total),
-        "payment_intents": intents,
-        "created_at": pl::ts(b.created_at),
-    })
-}
 
 /// `POST /bulk-payments/v1/intents` `{customer_id, currency, intents:[{amount,
 /// payment_destination_id?, description?, purpose_code?}]}` (Lean's body schema was not
@@ -543,11 +455,10 @@ fn bulk_json(b: &BulkIntent, st: &crate::payments::PaymentsState) -> Value {
 async fn create_bulk(
     _: ApiCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
-    let customer_id = known_customer(&app, &b)?;
-    let currency = pl::check_currency(b.get("currency"))?;
+    let customer_id = existing_customer(&app, req_str(&b, "customer_id")?)?;
+    let currency = check_currency(b.get("currency"))?;
     let list = b
         .get("intents")
         .or_else(|| b.get("payment_intents"))
@@ -572,22 +483,7 @@ async fn create_bulk(
         s.payments.bulk_intents.push(bulk.clone());
         bulk_json(&bulk, &s.payments)
     })?;
-    if let Err(err) = app.webhooks.emit(
-        &app,
-        &format!("bulk:{bulk_id}"),
-        "bulk_payment_intent.created",
-        "Bulk payment intent created",
-        json!({
-            "bulk_payment_intent_id": bulk_id,
-            "customer_id": customer_id,
-            "status": "INTENT_CREATED",
-            "currency": view["currency"],
-            "total_amount": view["total_amount"],
-            "payment_intent_ids": bulk.intent_ids,
-        }),
-    ) {
-        tracing::error!(%err, "could not emit bulk intent webhook");
-    }
+    emit_bulk_intent_created(&app, &bulk, &view);
     Ok(Json(view))
 }
 
@@ -596,11 +492,11 @@ async fn get_bulk(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = path_uuid(&id, pl::unknown_intent)?;
+    let id = path_uuid(&id, unknown_intent)?;
     app.store
         .read(|s| s.payments.bulk_intents.iter().find(|b| b.id == id).map(|b| bulk_json(b, &s.payments)))
         .map(Json)
-        .ok_or_else(pl::unknown_intent)
+        .ok_or_else(unknown_intent)
 }
 
 // ---------------------------------------------------------------- sandbox settings
@@ -611,11 +507,7 @@ async fn get_settings(State(app): State<Arc<App>>) -> Json<Value> {
 
 /// `PUT /sandbox/payments/settings {beneficiary_cool_off_ms?, payment_settle_ms?}` (no auth,
 /// like `/sandbox/deliveries`).
-async fn put_settings(
-    State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
+async fn put_settings(State(app): State<Arc<App>>, JsonObject(b): JsonObject) -> ApiResult<Json<Value>> {
     let get = |k: &str| -> ApiResult<Option<u64>> {
         match b.get(k) {
             None | Some(Value::Null) => Ok(None),

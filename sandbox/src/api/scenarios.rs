@@ -18,7 +18,10 @@ use crate::app::App;
 use crate::data::{self, NextCall};
 use crate::error::{ApiError, ApiResult};
 use crate::faults::FaultRule;
-use crate::payments::logic::{self as pay, ACCEPTED_BY_BANK, FAILED, PENDING_WITH_BANK, REJECTED_BY_BANK};
+use crate::payments::errors::unknown_payment;
+use crate::payments::status::{ACCEPTED_BY_BANK, FAILED, PENDING_WITH_BANK, REJECTED_BY_BANK};
+use crate::payments::views::payment_json;
+use crate::payments::webhooks::{aof_lane, aof_payload, emit, intent_lane, payment_payload, PAYMENT_UPDATED};
 use crate::webhooks::ResendError;
 
 pub fn routes() -> Router<Arc<App>> {
@@ -298,7 +301,7 @@ fn settle_now(app: &Arc<App>, raw_id: &str, v: Verdict) -> ApiResult<Json<Value>
             p.granular_status_code = v.code.clone();
             p.status_additional_info = v.info.clone();
             p.updated_at = now;
-            return Ok((format!("intent:{}", p.intent_id), pay::payment_payload(p), pay::payment_json(p)));
+            return Ok((intent_lane(p.intent_id), payment_payload(p), payment_json(p)));
         }
         if let Some(p) = s.payments.aof_payments.iter_mut().find(|p| p.id == pid) {
             if p.status != "CREATED" && p.status != "PROCESSING" {
@@ -311,13 +314,13 @@ fn settle_now(app: &Arc<App>, raw_id: &str, v: Verdict) -> ApiResult<Json<Value>
                 p.failure_details = Some(json!({"code": v.code, "details": v.info}));
             }
             p.last_modified_at = now;
-            let payload = pay::aof_payload(p);
-            return Ok((format!("aof:{}", p.id), payload.clone(), payload));
+            let payload = aof_payload(p);
+            return Ok((aof_lane(p.id), payload.clone(), payload));
         }
-        Err(pay::unknown_payment())
+        Err(unknown_payment())
     })??;
     let (lane, payload, view) = updated;
-    pay::emit(app, &lane, "payment.updated", "A payment object has been updated.", payload);
+    emit(app, &lane, "payment.updated", PAYMENT_UPDATED, payload);
     Ok(Json(json!({"status": "OK", "payment": view})))
 }
 

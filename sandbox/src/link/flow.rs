@@ -14,6 +14,8 @@ use crate::api::entities::ACTIVE;
 use crate::app::App;
 use crate::banks::MockBank;
 use crate::error::{ApiError, ApiResult};
+use crate::payments::errors::unknown_destination;
+use crate::payments::sources::{create_source, resolve_destination};
 use crate::permissions;
 use crate::state::{Account, Consent, Entity};
 
@@ -109,20 +111,17 @@ pub fn complete_connect(
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| Uuid::parse_str(s).map_err(|_| crate::payments::logic::unknown_destination()))
+            .map(|s| Uuid::parse_str(s).map_err(|_| unknown_destination()))
             .transpose()?;
         // Fail before anything is created when there is no destination to pay.
-        app.store.read(|s| crate::payments::logic::resolve_destination(&s.payments, customer_id, dest))?;
+        app.store.read(|s| resolve_destination(&s.payments, customer_id, dest))?;
         Some(dest)
     } else {
         None
     };
     let make_source = |app: &Arc<App>| -> ApiResult<Option<Uuid>> {
         match payment_source {
-            Some(dest) => Ok(Some(
-                crate::payments::logic::create_source(app, customer_id, bank, dest, req.end_user_id.clone())?
-                    .id,
-            )),
+            Some(dest) => Ok(Some(create_source(app, customer_id, bank, dest, req.end_user_id.clone())?.id)),
             None => Ok(None),
         }
     };

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,12 +15,19 @@ use chrono::Utc;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::api::payments::{body_object, opt_str, opt_uuid, req_str};
+use super::api::outcome_json as login_outcome_json;
+use crate::api::request::{
+    opt_str, opt_uuid, path_uuid, query_str, query_uuid, req_str, req_uuid, JsonObject,
+};
 use crate::app::App;
 use crate::auth::CustomerCaller;
 use crate::banks;
 use crate::error::{ApiError, ApiResult};
-use crate::payments::logic::{self as pl, PayOutcome};
+use crate::payments::account_on_file::{authorize_consent, revoke_consent};
+use crate::payments::errors::{unknown_consent, unknown_destination, unknown_intent, unknown_source};
+use crate::payments::pay::{create_payment, PayOutcome};
+use crate::payments::sources::{add_beneficiary, resolve_destination};
+use crate::payments::views::{amount_json, beneficiary_json, destination_json, intent_status, ts};
 use crate::payments::ConsentAttempt;
 use crate::users::{self, LoginOutcome};
 
@@ -31,21 +37,13 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/link/api/pay", post(pay))
         .route("/link/api/checkout", post(checkout))
         .route("/link/api/authorize-consent", post(authorize))
-        .route("/link/api/attempts/{id}", get(attempt_handler))
+        .route("/link/api/attempts/{id}", get(get_attempt))
         .route("/link/api/consents", get(consents))
         .route("/link/api/consents/{id}/revoke", post(revoke))
         .route("/link/api/beneficiary", post(beneficiary))
         .route("/link/api/destination", get(destination))
         .route("/link/api/verify-address", post(verify_address))
         .route("/link/api/reconnect", get(reconnect_info).post(reconnect))
-}
-
-fn uuid_param(q: &HashMap<String, String>, key: &str) -> ApiResult<Uuid> {
-    let raw = q
-        .get(key)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::missing_parameters(format!("{key} is required.")))?;
-    Uuid::parse_str(raw).map_err(|_| ApiError::invalid_parameters(format!("{key} must be a UUID.")))
 }
 
 /// What the pay/checkout screens show: the intent, its destination, and the customer's
@@ -55,7 +53,7 @@ async fn payment_context(
     State(app): State<Arc<App>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
-    let intent_id = uuid_param(&q, "payment_intent_id")?;
+    let intent_id = query_uuid(&q, "payment_intent_id")?;
     let cid = caller.customer_id;
     let v = app.store.read(|s| {
         let st = &s.payments;
@@ -83,17 +81,17 @@ async fn payment_context(
                     "beneficiary_status": b.map(|b| b.status.clone()),
                     "accounts": p.accounts.iter().map(|a| json!({
                         "id": a.id, "name": a.account_name, "iban": a.iban,
-                        "currency": a.currency, "balance": pl::amount_json(a.balance),
+                        "currency": a.currency, "balance": amount_json(a.balance),
                     })).collect::<Vec<_>>(),
                 })
             })
             .collect();
-        let status = pl::intent_status(i, st);
+        let status = intent_status(i, st);
         Some(json!({
             "status": "OK",
             "payment_intent_id": i.id,
             "customer_id": i.customer_id,
-            "amount": pl::amount_json(i.amount),
+            "amount": amount_json(i.amount),
             "currency": i.currency,
             "description": i.description,
             "intent_status": status,
@@ -101,10 +99,10 @@ async fn payment_context(
             "payment_sources": sources,
         }))
     });
-    v.map(Json).ok_or_else(pl::unknown_intent)
+    v.map(Json).ok_or_else(unknown_intent)
 }
 
-fn outcome_json(o: PayOutcome) -> Value {
+fn pay_outcome_json(o: PayOutcome) -> Value {
     match o {
         PayOutcome::Created(p) => json!({
             "status": "OK",
@@ -121,34 +119,48 @@ fn outcome_json(o: PayOutcome) -> Value {
 async fn pay(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
-    let intent = Uuid::parse_str(req_str(&b, "payment_intent_id")?).map_err(|_| pl::unknown_intent())?;
+    let intent = req_uuid(&b, "payment_intent_id", unknown_intent)?;
     let account = opt_uuid(&b, "account_id")?;
     let bank = opt_str(&b, "bank_identifier")?;
-    let o = pl::create_payment(&app, caller.customer_id, intent, bank.as_deref(), account, true)?;
-    Ok(Json(outcome_json(o)))
+    let o = create_payment(&app, caller.customer_id, intent, bank.as_deref(), account, true)?;
+    Ok(Json(pay_outcome_json(o)))
+}
+
+/// The simulated bank page's login form.
+struct BankCredentials {
+    username: String,
+    password: String,
+    otp: Option<String>,
+}
+
+impl BankCredentials {
+    fn read(b: &Value) -> ApiResult<BankCredentials> {
+        Ok(BankCredentials {
+            username: req_str(b, "username")?.to_string(),
+            password: b.get("password").and_then(Value::as_str).unwrap_or("").to_string(),
+            otp: opt_str(b, "otp")?,
+        })
+    }
+
+    fn login(&self) -> LoginOutcome {
+        users::login(&self.username, &self.password, self.otp.as_deref()).0
+    }
 }
 
 struct BankLogin {
     bank: &'static banks::MockBank,
+    credentials: BankCredentials,
     outcome: LoginOutcome,
 }
 
 fn bank_login(b: &Value) -> ApiResult<BankLogin> {
     let bank = banks::find(req_str(b, "bank_identifier")?)
         .ok_or_else(|| ApiError::invalid_parameters("Unknown bank_identifier."))?;
-    let user = req_str(b, "username")?;
-    let pass = b.get("password").and_then(Value::as_str).unwrap_or("");
-    let otp = opt_str(b, "otp")?;
-    let (outcome, _) = users::login(user, pass, otp.as_deref());
-    Ok(BankLogin { bank, outcome })
-}
-
-fn record_attempt(app: &App, a: &ConsentAttempt) -> ApiResult<()> {
-    app.store.update(|s| s.payments.attempts.push(a.clone()))?;
-    Ok(())
+    let credentials = BankCredentials::read(b)?;
+    let outcome = credentials.login();
+    Ok(BankLogin { bank, credentials, outcome })
 }
 
 fn redirect_json(a: &ConsentAttempt) -> Value {
@@ -165,26 +177,44 @@ fn redirect_json(a: &ConsentAttempt) -> Value {
     })
 }
 
-fn attempt(
+/// What every consent attempt of one redirect flow shares; `succeeded`/`failed` make the
+/// attempt that `captureRedirect` reads back.
+struct AttemptOf<'a> {
     customer_id: Uuid,
-    kind: &str,
-    bank: &str,
+    kind: &'static str,
+    bank: &'a str,
     consent_id: Option<Uuid>,
-    payment_id: Option<Uuid>,
-    failure: Option<(&str, &str)>,
-) -> ConsentAttempt {
-    ConsentAttempt {
-        id: Uuid::new_v4(),
-        customer_id,
-        kind: kind.to_string(),
-        consent_id,
-        payment_id,
-        bank_identifier: bank.to_string(),
-        outcome: if failure.is_some() { "FAILED" } else { "SUCCESS" }.to_string(),
-        granular_status_code: failure.map(|f| f.0.to_string()),
-        status_additional_info: failure.map(|f| f.1.to_string()),
-        created_at: Utc::now(),
+}
+
+impl AttemptOf<'_> {
+    fn succeeded(&self, payment_id: Option<Uuid>) -> ConsentAttempt {
+        self.attempt(payment_id, None)
     }
+
+    fn failed(&self, code: &str, info: &str) -> ConsentAttempt {
+        self.attempt(None, Some((code, info)))
+    }
+
+    fn attempt(&self, payment_id: Option<Uuid>, failure: Option<(&str, &str)>) -> ConsentAttempt {
+        ConsentAttempt {
+            id: Uuid::new_v4(),
+            customer_id: self.customer_id,
+            kind: self.kind.to_string(),
+            consent_id: self.consent_id,
+            payment_id,
+            bank_identifier: self.bank.to_string(),
+            outcome: if failure.is_some() { "FAILED" } else { "SUCCESS" }.to_string(),
+            granular_status_code: failure.map(|f| f.0.to_string()),
+            status_additional_info: failure.map(|f| f.1.to_string()),
+            created_at: Utc::now(),
+        }
+    }
+}
+
+/// Stores the attempt and sends the page to the bank's redirect.
+fn redirect(app: &App, a: ConsentAttempt) -> ApiResult<Json<Value>> {
+    app.store.update(|s| s.payments.attempts.push(a.clone()))?;
+    Ok(Json(redirect_json(&a)))
 }
 
 /// Open Finance SIP: the (simulated) bank login, then the payment and a consent attempt for
@@ -193,86 +223,71 @@ fn attempt(
 async fn checkout(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
-    let intent = Uuid::parse_str(req_str(&b, "payment_intent_id")?).map_err(|_| pl::unknown_intent())?;
+    let intent = req_uuid(&b, "payment_intent_id", unknown_intent)?;
     let login = bank_login(&b)?;
     let cid = caller.customer_id;
+    let attempt =
+        AttemptOf { customer_id: cid, kind: "PAYMENT", bank: login.bank.identifier, consent_id: None };
     let a = match login.outcome {
         LoginOutcome::Ok => {
             let account = opt_uuid(&b, "account_id")?;
-            match pl::create_payment(&app, cid, intent, Some(login.bank.identifier), account, false)? {
-                PayOutcome::Created(p) => {
-                    attempt(cid, "PAYMENT", login.bank.identifier, None, Some(p.id), None)
-                }
-                PayOutcome::Refused(code, msg) => {
-                    attempt(cid, "PAYMENT", login.bank.identifier, None, None, Some((code, &msg)))
-                }
+            match create_payment(&app, cid, intent, Some(login.bank.identifier), account, false)? {
+                PayOutcome::Created(p) => attempt.succeeded(Some(p.id)),
+                PayOutcome::Refused(code, msg) => attempt.failed(code, &msg),
             }
         }
-        LoginOutcome::Failed { status, message } => {
-            attempt(cid, "PAYMENT", login.bank.identifier, None, None, Some((status, message)))
-        }
-        other => return Ok(Json(super::api::outcome_json(&other))),
+        LoginOutcome::Failed { status, message } => attempt.failed(status, message),
+        other => return Ok(Json(login_outcome_json(&other))),
     };
-    record_attempt(&app, &a)?;
-    Ok(Json(redirect_json(&a)))
+    redirect(&app, a)
 }
 
 /// AoF `authorizeConsent`: bank login, then the consent becomes AUTHORISED.
 async fn authorize(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
-    let consent = Uuid::parse_str(req_str(&b, "consent_id")?).map_err(|_| pl::unknown_consent())?;
+    let consent = req_uuid(&b, "consent_id", unknown_consent)?;
     let cid = caller.customer_id;
     let known =
         app.store.read(|s| s.payments.consents.iter().any(|c| c.id == consent && c.customer_id == cid));
     if !known {
-        return Err(pl::unknown_consent());
+        return Err(unknown_consent());
     }
     let login = bank_login(&b)?;
+    let attempt = AttemptOf {
+        customer_id: cid,
+        kind: "ACCOUNT_ON_FILE",
+        bank: login.bank.identifier,
+        consent_id: Some(consent),
+    };
     let a = match login.outcome {
         LoginOutcome::Ok => {
             let account = opt_uuid(&b, "account_id")?;
-            match pl::authorize_consent(&app, cid, consent, login.bank, account) {
-                Ok(_) => attempt(cid, "ACCOUNT_ON_FILE", login.bank.identifier, Some(consent), None, None),
-                Err(e) if e.http.is_client_error() => attempt(
-                    cid,
-                    "ACCOUNT_ON_FILE",
-                    login.bank.identifier,
-                    Some(consent),
-                    None,
-                    Some((e.code, &e.message)),
-                ),
+            match authorize_consent(&app, cid, consent, login.bank, account) {
+                Ok(_) => attempt.succeeded(None),
+                // A consent the bank cannot authorise is the flow's failure, told through the
+                // redirect like a bank refusal; only the sandbox's own faults are errors.
+                Err(e) if e.http.is_client_error() => attempt.failed(e.code, &e.message),
                 Err(e) => return Err(e),
             }
         }
-        LoginOutcome::Failed { status, message } => attempt(
-            cid,
-            "ACCOUNT_ON_FILE",
-            login.bank.identifier,
-            Some(consent),
-            None,
-            Some((status, message)),
-        ),
-        other => return Ok(Json(super::api::outcome_json(&other))),
+        LoginOutcome::Failed { status, message } => attempt.failed(status, message),
+        other => return Ok(Json(login_outcome_json(&other))),
     };
-    record_attempt(&app, &a)?;
-    Ok(Json(redirect_json(&a)))
+    redirect(&app, a)
 }
 
 /// `captureRedirect`: what happened in a consent attempt.
-async fn attempt_get(
+async fn get_attempt(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = Uuid::parse_str(id.trim())
-        .map_err(|_| ApiError::invalid_parameters("consent_attempt_id must be a UUID."))?;
+    let id = path_uuid(&id, || ApiError::invalid_parameters("consent_attempt_id must be a UUID."))?;
     app.store
         .read(|s| {
             s.payments.attempts.iter().find(|a| a.id == id && a.customer_id == caller.customer_id).map(|a| {
@@ -281,7 +296,7 @@ async fn attempt_get(
                 if let Some(p) = a.payment_id.and_then(|pid| s.payments.payments.iter().find(|p| p.id == pid))
                 {
                     v["payment_status"] = json!(p.status);
-                    v["amount"] = pl::amount_json(p.amount);
+                    v["amount"] = amount_json(p.amount);
                     v["currency"] = json!(p.currency);
                 }
                 v["kind"] = json!(a.kind);
@@ -297,8 +312,6 @@ async fn attempt_get(
             )
         })
 }
-
-use attempt_get as attempt_handler;
 
 async fn consents(caller: CustomerCaller, State(app): State<Arc<App>>) -> Json<Value> {
     let cid = caller.customer_id;
@@ -318,7 +331,7 @@ async fn consents(caller: CustomerCaller, State(app): State<Arc<App>>) -> Json<V
                     "currency": c.currency,
                     "destination_name": dest.map(|d| d.display_name.clone()),
                     "max_individual_amount": c.control_parameters.get("max_individual_amount"),
-                    "expiration_date_time": pl::ts(c.expiration_date_time),
+                    "expiration_date_time": ts(c.expiration_date_time),
                 })
             })
             .collect();
@@ -331,8 +344,8 @@ async fn revoke(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = Uuid::parse_str(id.trim()).map_err(|_| pl::unknown_consent())?;
-    let c = pl::revoke_consent(&app, id, Some(caller.customer_id))?;
+    let id = path_uuid(&id, unknown_consent)?;
+    let c = revoke_consent(&app, id, Some(caller.customer_id))?;
     Ok(Json(json!({"status": "OK", "consent_id": c.id, "consent_status": c.status})))
 }
 
@@ -340,18 +353,16 @@ async fn revoke(
 async fn beneficiary(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
-    let dest =
-        Uuid::parse_str(req_str(&b, "payment_destination_id")?).map_err(|_| pl::unknown_destination())?;
-    let source = opt_uuid(&b, "payment_source_id").map_err(|_| pl::unknown_source())?;
-    let (src, ben) = pl::add_beneficiary(&app, caller.customer_id, source, dest)?;
+    let dest = req_uuid(&b, "payment_destination_id", unknown_destination)?;
+    let source = opt_uuid(&b, "payment_source_id").map_err(|_| unknown_source())?;
+    let (src, ben) = add_beneficiary(&app, caller.customer_id, source, dest)?;
     Ok(Json(json!({
         "status": "OK",
         "payment_source_id": src.id,
         "bank_identifier": src.bank_identifier,
-        "beneficiary": pl::beneficiary_json(&ben),
+        "beneficiary": beneficiary_json(&ben),
     })))
 }
 
@@ -360,13 +371,11 @@ async fn destination(
     State(app): State<Arc<App>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
-    let id = q
-        .get("payment_destination_id")
-        .filter(|v| !v.is_empty())
-        .map(|v| Uuid::parse_str(v).map_err(|_| pl::unknown_destination()))
+    let id = query_str(&q, "payment_destination_id")
+        .map(|v| Uuid::parse_str(v).map_err(|_| unknown_destination()))
         .transpose()?;
-    let d = app.store.read(|s| pl::resolve_destination(&s.payments, caller.customer_id, id))?;
-    Ok(Json(json!({"status": "OK", "destination": pl::destination_json(&d)})))
+    let d = app.store.read(|s| resolve_destination(&s.payments, caller.customer_id, id))?;
+    Ok(Json(json!({"status": "OK", "destination": destination_json(&d)})))
 }
 
 /// `verifyAddress`: bank login with `identity`, then the account holder's name (the Data API's
@@ -374,13 +383,12 @@ async fn destination(
 async fn verify_address(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
     let wanted = req_str(&b, "customer_name")?.to_string();
     let login = bank_login(&b)?;
     if login.outcome != LoginOutcome::Ok {
-        return Ok(Json(super::api::outcome_json(&login.outcome)));
+        return Ok(Json(login_outcome_json(&login.outcome)));
     }
     let cid = caller.customer_id;
     let find = |app: &App| {
@@ -399,9 +407,9 @@ async fn verify_address(
             let req = super::flow::ConnectRequest {
                 customer_id: cid.to_string(),
                 bank_identifier: login.bank.identifier.to_string(),
-                username: req_str(&b, "username")?.to_string(),
-                password: b["password"].as_str().unwrap_or("").to_string(),
-                otp: opt_str(&b, "otp")?,
+                username: login.credentials.username.clone(),
+                password: login.credentials.password.clone(),
+                otp: login.credentials.otp.clone(),
                 permissions: vec!["identity".to_string()],
                 access_from: None,
                 access_to: None,
@@ -427,16 +435,21 @@ async fn verify_address(
     }
 }
 
+/// `(entity_id, customer_id)` of the reconnect `rid`, which must be this customer's.
+fn pending_reconnect(app: &App, caller: &CustomerCaller, rid: Uuid) -> ApiResult<(Uuid, Uuid)> {
+    crate::data::find_reconnect(app, rid)
+        .filter(|(_, c)| *c == caller.customer_id)
+        .ok_or_else(|| ApiError::invalid_parameters("No pending reconnect for this reconnect_id."))
+}
+
 /// The reconnect screen: which bank the `reconnect_id` belongs to (must be this customer's).
 async fn reconnect_info(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
-    let rid = uuid_param(&q, "reconnect_id")?;
-    let (entity_id, customer_id) = crate::data::find_reconnect(&app, rid)
-        .filter(|(_, c)| *c == caller.customer_id)
-        .ok_or_else(|| ApiError::invalid_parameters("No pending reconnect for this reconnect_id."))?;
+    let rid = query_uuid(&q, "reconnect_id")?;
+    let (entity_id, customer_id) = pending_reconnect(&app, &caller, rid)?;
     let bank = app.store.read(|s| {
         s.entities.iter().find(|e| e.id == entity_id).and_then(|e| banks::find(&e.bank_identifier))
     });
@@ -453,20 +466,13 @@ async fn reconnect_info(
 async fn reconnect(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonObject(b): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let b = body_object(body)?;
-    let rid = Uuid::parse_str(req_str(&b, "reconnect_id")?)
-        .map_err(|_| ApiError::invalid_parameters("reconnect_id must be a UUID."))?;
-    let (entity_id, _) = crate::data::find_reconnect(&app, rid)
-        .filter(|(_, c)| *c == caller.customer_id)
-        .ok_or_else(|| ApiError::invalid_parameters("No pending reconnect for this reconnect_id."))?;
-    let user = req_str(&b, "username")?;
-    let pass = b["password"].as_str().unwrap_or("");
-    let otp = opt_str(&b, "otp")?;
-    let (outcome, _) = users::login(user, pass, otp.as_deref());
+    let rid = req_uuid(&b, "reconnect_id", || ApiError::invalid_parameters("reconnect_id must be a UUID."))?;
+    let (entity_id, _) = pending_reconnect(&app, &caller, rid)?;
+    let outcome = BankCredentials::read(&b)?.login();
     if outcome != LoginOutcome::Ok {
-        return Ok(Json(super::api::outcome_json(&outcome)));
+        return Ok(Json(login_outcome_json(&outcome)));
     }
     crate::data::reconnect(&app, entity_id, rid)?;
     Ok(Json(json!({"status": "OK", "message": "Bank reconnected.", "entity_id": entity_id})))
