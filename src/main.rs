@@ -30,12 +30,7 @@ fn keep_large_allocations_returnable() {
 
 async fn run() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
-        )
-        .init();
+    lean_merchant::server::observe::init_logging();
 
     let config = match Config::from_env() {
         Ok(c) => c,

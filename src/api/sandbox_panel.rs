@@ -1,115 +1,29 @@
-//! The sandbox panel: the embedded sandbox's test users and its scenario controls, so a presenter can
-//! show every asynchronous state on cue. It exists only with the embedded sandbox (404 otherwise), and
-//! reaches the sandbox only over HTTP, through its `/sandbox/scenarios/*` endpoints.
+//! The sandbox panel's server functions (see `server::sandbox_panel`). Each needs a signed-in user.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
+pub use crate::model::sandbox_panel::*;
 use crate::model::AppError;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TestUser {
-    pub username: String,
-    pub password: String,
-    pub behaviour: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PanelEntity {
-    pub id: String,
-    pub bank_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SandboxPanel {
-    pub users: Vec<TestUser>,
-    pub otp: String,
-    /// The signed-in user's own bank connections: what "next data call" may target.
-    pub entities: Vec<PanelEntity>,
-}
-
-/// The sandbox's test users (sandbox/README.md), in the order a presenter needs them, with the
-/// message id of their behaviour.
-pub const TEST_USERS: &[(&str, &str, &str)] = &[
-    ("user_simple", "pass_simple", "panel-behaviour-simple"),
-    ("user_otp", "pass_otp", "panel-behaviour-otp"),
-    ("user_locked", "pass_locked", "panel-behaviour-locked"),
-    ("user_bank_error", "pass_bank_error", "panel-behaviour-bank-error"),
-    ("user_slow", "pass_slow", "panel-behaviour-slow"),
-];
-
-/// How the next data call of an entity may end.
-pub const NEXT_CALL_STATUSES: &[&str] = &["PENDING", "FAILED", "CONSENT_EXPIRED", "RECONNECT_REQUIRED"];
-
-/// Granular codes a FAILED call may carry (the sandbox has a stock message for each).
-pub const GRANULAR_CODES: &[&str] = &[
-    "BANK_ISSUE",
-    "EU_ACCOUNT_LOCKED",
-    "LOGGED_IN_ELSEWHERE",
-    "BANK_MAINTENANCE",
-    "UNSEEN_BANK_ERROR",
-    "LEAN_ERROR",
-];
 
 #[server(endpoint = "sandbox_panel")]
 pub async fn fetch_sandbox_panel() -> Result<SandboxPanel, AppError> {
-    use crate::api::context::{finish, internal, state, user_id};
-    use crate::server::db::{customers, entities};
-    finish(
-        async {
-            let state = state()?;
-            sandbox_url(&state)?;
-            let user_id = user_id().await?;
-            let entities = match customers::for_user(&state.db, &user_id).await.map_err(internal)? {
-                Some(c) => entities::list_for_customer(&state.db, &c.customer_id).await.map_err(internal)?,
-                None => Vec::new(),
-            };
-            Ok(SandboxPanel {
-                users: TEST_USERS
-                    .iter()
-                    .map(|(u, p, b)| TestUser {
-                        username: u.to_string(),
-                        password: p.to_string(),
-                        behaviour: crate::i18n::t(b),
-                    })
-                    .collect(),
-                otp: "1111".into(),
-                entities: entities
-                    .into_iter()
-                    .map(|e| PanelEntity { id: e.id, bank_name: e.bank_name })
-                    .collect(),
-            })
-        }
-        .await,
-    )
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::sandbox_panel::panel(&state, &user_id).await
+    })
+    .await
 }
 
 /// The bank logs the test user out: every bank that user connected needs reconnecting.
 #[server(endpoint = "sandbox_expire_session")]
 pub async fn sandbox_expire_session(username: String) -> Result<String, AppError> {
-    use crate::api::context::{finish, user_id};
-    use crate::i18n::{arg, num, t, t_with};
-    finish(
-        async {
-            let state = crate::api::context::state()?;
-            let base = sandbox_url(&state)?;
-            user_id().await?;
-            let username = username.trim();
-            if !TEST_USERS.iter().any(|(u, _, _)| *u == username) {
-                return Err(AppError::invalid("username", t("panel-choose-test-user")));
-            }
-            let res = sandbox_call(
-                reqwest::Method::POST,
-                &base,
-                "expire-session",
-                Some(serde_json::json!({"username": username})),
-            )
-            .await?;
-            let n = res["entities"].as_array().map(Vec::len).unwrap_or(0);
-            Ok(t_with("panel-expired", &[("user", arg(username)), ("count", num(n as i64))]))
-        }
-        .await,
-    )
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, _) = signed_in().await?;
+        crate::server::sandbox_panel::expire_session(&state, &username).await
+    })
+    .await
 }
 
 /// One-shot: the entity's next data call ends with `status` (and, for FAILED, a granular code).
@@ -119,149 +33,39 @@ pub async fn sandbox_next_data_call(
     status: String,
     granular_status_code: String,
 ) -> Result<String, AppError> {
-    use crate::api::context::{finish, internal, user_id};
-    use crate::i18n::{arg, t, t_with};
-    use crate::server::db::{customers, entities};
-    finish(
-        async {
-            let state = crate::api::context::state()?;
-            let base = sandbox_url(&state)?;
-            let user_id = user_id().await?;
-            let own = customers::for_user(&state.db, &user_id).await.map_err(internal)?;
-            let found = entities::get(&state.db, entity_id.trim()).await.map_err(internal)?;
-            let entity = match (own, found) {
-                (Some(c), Some((owner, e))) if owner == c.customer_id => e,
-                _ => return Err(AppError::invalid("entity_id", t("panel-choose-own-bank"))),
-            };
-            let status = status.trim();
-            if !NEXT_CALL_STATUSES.contains(&status) {
-                return Err(AppError::invalid("status", t("panel-choose-outcome")));
-            }
-            let code = granular_status_code.trim();
-            let mut body = serde_json::json!({"entity_id": entity.id, "status": status});
-            if status == "FAILED" && !code.is_empty() {
-                if !GRANULAR_CODES.contains(&code) {
-                    return Err(AppError::invalid("granular_status_code", t("panel-choose-code")));
-                }
-                body["granular_status_code"] = code.into();
-            }
-            sandbox_call(reqwest::Method::POST, &base, "next-data-call", Some(body)).await?;
-            let how = match status {
-                "PENDING" => t("panel-how-pending"),
-                "FAILED" => format!("FAILED ({})", if code.is_empty() { "BANK_ISSUE" } else { code }),
-                other => other.to_owned(),
-            };
-            Ok(t_with("panel-next-call-set", &[("bank", arg(entity.bank_name)), ("how", arg(how))]))
-        }
-        .await,
-    )
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::sandbox_panel::next_data_call(
+            &state,
+            &user_id,
+            &entity_id,
+            &status,
+            &granular_status_code,
+        )
+        .await
+    })
+    .await
 }
 
 /// Adds a fault rule for the sandbox's API routes: 500s, 429s or added latency, at a rate.
 #[server(endpoint = "sandbox_fault")]
 pub async fn sandbox_fault(kind: String, rate: String, latency_ms: String) -> Result<String, AppError> {
-    use crate::api::context::{finish, user_id};
-    use crate::i18n::{arg, num, t, t_with};
-    finish(
-        async {
-            let state = crate::api::context::state()?;
-            let base = sandbox_url(&state)?;
-            user_id().await?;
-            let rate: f64 = match rate.trim() {
-                "" => 1.0,
-                r => r
-                    .parse()
-                    .ok()
-                    .filter(|r: &f64| (0.0..=1.0).contains(r))
-                    .ok_or_else(|| AppError::invalid("rate", t("panel-rate-invalid")))?,
-            };
-            let percent = arg((rate * 100.0).round());
-            let (body, said) = match kind.trim() {
-                "500" => (
-                    serde_json::json!({"status": 500, "rate": rate}),
-                    t_with("panel-fault-500", &[("percent", percent)]),
-                ),
-                "429" => (
-                    serde_json::json!({"status": 429, "rate": rate}),
-                    t_with("panel-fault-429", &[("percent", percent)]),
-                ),
-                "latency" => {
-                    let ms: u64 = latency_ms
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|ms| *ms <= 60_000)
-                        .ok_or_else(|| AppError::invalid("latency_ms", t("panel-latency-invalid")))?;
-                    (
-                        serde_json::json!({"latency_ms": ms, "rate": rate}),
-                        t_with("panel-fault-latency", &[("percent", percent), ("ms", num(ms as i64))]),
-                    )
-                }
-                _ => return Err(AppError::invalid("kind", t("panel-fault-invalid"))),
-            };
-            sandbox_call(reqwest::Method::POST, &base, "faults", Some(body)).await?;
-            Ok(format!("{said} {}", t("panel-fault-clear-hint")))
-        }
-        .await,
-    )
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, _) = signed_in().await?;
+        crate::server::sandbox_panel::fault(&state, &kind, &rate, &latency_ms).await
+    })
+    .await
 }
 
 /// Clears scripted calls, fault rules, dropped-webhook rules and pending reconnects.
 #[server(endpoint = "sandbox_clear")]
 pub async fn sandbox_clear() -> Result<String, AppError> {
-    use crate::api::context::{finish, user_id};
-    finish(
-        async {
-            let state = crate::api::context::state()?;
-            let base = sandbox_url(&state)?;
-            user_id().await?;
-            sandbox_call(reqwest::Method::DELETE, &base, "", None).await?;
-            Ok(crate::i18n::t("panel-cleared"))
-        }
-        .await,
-    )
-}
-
-/// The embedded sandbox's base URL; the panel does not exist without it.
-#[cfg(feature = "ssr")]
-fn sandbox_url(state: &crate::server::AppState) -> Result<String, AppError> {
-    match (&state.public.sandbox_url, crate::server::console::embedded(state)) {
-        (Some(url), true) => Ok(url.clone()),
-        _ => Err(AppError::NotFound(crate::i18n::t("panel-the-panel"))),
-    }
-}
-
-/// Calls `/sandbox/scenarios/{path}` over HTTP; the sandbox's refusal is passed on in plain words.
-#[cfg(feature = "ssr")]
-async fn sandbox_call(
-    method: reqwest::Method,
-    base: &str,
-    path: &str,
-    body: Option<serde_json::Value>,
-) -> Result<serde_json::Value, AppError> {
-    let url = if path.is_empty() {
-        format!("{base}/sandbox/scenarios")
-    } else {
-        format!("{base}/sandbox/scenarios/{path}")
-    };
-    let mut req = reqwest::Client::new().request(method, url).timeout(std::time::Duration::from_secs(10));
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let res = req.send().await.map_err(|e| {
-        tracing::warn!(error = %e, "sandbox scenario call failed");
-        AppError::LeanUnavailable
-    })?;
-    let status = res.status();
-    let json: serde_json::Value = res.json().await.unwrap_or_default();
-    if status.is_success() {
-        Ok(json)
-    } else {
-        use crate::i18n::{arg, t, t_with};
-        let message = json["message"].as_str().map(str::to_owned).unwrap_or_else(|| t("panel-no-reason"));
-        Err(AppError::invalid(
-            "sandbox",
-            t_with("panel-sandbox-refused", &[("status", arg(status.as_u16())), ("message", arg(message))]),
-        ))
-    }
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, _) = signed_in().await?;
+        crate::server::sandbox_panel::clear(&state).await
+    })
+    .await
 }

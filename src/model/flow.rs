@@ -63,3 +63,23 @@ pub struct FlowOutcome {
     pub bank_identifier: Option<String>,
     pub created_at: String,
 }
+
+/// The Link SDK methods a callback may be recorded for.
+pub const METHODS: &[&str] = &[
+    "link",
+    "connect",
+    "reconnect",
+    "createBeneficiary",
+    "createPaymentSource",
+    "updatePaymentSource",
+    "pay",
+    "verifyAddress",
+    "authorizeConsent",
+    "checkout",
+    "manageConsents",
+    "captureRedirect",
+];
+pub const STATUSES: &[&str] = &["SUCCESS", "ERROR", "CANCELLED", "REDIRECT", "LINK_CLOSED_PROGRAMMATICALLY"];
+
+/// Data permissions requested by "Connect a bank".
+pub const CONNECT_PERMISSIONS: &[&str] = &["identity", "accounts", "balance", "transactions"];

@@ -6,9 +6,11 @@ mod data;
 mod diagnostics;
 mod entity;
 mod error;
-mod flow;
+pub mod flow;
+pub mod form_error;
 mod live;
 mod payment;
+pub mod sandbox_panel;
 mod user;
 
 pub use consent::{
@@ -25,7 +27,8 @@ pub use error::AppError;
 pub use flow::{CallbackBank, CallbackData, FlowOutcome, LaunchConfig};
 pub use live::LiveEvent;
 pub use payment::{
-    format_minor, parse_amount, parse_full_name, AmountError, Beneficiary, BeneficiaryLaunch, Destination,
-    NameError, PaymentLaunch, PaymentRow, PaymentSource, PaymentsOverview, VerifyAddressLaunch, CURRENCIES,
+    format_minor, lean_payment_error, parse_amount, parse_full_name, AmountError, Beneficiary,
+    BeneficiaryLaunch, Destination, NameError, PaymentLaunch, PaymentRow, PaymentSource, PaymentsOverview,
+    VerifyAddressLaunch, CURRENCIES, LEAN_PAYMENT_CODES,
 };
 pub use user::CurrentUser;

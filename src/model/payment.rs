@@ -295,3 +295,60 @@ mod tests {
         }
     }
 }
+
+/// Lean's payment error codes (§11.3): the form field each is about and the message id that says it
+/// in plain words (locales/*/payments.ftl).
+pub fn lean_payment_error(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "INVALID_IBAN" => ("iban", "pay-lean-invalid-iban"),
+        "INVALID_NAME" => ("name", "pay-lean-invalid-name"),
+        "INVALID_AMOUNT" => ("amount", "pay-lean-invalid-amount"),
+        "AMOUNT_UNDER_MIN_VALUE" => ("amount", "pay-lean-amount-under-min"),
+        "AMOUNT_OVER_MAX_VALUE" => ("amount", "pay-lean-amount-over-max"),
+        "UNKNOWN_PAYMENT_DESTINATION" => ("destination_id", "pay-lean-unknown-destination"),
+        "UNKNOWN_PAYMENT_INTENT" => ("intent_id", "pay-lean-unknown-intent"),
+        "UNKNOWN_PAYMENT_SOURCE" => ("intent_id", "pay-lean-unknown-source"),
+        "ANOTHER_PAYMENT_ALREADY_IN_PROGRESS" => ("intent_id", "pay-lean-payment-in-progress"),
+        "PAYMENT_INTENT_ALREADY_PAID" => ("intent_id", "pay-lean-already-paid"),
+        "PENDING_BENEFICIARY_COOL_OFF" => ("intent_id", "pay-lean-cool-off"),
+        "BENEFICIARY_NOT_FOUND" => ("intent_id", "pay-lean-beneficiary-not-found"),
+        "INVALID_PARAMETERS" => ("request", "pay-lean-invalid-parameters"),
+        _ => return None,
+    })
+}
+
+/// All the codes above, for the test that keeps their messages in both languages.
+pub const LEAN_PAYMENT_CODES: &[&str] = &[
+    "INVALID_IBAN",
+    "INVALID_NAME",
+    "INVALID_AMOUNT",
+    "AMOUNT_UNDER_MIN_VALUE",
+    "AMOUNT_OVER_MAX_VALUE",
+    "UNKNOWN_PAYMENT_DESTINATION",
+    "UNKNOWN_PAYMENT_INTENT",
+    "UNKNOWN_PAYMENT_SOURCE",
+    "ANOTHER_PAYMENT_ALREADY_IN_PROGRESS",
+    "PAYMENT_INTENT_ALREADY_PAID",
+    "PENDING_BENEFICIARY_COOL_OFF",
+    "BENEFICIARY_NOT_FOUND",
+    "INVALID_PARAMETERS",
+];
+
+#[cfg(test)]
+mod lean_error_words {
+    use super::*;
+    use crate::i18n::{lookup, Lang};
+
+    #[test]
+    fn every_lean_payment_error_is_said_in_both_languages() {
+        for code in LEAN_PAYMENT_CODES {
+            let (_, key) = lean_payment_error(code).expect(code);
+            for lang in Lang::ALL {
+                let text = lookup(lang, key, &[]);
+                assert_ne!(text, key, "{code}: {key} missing in {lang:?}");
+                assert!(!text.contains(code), "{code} should be said in plain words: {text}");
+            }
+        }
+        assert_eq!(lean_payment_error("SOMETHING_NEW"), None);
+    }
+}

@@ -9,6 +9,7 @@ use tower_sessions::Session;
 use super::security::throttle::TooMany;
 use super::AppState;
 use crate::model::AppError;
+use crate::server::errors::internal;
 
 const USER_KEY: &str = "user_id";
 
@@ -46,11 +47,6 @@ pub async fn verify_password(state: &AppState, password: String, hash: String) -
     })
     .await
     .unwrap_or(false))
-}
-
-fn internal(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "password hashing failed");
-    AppError::Internal
 }
 
 pub async fn session_user_id(session: &Session) -> Option<String> {

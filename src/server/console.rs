@@ -54,12 +54,7 @@ pub async fn view_of(state: &AppState, user_id: &str) -> Result<Option<View>, sq
 
 /// The view for a signed-in caller of the console's server functions: 403 when they may not.
 pub async fn require(state: &AppState, user_id: &str) -> Result<View, AppError> {
-    view_of(state, user_id).await.map_err(internal)?.ok_or(AppError::Forbidden)
-}
-
-fn internal(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "console");
-    AppError::Internal
+    view_of(state, user_id).await?.ok_or(AppError::Forbidden)
 }
 
 /// The console's rows, newest first, as `view` may see them.
@@ -69,17 +64,14 @@ pub async fn log(state: &AppState, view: &View) -> Result<ConsoleLog, AppError> 
         View::Own { user_id, customer_id } => (Some(user_id.as_str()), customer_id.as_deref()),
     };
     let calls = lean_api_calls::recent(&state.db, user, ROWS as i64)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|c| call_row(c.created_at, c.method, &c.path, c.status, c.latency_ms, c.results_id))
         .collect();
     let stored = match (view, customer) {
-        (View::Everyone, _) => {
-            webhook_events::recent(&state.db, None, ROWS as i64).await.map_err(internal)?
-        }
+        (View::Everyone, _) => webhook_events::recent(&state.db, None, ROWS as i64).await?,
         (View::Own { .. }, Some(customer)) => {
-            webhook_events::recent(&state.db, Some(customer), ROWS as i64).await.map_err(internal)?
+            webhook_events::recent(&state.db, Some(customer), ROWS as i64).await?
         }
         (View::Own { .. }, None) => Vec::new(),
     };
@@ -105,7 +97,7 @@ pub async fn replay(state: &AppState, view: &View, event_id: &str) -> Result<(),
     if is_malformed(event_id) {
         return Err(AppError::invalid("event_id", t("console-replay-malformed")));
     }
-    let owner = webhook_events::customer_of(&state.db, event_id).await.map_err(internal)?;
+    let owner = webhook_events::customer_of(&state.db, event_id).await?;
     let visible = match (view, &owner) {
         (View::Everyone, Some(_)) => true,
         (View::Own { customer_id: Some(mine), .. }, Some(Some(theirs))) => mine == theirs,
@@ -114,14 +106,14 @@ pub async fn replay(state: &AppState, view: &View, event_id: &str) -> Result<(),
     if !visible {
         return Err(AppError::NotFound(t("console-the-webhook")));
     }
-    match webhook_events::status_of(&state.db, event_id).await.map_err(internal)? {
+    match webhook_events::status_of(&state.db, event_id).await? {
         None => return Err(AppError::NotFound(t("console-the-webhook"))),
         Some((status, _)) if status == webhook_events::PROCESSING => {
             return Err(AppError::invalid("event_id", t("console-replay-busy")))
         }
         Some(_) => {}
     }
-    if webhook_events::reset_for_replay(&state.db, event_id).await.map_err(internal)? {
+    if webhook_events::reset_for_replay(&state.db, event_id).await? {
         tracing::info!(event_id, "webhook replay requested from the console");
         // Open consoles show the row back at `received`; the worker reports the outcome.
         crate::server::live::console::webhook_changed(&state.bus, &state.db, event_id).await;
@@ -145,7 +137,7 @@ pub async fn send_test_webhook(
     if let View::Own { customer_id: Some(customer_id), .. } = view {
         state.test_webhook_owners.expect(&event_id, customer_id);
     }
-    let bytes = serde_json::to_vec(&body).map_err(internal)?;
+    let bytes = serde_json::to_vec(&body)?;
     let signature =
         crate::server::webhooks::signature::sign(state.webhook_secret.expose_secret().as_bytes(), &bytes);
     let url = format!("http://{}/webhooks/lean", own_addr(state.config.addr));
@@ -157,7 +149,7 @@ pub async fn send_test_webhook(
         .body(bytes)
         .send()
         .await
-        .map_err(internal)?;
+        .map_err(crate::server::errors::internal)?;
     Ok(TestWebhookSent { event_type: event_type.to_owned(), event_id, http_status: res.status().as_u16() })
 }
 

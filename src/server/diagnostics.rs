@@ -76,3 +76,14 @@ pub async fn report(config: &Config, db: Result<&Db, String>, lean: Option<&Lean
         last_webhook,
     }
 }
+
+/// Reads `GET /events/v1` now and stores what is missing. Returns (seen, new).
+pub async fn catch_up_now(state: &crate::server::AppState) -> Result<(usize, usize), crate::model::AppError> {
+    let r = crate::server::webhooks::catch_up::run_once(&state.db, &state.lean, &state.worker)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "on-demand catch-up failed");
+            crate::model::AppError::LeanUnavailable
+        })?;
+    Ok((r.seen, r.new))
+}

@@ -24,6 +24,7 @@ use super::config::{Config, LeanTarget};
 use super::db::{self, sessions::DbSessionStore};
 use super::lean::LeanClient;
 use super::live::{pg_listen, sse, Fanout, LiveBus};
+use super::observe;
 use super::security::{self, Csp};
 use super::state::{AppState, PublicConfig};
 use super::webhooks::inbox::Inbox;
@@ -208,8 +209,9 @@ impl Application {
             .with_secure(config.secure_cookies)
             .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
-        // Outermost first: who the client is, then the cross-origin refusal (before any session is
-        // loaded or body read), the body limit, the session, and the route.
+        // Outermost first: the request's id and span (so every line logged for it carries them), who the
+        // client is, then the cross-origin refusal (before any session is loaded or body read), the
+        // body limit, the session, and the route.
         let client_policy = Arc::new(security::client::ClientPolicy {
             trusted_proxies: config.trusted_proxies.clone(),
             always_secure: config.secure_cookies,
@@ -222,7 +224,14 @@ impl Application {
             .layer(axum::middleware::from_fn_with_state(public_origin, security::cross_origin::guard))
             .layer(axum::middleware::from_fn_with_state(client_policy, security::client::identify))
             .layer(axum::middleware::from_fn_with_state(page_csp, security::page_policy))
-            .layer(security::layers());
+            .layer(security::layers())
+            .layer(tower_http::request_id::PropagateRequestIdLayer::new(observe::REQUEST_ID))
+            .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(observe::request_span))
+            .layer(tower_http::request_id::SetRequestIdLayer::new(
+                observe::REQUEST_ID,
+                tower_http::request_id::MakeRequestUuid,
+            ))
+            .layer(axum::middleware::map_request(observe::drop_unusable_request_id));
         Ok(Application { listener, router, state, sandbox, worker, background })
     }
 

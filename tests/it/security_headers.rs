@@ -37,3 +37,31 @@ async fn pages_get_a_nonce_csp_for_the_lean_hosts_and_everything_gets_safe_heade
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_a_proxy_s_plain_id_is_kept() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::new();
+    let id_of = |res: &reqwest::Response| {
+        res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    };
+    let fresh = http.get(format!("{}/healthz", app.url)).send().await.unwrap();
+    let fresh = id_of(&fresh);
+    assert!(uuid::Uuid::parse_str(&fresh).is_ok(), "a fresh id is a UUID: {fresh:?}");
+
+    let kept =
+        http.get(format!("{}/healthz", app.url)).header("x-request-id", "lb-7f3a.9").send().await.unwrap();
+    assert_eq!(id_of(&kept), "lb-7f3a.9", "a proxy's id follows the request through");
+
+    for forged in ["a b c", "x".repeat(65).as_str(), "{\"level\":\"ERROR\"}"] {
+        let res =
+            http.get(format!("{}/healthz", app.url)).header("x-request-id", forged).send().await.unwrap();
+        let id = id_of(&res);
+        assert!(uuid::Uuid::parse_str(&id).is_ok(), "{forged:?} is replaced, not logged: {id:?}");
+    }
+    // Server functions and the webhook endpoint get one too.
+    let res = http.post(format!("{}/webhooks/lean", app.url)).body("{}").send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(uuid::Uuid::parse_str(&id_of(&res)).is_ok());
+    app.stop().await;
+}

@@ -99,6 +99,7 @@ impl LeanClient {
     /// `repeat` says whether the call may be sent again after a 5xx, a 429 or a timeout: true for
     /// reads and for writes Lean de-duplicates itself (a customer's `app_user_id` is unique). Whatever
     /// the flag, a 401 renews the token once and retries, since the request never reached Lean's logic.
+    #[tracing::instrument(name = "lean_call", skip_all, fields(method = %method, path = %path_only(path), user_id = self.acting_for.as_deref()))]
     pub(super) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -177,6 +178,11 @@ impl LeanClient {
             crate::server::live::console::call_recorded(bus, &self.db, user, method, path, status, ms).await;
         }
     }
+}
+
+/// A Lean path without its query, for logs.
+fn path_only(path: &str) -> &str {
+    path.split_once('?').map_or(path, |(p, _)| p)
 }
 
 pub(super) fn error_from(http: StatusCode, body: &[u8]) -> LeanError {

@@ -10,6 +10,8 @@ mod events;
 mod payments;
 mod tokens;
 
+pub mod amounts;
+
 pub use client::LeanClient;
 pub use customers::LeanCustomer;
 pub use error::LeanError;

@@ -79,5 +79,5 @@ fn amount_minor(v: &Value) -> Option<i64> {
         Value::Object(m) => m.get("amount").or_else(|| m.get("value"))?,
         other => other,
     };
-    crate::api::data::minor_units_of(number)
+    crate::server::lean::amounts::minor_units(number)
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -113,7 +114,9 @@ impl Worker {
                 left.push(ev.event_id);
                 break;
             }
-            match apply(db, bus, lean, inbox, &ev.body).await {
+            let span =
+                tracing::info_span!("webhook_apply", event_id = %ev.event_id, attempt = ev.attempts + 1);
+            match apply(db, bus, lean, inbox, &ev.body).instrument(span).await {
                 Ok(()) => applied.push(ev.event_id),
                 Err(e) => {
                     failed = true;
@@ -232,7 +235,7 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
             let p: PaymentPayload = serde_json::from_value(payload.clone())?;
             // Account-on-File payments have no intent; they are not shown here.
             let Some(intent_id) = p.intent_id.as_deref() else { return Ok(()) };
-            let amount = payload.get("amount").and_then(crate::api::data::minor_units_of);
+            let amount = payload.get("amount").and_then(crate::server::lean::amounts::minor_units);
             db::payments::upsert_payment(
                 db,
                 &p.id,

@@ -1,0 +1,62 @@
+//! Link SDK flows: customer tokens for the signed-in user's own customer, and the outcomes the
+//! browser reports when a flow ends.
+
+use crate::i18n::{arg, t, t_with};
+use crate::model::flow::{METHODS, STATUSES};
+use crate::model::{AppError, CallbackData, FlowOutcome};
+use crate::server::db::customers;
+use crate::server::AppState;
+
+/// A customer-scoped token, only for the user's own customer; any other id is 403.
+pub async fn customer_token(state: &AppState, user_id: &str, customer_id: &str) -> Result<String, AppError> {
+    match customers::for_user(&state.db, user_id).await? {
+        Some(c) if c.customer_id == customer_id.trim() => {
+            Ok(state.lean.for_user(user_id).customer_token(&c.customer_id).await?)
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// A reported outcome names a method and status the SDK has, and every field is bounded, stored or
+/// not: what Lean's SDK sends is far shorter.
+pub fn check_outcome(method: &str, data: &CallbackData) -> Result<(), AppError> {
+    if !METHODS.contains(&method) {
+        return Err(AppError::invalid("method", t_with("flow-error-method", &[("method", arg(method))])));
+    }
+    if !STATUSES.contains(&data.status.as_str()) {
+        return Err(AppError::invalid(
+            "status",
+            t_with("flow-error-status", &[("status", arg(&data.status))]),
+        ));
+    }
+    let over = |s: &Option<String>, max: usize| s.as_ref().is_some_and(|s| s.len() > max);
+    let bank = data.bank.as_ref().and_then(|b| b.bank_identifier.clone());
+    if over(&data.message, 2000)
+        || over(&data.secondary_status, 200)
+        || over(&data.exit_point, 200)
+        || over(&data.lean_correlation_id, 100)
+        || over(&bank, 100)
+        || over(&data.last_api_response, 2000)
+        || over(&data.open_banking_redirect_url, 2000)
+    {
+        return Err(AppError::invalid("data", t("flow-error-too-long")));
+    }
+    Ok(())
+}
+
+/// Stores a checked outcome. The log line carries Lean's correlation id, which is what Lean's support
+/// asks for.
+pub async fn record(
+    state: &AppState,
+    user_id: &str,
+    method: &str,
+    data: &CallbackData,
+) -> Result<FlowOutcome, AppError> {
+    tracing::info!(
+        method,
+        status = %data.status,
+        lean_correlation_id = data.lean_correlation_id.as_deref().unwrap_or_default(),
+        "Link SDK flow ended"
+    );
+    Ok(crate::server::db::flow_attempts::insert(&state.db, user_id, method, data).await?)
+}

@@ -1,0 +1,272 @@
+//! Payments (REFERENCE §6): destinations, payment intents, and launching `pay`, `checkout`, the
+//! payment-source flows and `verifyAddress`. Lean's webhooks (`payment.created`, `payment.updated`) are
+//! the source of truth for a payment's status.
+
+pub mod views;
+
+use serde_json::Value;
+
+use crate::i18n::t;
+use crate::model::{
+    lean_payment_error, parse_amount, parse_full_name, AppError, BeneficiaryLaunch, Destination,
+    LaunchConfig, PaymentLaunch, PaymentRow, PaymentsOverview, VerifyAddressLaunch, CURRENCIES,
+};
+use crate::server::accounts::ensure_customer;
+use crate::server::db::{payments, profiles};
+use crate::server::errors::internal;
+use crate::server::lean::amounts::wire_number;
+use crate::server::lean::LeanError;
+use crate::server::{launch, AppState};
+
+/// A Lean refusal turned into a field error the form can show next to the field.
+fn plain(e: LeanError) -> AppError {
+    if let Some((field, key)) = e.code().and_then(lean_payment_error) {
+        tracing::info!(error = %e, "Lean refused a payment request");
+        return AppError::invalid(field, t(key));
+    }
+    e.into()
+}
+
+/// An id of Lean's (destination, source, consent, attempt) as it may travel in a form.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A destination id from the form: well formed, or a plain "choose a destination".
+fn destination_param(id: &str) -> Result<String, AppError> {
+    let id = id.trim();
+    if is_id(id) {
+        Ok(id.to_owned())
+    } else {
+        Err(AppError::invalid("destination_id", t("pay-destination-choose")))
+    }
+}
+
+/// The user's own intent, or 403 (unknown ids look the same, so ids are never confirmed).
+async fn own_intent(state: &AppState, user_id: &str, intent_id: &str) -> Result<PaymentRow, AppError> {
+    match payments::get(&state.db, intent_id.trim()).await? {
+        Some((owner, row)) if owner == user_id => Ok(row),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// One of the customer's own destinations; anything else (another's, unknown) is 403.
+pub async fn own_destination(
+    state: &AppState,
+    user_id: &str,
+    customer_id: &str,
+    destination_id: &str,
+) -> Result<Destination, AppError> {
+    state
+        .lean
+        .for_user(user_id)
+        .customer_destinations(customer_id)
+        .await?
+        .iter()
+        .map(views::destination)
+        .find(|d| d.id == destination_id)
+        .ok_or(AppError::Forbidden)
+}
+
+/// The user's payment destinations, payment sources and payment history.
+pub async fn overview(state: &AppState, user_id: &str) -> Result<PaymentsOverview, AppError> {
+    let customer_id = ensure_customer(state, user_id).await?;
+    let lean = state.lean.for_user(user_id);
+    let destinations =
+        lean.customer_destinations(&customer_id).await?.iter().map(views::destination).collect();
+    let sources = lean.payment_sources(&customer_id).await?.iter().map(views::source).collect();
+    let payments = payments::list_for_user(&state.db, user_id).await?;
+    Ok(PaymentsOverview { destinations, sources, payments })
+}
+
+/// The destination form as typed.
+pub struct NewDestination<'a> {
+    pub name: &'a str,
+    pub display_name: &'a str,
+    pub iban: &'a str,
+}
+
+/// Adds a payment destination owned by the user's Lean customer. The IBAN decides the country.
+pub async fn create_destination(
+    state: &AppState,
+    user_id: &str,
+    form: NewDestination<'_>,
+) -> Result<Destination, AppError> {
+    let name = form.name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() || name.len() > 140 {
+        return Err(AppError::invalid("name", t("pay-dest-name-empty")));
+    }
+    let display_name = match form.display_name.trim() {
+        "" => name.clone(),
+        d if d.len() > 140 => return Err(AppError::invalid("display_name", t("pay-too-long-140"))),
+        d => d.to_owned(),
+    };
+    let iban: String = form.iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    if iban.len() < 15 || iban.len() > 34 || !iban.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::invalid("iban", t("pay-iban-format")));
+    }
+    let country = match &iban[..2] {
+        "AE" => "ARE",
+        "SA" => "SAU",
+        _ => return Err(AppError::invalid("iban", t("pay-iban-country"))),
+    };
+    let customer_id = ensure_customer(state, user_id).await?;
+    let body = serde_json::json!({
+        "name": name, "display_name": display_name, "iban": iban, "country": country,
+        "customer_id": customer_id,
+    });
+    let created = state.lean.for_user(user_id).create_destination(&body).await.map_err(plain)?;
+    Ok(views::destination(&created))
+}
+
+/// The payment form as typed.
+pub struct NewPayment<'a> {
+    pub destination_id: &'a str,
+    pub amount: &'a str,
+    pub currency: &'a str,
+    pub description: &'a str,
+}
+
+/// Creates a payment intent at Lean (exactly once: never retried) and stores it for the user.
+pub async fn create_payment(
+    state: &AppState,
+    user_id: &str,
+    form: NewPayment<'_>,
+) -> Result<PaymentRow, AppError> {
+    let minor = parse_amount(form.amount).map_err(|e| AppError::invalid("amount", t(e.key())))?;
+    let currency = form.currency.trim().to_uppercase();
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(AppError::invalid("currency", t("pay-currency-choose")));
+    }
+    let description = form.description.trim().to_owned();
+    if description.chars().count() > 32 {
+        return Err(AppError::invalid("description", t("pay-description-too-long")));
+    }
+    let destination_id = destination_param(form.destination_id)?;
+    let customer_id = ensure_customer(state, user_id).await?;
+    // Only the customer's own destinations can be paid to from here.
+    let destination = own_destination(state, user_id, &customer_id, &destination_id).await?;
+
+    let mut body = serde_json::json!({
+        "customer_id": customer_id, "amount": wire_number(minor), "currency": currency,
+        "payment_destination_id": destination.id,
+    });
+    if !description.is_empty() {
+        body["description"] = description.clone().into();
+    }
+    let created = state.lean.for_user(user_id).create_payment_intent(&body).await.map_err(plain)?;
+    let intent_id = created
+        .get("payment_intent_id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| internal("payment intent without payment_intent_id"))?
+        .to_owned();
+    payments::insert_intent(
+        &state.db,
+        &payments::NewIntent {
+            id: &intent_id,
+            user_id,
+            customer_id: &customer_id,
+            amount_minor: minor,
+            currency: &currency,
+            destination_id: Some(&destination.id),
+            destination_name: Some(&destination.display_name),
+            description: (!description.is_empty()).then_some(description.as_str()),
+        },
+    )
+    .await?;
+    let (_, row) = payments::get(&state.db, &intent_id).await?.ok_or(AppError::Internal)?;
+    Ok(row)
+}
+
+/// One of the user's payments, as the webhooks last described it.
+pub async fn status(state: &AppState, user_id: &str, intent_id: &str) -> Result<PaymentRow, AppError> {
+    own_intent(state, user_id, intent_id).await
+}
+
+/// Everything `Lean.pay` / `Lean.checkout` need for one of the user's intents, with a fresh customer
+/// token. The redirect URLs carry the intent id, so the landing page can show its status.
+pub async fn pay_launch(state: &AppState, user_id: &str, intent_id: &str) -> Result<PaymentLaunch, AppError> {
+    let intent = own_intent(state, user_id, intent_id).await?;
+    if !intent.payable() {
+        return Err(AppError::invalid("intent_id", PaymentRow::status_text(&intent.status)));
+    }
+    let customer_id = ensure_customer(state, user_id).await?;
+    let config = launch::config(state, user_id, customer_id, &[]).await?;
+    let (success_redirect_url, fail_redirect_url) =
+        launch::redirect_urls(state, &format!("intent_id={}", intent.intent_id));
+    Ok(PaymentLaunch {
+        app_token: config.app_token,
+        access_token: config.access_token,
+        customer_id: config.customer_id,
+        sandbox: config.sandbox,
+        language: config.language,
+        customization: config.customization,
+        success_redirect_url,
+        fail_redirect_url,
+        payment_intent_id: intent.intent_id,
+    })
+}
+
+/// Everything `Lean.createPaymentSource` needs, adding the chosen destination as the beneficiary.
+pub async fn payment_source_launch(
+    state: &AppState,
+    user_id: &str,
+    destination_id: &str,
+) -> Result<(LaunchConfig, String), AppError> {
+    let destination_id = destination_param(destination_id)?;
+    let customer_id = ensure_customer(state, user_id).await?;
+    own_destination(state, user_id, &customer_id, &destination_id).await?;
+    let config = launch::config(state, user_id, customer_id, &["payments"]).await?;
+    Ok((config, destination_id))
+}
+
+/// Everything `Lean.updatePaymentSource` / `Lean.createBeneficiary` need to add one of the user's
+/// destinations as a recipient of one of the user's payment sources. An empty `payment_source_id`
+/// means the user's first source (Lean's web SDK wants the id for `updatePaymentSource`).
+pub async fn beneficiary_launch(
+    state: &AppState,
+    user_id: &str,
+    destination_id: &str,
+    payment_source_id: &str,
+) -> Result<BeneficiaryLaunch, AppError> {
+    let destination_id = destination_param(destination_id)?;
+    let wanted = payment_source_id.trim();
+    if !wanted.is_empty() && !is_id(wanted) {
+        return Err(AppError::invalid("payment_source_id", t("pay-source-choose")));
+    }
+    let customer_id = ensure_customer(state, user_id).await?;
+    own_destination(state, user_id, &customer_id, &destination_id).await?;
+    let sources = state.lean.for_user(user_id).payment_sources(&customer_id).await?;
+    let ids: Vec<&str> = sources.iter().filter_map(|s| s.get("id").and_then(Value::as_str)).collect();
+    let payment_source_id = match (wanted, ids.first()) {
+        ("", None) => return Err(AppError::invalid("payment_source_id", t("pay-source-needed"))),
+        ("", Some(first)) => first.to_string(),
+        (id, _) if ids.contains(&id) => id.to_owned(),
+        _ => return Err(AppError::Forbidden),
+    };
+    Ok(BeneficiaryLaunch {
+        config: launch::config(state, user_id, customer_id, &["payments"]).await?,
+        payment_destination_id: destination_id,
+        payment_source_id: Some(payment_source_id),
+    })
+}
+
+/// Keeps the user's full name, as their bank holds it (for `verifyAddress`).
+pub async fn save_customer_name(state: &AppState, user_id: &str, name: &str) -> Result<String, AppError> {
+    let name = parse_full_name(name).map_err(|e| AppError::invalid("customer_name", t(e.key())))?;
+    profiles::set_full_name(&state.db, user_id, &name).await?;
+    Ok(name)
+}
+
+/// Everything `Lean.verifyAddress` needs: a fresh customer token, `identity` permission and the name
+/// kept for this user (never one sent by the browser, so a user can only verify their own name).
+pub async fn verify_address_launch(state: &AppState, user_id: &str) -> Result<VerifyAddressLaunch, AppError> {
+    let customer_name = profiles::full_name(&state.db, user_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("customer_name", t("pay-verify-name-needed")))?;
+    let customer_id = ensure_customer(state, user_id).await?;
+    Ok(VerifyAddressLaunch {
+        config: launch::config(state, user_id, customer_id, &["identity"]).await?,
+        customer_name,
+    })
+}

@@ -1,0 +1,45 @@
+//! Lean's payment destinations and payment sources, read into what the pages show.
+
+use serde_json::Value;
+
+use crate::model::{Beneficiary, Destination, PaymentSource};
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+fn optional(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+pub fn destination(v: &Value) -> Destination {
+    Destination {
+        id: text(v, "id"),
+        name: text(v, "name"),
+        display_name: text(v, "display_name"),
+        iban: text(v, "iban"),
+        country: text(v, "country"),
+        currency: text(v, "currency"),
+        status: text(v, "status"),
+        default: v.get("default").and_then(Value::as_bool).unwrap_or(false),
+    }
+}
+
+pub fn source(v: &Value) -> PaymentSource {
+    let beneficiaries =
+        v.get("beneficiaries").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    PaymentSource {
+        id: text(v, "id"),
+        bank_identifier: text(v, "bank_identifier"),
+        status: text(v, "status"),
+        cool_off_expiry: optional(v, "beneficiary_cool_off_expiry"),
+        beneficiaries: beneficiaries
+            .iter()
+            .map(|b| Beneficiary {
+                destination_id: text(b, "payment_destination_id"),
+                status: text(b, "status"),
+                cool_off_expiry: optional(b, "beneficiary_cool_off_expiry"),
+            })
+            .collect(),
+    }
+}
