@@ -8,6 +8,7 @@ mod entity;
 mod error;
 pub mod flow;
 pub mod form_error;
+mod ids;
 mod live;
 mod payment;
 pub mod sandbox_panel;
@@ -25,6 +26,9 @@ pub use diagnostics::{Check, Diagnostics, LastWebhook, Setting};
 pub use entity::{Entity, EntityStatus};
 pub use error::AppError;
 pub use flow::{CallbackBank, CallbackData, FlowOutcome, LaunchConfig};
+pub use ids::{
+    ConsentId, CustomerId, DestinationId, EntityId, EventId, PaymentIntentId, PaymentSourceId, UserId,
+};
 pub use live::LiveEvent;
 pub use payment::{
     format_minor, lean_payment_error, parse_amount, parse_full_name, AmountError, Beneficiary,

@@ -1,7 +1,7 @@
 //! Accounts: signing up, in and out, the signed-in user, and the Lean customer each user has.
 
 use crate::i18n::t;
-use crate::model::{AppError, CurrentUser};
+use crate::model::{AppError, CurrentUser, CustomerId, UserId};
 use crate::server::db::{customers, users};
 use crate::server::{auth, AppState};
 
@@ -37,7 +37,7 @@ pub async fn sign_up(
     client: std::net::IpAddr,
     email: &str,
     password: String,
-) -> Result<String, AppError> {
+) -> Result<UserId, AppError> {
     let email = parse_email(email)?;
     check_password(&password)?;
     auth::count_attempt(state, client, &email)?;
@@ -55,7 +55,7 @@ pub async fn sign_in(
     client: std::net::IpAddr,
     email: &str,
     password: String,
-) -> Result<String, AppError> {
+) -> Result<UserId, AppError> {
     let email = parse_email(email)?;
     if password.is_empty() {
         return Err(AppError::invalid("password", t("auth-password-missing")));
@@ -73,7 +73,7 @@ pub async fn sign_in(
 }
 
 /// Makes sure the user has a Lean customer, creating one the first time.
-pub async fn ensure_customer(state: &AppState, user_id: &str) -> Result<String, AppError> {
+pub async fn ensure_customer(state: &AppState, user_id: &UserId) -> Result<CustomerId, AppError> {
     if let Some(c) = customers::for_user(&state.db, user_id).await? {
         return Ok(c.customer_id);
     }
@@ -84,14 +84,14 @@ pub async fn ensure_customer(state: &AppState, user_id: &str) -> Result<String, 
 
 /// At sign-in a failure is logged, not fatal: the user can still sign in, and the next launch tries
 /// again.
-pub async fn ensure_customer_quietly(state: &AppState, user_id: &str) {
+pub async fn ensure_customer_quietly(state: &AppState, user_id: &UserId) {
     if let Err(e) = ensure_customer(state, user_id).await {
         tracing::warn!(%user_id, error = %e, "could not ensure the Lean customer at sign-in");
     }
 }
 
 /// The signed-in user as the pages see them, or `None` when the account is gone.
-pub async fn current_user(state: &AppState, user_id: &str) -> Result<Option<CurrentUser>, AppError> {
+pub async fn current_user(state: &AppState, user_id: &UserId) -> Result<Option<CurrentUser>, AppError> {
     let Some(u) = users::find_by_id(&state.db, user_id).await? else {
         return Ok(None);
     };
@@ -99,9 +99,9 @@ pub async fn current_user(state: &AppState, user_id: &str) -> Result<Option<Curr
     let admin = state.config.admin_emails.contains(&u.email);
     let embedded = crate::server::console::embedded(state);
     Ok(Some(CurrentUser {
-        id: u.id,
+        id: u.id.into_string(),
         email: u.email,
-        customer_id: customer.map(|c| c.customer_id),
+        customer_id: customer.map(|c| c.customer_id.into_string()),
         is_admin: admin,
         console: admin || embedded,
         sandbox_panel: embedded,
@@ -109,7 +109,7 @@ pub async fn current_user(state: &AppState, user_id: &str) -> Result<Option<Curr
 }
 
 /// Refuses anyone whose email is not in `ADMIN_EMAILS`.
-pub async fn require_admin(state: &AppState, user_id: &str) -> Result<(), AppError> {
+pub async fn require_admin(state: &AppState, user_id: &UserId) -> Result<(), AppError> {
     let user = users::find_by_id(&state.db, user_id).await?.ok_or(AppError::SignInRequired)?;
     if state.config.admin_emails.contains(&user.email) {
         Ok(())

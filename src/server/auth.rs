@@ -8,7 +8,7 @@ use tower_sessions::Session;
 
 use super::security::throttle::TooMany;
 use super::AppState;
-use crate::model::AppError;
+use crate::model::{AppError, UserId};
 use crate::server::errors::internal;
 
 const USER_KEY: &str = "user_id";
@@ -49,12 +49,15 @@ pub async fn verify_password(state: &AppState, password: String, hash: String) -
     .unwrap_or(false))
 }
 
-pub async fn session_user_id(session: &Session) -> Option<String> {
-    session.get::<String>(USER_KEY).await.ok().flatten()
+pub async fn session_user_id(session: &Session) -> Option<UserId> {
+    session.get::<UserId>(USER_KEY).await.ok().flatten()
 }
 
 /// Signs in: a new session id (no fixation) carrying the user id.
-pub async fn start_session(session: &Session, user_id: &str) -> Result<(), tower_sessions::session::Error> {
+pub async fn start_session(
+    session: &Session,
+    user_id: &UserId,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(USER_KEY, user_id).await
 }

@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 
 use crate::i18n::t;
 use crate::model::console::{ConsoleCall, ConsoleLog, ConsoleWebhook, TestWebhookSent, ROWS};
-use crate::model::AppError;
+use crate::model::{AppError, CustomerId, UserId};
 use crate::server::db::{self, customers, lean_api_calls, users, webhook_events};
 use crate::server::webhooks::rejections::Rejected;
 use crate::server::AppState;
@@ -22,7 +22,7 @@ pub enum View {
     /// Every user's rows and the refused webhooks.
     Everyone,
     /// One user's own rows: calls made for them, webhooks about their customer.
-    Own { user_id: String, customer_id: Option<String> },
+    Own { user_id: UserId, customer_id: Option<CustomerId> },
 }
 
 /// The embedded sandbox is running: a local demo, where the console's data is the sandbox's.
@@ -38,7 +38,7 @@ pub fn is_admin(state: &AppState, email: &str) -> bool {
 
 /// The console `user_id` may see: None when they may not open it (unknown user, or real Lean and
 /// not an admin).
-pub async fn view_of(state: &AppState, user_id: &str) -> Result<Option<View>, sqlx::Error> {
+pub async fn view_of(state: &AppState, user_id: &UserId) -> Result<Option<View>, sqlx::Error> {
     let Some(user) = users::find_by_id(&state.db, user_id).await? else {
         return Ok(None);
     };
@@ -49,11 +49,11 @@ pub async fn view_of(state: &AppState, user_id: &str) -> Result<Option<View>, sq
         return Ok(None);
     }
     let customer_id = customers::for_user(&state.db, user_id).await?.map(|c| c.customer_id);
-    Ok(Some(View::Own { user_id: user_id.to_owned(), customer_id }))
+    Ok(Some(View::Own { user_id: user_id.clone(), customer_id }))
 }
 
 /// The view for a signed-in caller of the console's server functions: 403 when they may not.
-pub async fn require(state: &AppState, user_id: &str) -> Result<View, AppError> {
+pub async fn require(state: &AppState, user_id: &UserId) -> Result<View, AppError> {
     view_of(state, user_id).await?.ok_or(AppError::Forbidden)
 }
 
@@ -61,7 +61,7 @@ pub async fn require(state: &AppState, user_id: &str) -> Result<View, AppError> 
 pub async fn log(state: &AppState, view: &View) -> Result<ConsoleLog, AppError> {
     let (user, customer) = match view {
         View::Everyone => (None, None),
-        View::Own { user_id, customer_id } => (Some(user_id.as_str()), customer_id.as_deref()),
+        View::Own { user_id, customer_id } => (Some(user_id), customer_id.as_ref()),
     };
     let calls = lean_api_calls::recent(&state.db, user, ROWS as i64)
         .await?

@@ -1,11 +1,11 @@
 //! A user's bank connections (Lean entities): listing and disconnecting them.
 
-use crate::model::{AppError, Entity, EntityStatus, LiveEvent};
+use crate::model::{AppError, Entity, EntityStatus, LiveEvent, UserId};
 use crate::server::db::{customers, entities};
 use crate::server::AppState;
 
 /// The user's bank connections, deleted ones left out.
-pub async fn list(state: &AppState, user_id: &str) -> Result<Vec<Entity>, AppError> {
+pub async fn list(state: &AppState, user_id: &UserId) -> Result<Vec<Entity>, AppError> {
     match customers::for_user(&state.db, user_id).await? {
         Some(c) => Ok(entities::list_for_customer(&state.db, &c.customer_id).await?),
         None => Ok(Vec::new()),
@@ -13,7 +13,7 @@ pub async fn list(state: &AppState, user_id: &str) -> Result<Vec<Entity>, AppErr
 }
 
 /// Deletes one of the user's entities at Lean, then here, and tells the user's open pages.
-pub async fn disconnect(state: &AppState, user_id: &str, entity_id: &str) -> Result<(), AppError> {
+pub async fn disconnect(state: &AppState, user_id: &UserId, entity_id: &str) -> Result<(), AppError> {
     crate::server::bank_data::check_entity_id(entity_id)?;
     let own = customers::for_user(&state.db, user_id).await?;
     let found = entities::get(&state.db, entity_id.trim()).await?;

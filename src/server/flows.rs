@@ -3,12 +3,16 @@
 
 use crate::i18n::{arg, t, t_with};
 use crate::model::flow::{METHODS, STATUSES};
-use crate::model::{AppError, CallbackData, FlowOutcome};
+use crate::model::{AppError, CallbackData, FlowOutcome, UserId};
 use crate::server::db::customers;
 use crate::server::AppState;
 
 /// A customer-scoped token, only for the user's own customer; any other id is 403.
-pub async fn customer_token(state: &AppState, user_id: &str, customer_id: &str) -> Result<String, AppError> {
+pub async fn customer_token(
+    state: &AppState,
+    user_id: &UserId,
+    customer_id: &str,
+) -> Result<String, AppError> {
     match customers::for_user(&state.db, user_id).await? {
         Some(c) if c.customer_id == customer_id.trim() => {
             Ok(state.lean.for_user(user_id).customer_token(&c.customer_id).await?)
@@ -48,7 +52,7 @@ pub fn check_outcome(method: &str, data: &CallbackData) -> Result<(), AppError> 
 /// asks for.
 pub async fn record(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     method: &str,
     data: &CallbackData,
 ) -> Result<FlowOutcome, AppError> {

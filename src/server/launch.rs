@@ -1,20 +1,20 @@
 //! What the browser needs to launch a Link SDK flow: a customer token minted for this launch only,
 //! in the caller's language, with the app's customisation, and where Lean sends the person back.
 
-use crate::model::{AppError, LaunchConfig};
+use crate::model::{AppError, CustomerId, LaunchConfig, UserId};
 use crate::server::AppState;
 
 /// The launch of any flow for `customer_id`, asking for `permissions`.
 pub async fn config(
     state: &AppState,
-    user_id: &str,
-    customer_id: String,
+    user_id: &UserId,
+    customer_id: CustomerId,
     permissions: &[&str],
 ) -> Result<LaunchConfig, AppError> {
     Ok(LaunchConfig {
         app_token: state.lean.app_token().to_owned(),
         access_token: state.lean.for_user(user_id).customer_token(&customer_id).await?,
-        customer_id,
+        customer_id: customer_id.into_string(),
         sandbox: state.public.sandbox,
         language: crate::i18n::lang().code().into(),
         customization: state.public.sdk_customization.clone(),

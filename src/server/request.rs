@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use super::auth::session_user_id;
 use super::AppState;
-use crate::model::AppError;
+use crate::model::{AppError, UserId};
 
 /// Runs a server function's work and sets the response status from its error, so API clients and
 /// tests see a real 400/401/403 and not a blanket 500. Pages that call server functions while they
@@ -80,14 +80,14 @@ pub async fn session() -> Result<Session, AppError> {
 }
 
 /// The signed-in user's id, or `SignInRequired`.
-pub async fn user_id() -> Result<String, AppError> {
+pub async fn user_id() -> Result<UserId, AppError> {
     session_user_id(&session().await?).await.ok_or(AppError::SignInRequired)
 }
 
 /// The app's state and the signed-in user: what almost every server function starts from.
-pub async fn signed_in() -> Result<(AppState, String), AppError> {
+pub async fn signed_in() -> Result<(AppState, UserId), AppError> {
     let user_id = user_id().await?;
-    super::observe::record_user(&user_id);
+    super::observe::record_user(user_id.as_str());
     Ok((state()?, user_id))
 }
 

@@ -6,12 +6,12 @@ use crate::i18n::{arg, num, t, t_with};
 use crate::model::sandbox_panel::{
     PanelEntity, SandboxPanel, TestUser, GRANULAR_CODES, NEXT_CALL_STATUSES, TEST_USERS,
 };
-use crate::model::AppError;
+use crate::model::{AppError, UserId};
 use crate::server::db::{customers, entities};
 use crate::server::AppState;
 
 /// The panel: test users, the OTP, and the user's own banks.
-pub async fn panel(state: &AppState, user_id: &str) -> Result<SandboxPanel, AppError> {
+pub async fn panel(state: &AppState, user_id: &UserId) -> Result<SandboxPanel, AppError> {
     sandbox_url(state)?;
     let entities = match customers::for_user(&state.db, user_id).await? {
         Some(c) => entities::list_for_customer(&state.db, &c.customer_id).await?,
@@ -43,7 +43,7 @@ pub async fn expire_session(state: &AppState, username: &str) -> Result<String, 
 /// One-shot: the entity's next data call ends with `status` (and, for FAILED, a granular code).
 pub async fn next_data_call(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     entity_id: &str,
     status: &str,
     granular_status_code: &str,

@@ -63,7 +63,12 @@ async fn local_status(app: &TestApp, consent_id: &str) -> String {
 
 /// The bank side of `Lean.authorizeConsent`, as the sandbox's Link UI does it with the customer token.
 async fn authorise_at_bank(app: &TestApp, customer_id: &str, consent_id: &str) {
-    let token = app.state.lean.customer_token(customer_id).await.expect("customer token");
+    let token = app
+        .state
+        .lean
+        .customer_token(&lean_merchant::model::CustomerId::new(customer_id))
+        .await
+        .expect("customer token");
     let res: Value = reqwest::Client::new()
         .post(format!("{}/link/api/authorize-consent", app.sandbox_url))
         .bearer_auth(token)

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use crate::common::TestApp;
 use axum::routing::{get, post};
 use axum::Router;
+use lean_merchant::model::UserId;
 use lean_merchant::server::lean::LeanClient;
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -58,7 +59,7 @@ async fn ensure_customer_finds_an_existing_customer_instead_of_duplicating() {
         .json()
         .await
         .unwrap();
-    let found = app.state.lean.ensure_customer("pre-existing-user").await.expect("found");
+    let found = app.state.lean.ensure_customer(&UserId::new("pre-existing-user")).await.expect("found");
     assert_eq!(found.customer_id, existing["customer_id"].as_str().unwrap());
     app.stop().await;
 }
@@ -106,7 +107,7 @@ async fn ensure_customer_refetches_after_409() {
         .await
         .unwrap();
     let client = LeanClient::new(&base, &base, "app", SecretString::from("s"), db);
-    let c = client.ensure_customer("u1").await.expect("re-fetched after 409");
+    let c = client.ensure_customer(&UserId::new("u1")).await.expect("re-fetched after 409");
     assert_eq!(c.customer_id, "c-raced");
     assert_eq!(lookups.load(Ordering::SeqCst), 2);
 }

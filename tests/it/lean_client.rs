@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use lean_merchant::model::AppError;
+use lean_merchant::model::{AppError, UserId};
 use lean_merchant::server::lean::LeanClient;
 use secrecy::SecretString;
 use serde_json::json;
@@ -57,8 +57,8 @@ async fn client(base: &str) -> (LeanClient, tempfile::TempDir) {
 async fn transient_errors_are_retried() {
     let (base, lookups, _) = fake_lean(vec![500, 429]).await;
     let (lean, _dir) = client(&base).await;
-    let c = lean.customer_by_app_user_id("u1").await.expect("third try succeeds");
-    assert_eq!(c.map(|c| c.customer_id).as_deref(), Some("c1"));
+    let c = lean.customer_by_app_user_id(&UserId::new("u1")).await.expect("third try succeeds");
+    assert_eq!(c.map(|c| c.customer_id.into_string()).as_deref(), Some("c1"));
     assert_eq!(lookups.load(Ordering::SeqCst), 3);
 }
 
@@ -66,7 +66,7 @@ async fn transient_errors_are_retried() {
 async fn a_refused_token_is_renewed_once() {
     let (base, lookups, tokens) = fake_lean(vec![401]).await;
     let (lean, _dir) = client(&base).await;
-    lean.customer_by_app_user_id("u1").await.expect("works after renewing");
+    lean.customer_by_app_user_id(&UserId::new("u1")).await.expect("works after renewing");
     assert_eq!(tokens.load(Ordering::SeqCst), 2, "a second token was minted");
     assert_eq!(lookups.load(Ordering::SeqCst), 2);
 }
@@ -75,13 +75,13 @@ async fn a_refused_token_is_renewed_once() {
 async fn lean_down_gives_a_plain_error_after_bounded_tries() {
     let (base, lookups, _) = fake_lean(vec![503, 503, 503, 503]).await;
     let (lean, _dir) = client(&base).await;
-    let err = lean.customer_by_app_user_id("u1").await.expect_err("gives up");
+    let err = lean.customer_by_app_user_id(&UserId::new("u1")).await.expect_err("gives up");
     assert_eq!(lookups.load(Ordering::SeqCst), 3, "bounded");
     assert!(matches!(AppError::from(err), AppError::Lean { .. }));
 
     // Nothing listening at all.
     let (lean, _dir) = client("http://127.0.0.1:9").await;
-    let err = lean.customer_by_app_user_id("u1").await.expect_err("unreachable");
+    let err = lean.customer_by_app_user_id(&UserId::new("u1")).await.expect_err("unreachable");
     assert_eq!(AppError::from(err), AppError::LeanUnavailable);
     assert_eq!(
         AppError::LeanUnavailable.to_string(),

@@ -179,7 +179,7 @@ async fn payment_webhooks_are_idempotent_and_reach_the_owner_live() {
     let (browser, dest, _) = user_with_destination(&app, "hooks@example.com").await;
     let (user, _) = {
         let (_, u) = app.call(&browser, "current_user", &[]).await;
-        (u["id"].as_str().unwrap().to_owned(), ())
+        (lean_merchant::model::UserId::new(u["id"].as_str().unwrap()), ())
     };
     let (_, row) = create(&app, &browser, &dest, "125.50", "AED").await;
     let intent = row["intent_id"].as_str().unwrap().to_owned();

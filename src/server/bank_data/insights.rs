@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::{check_account_id, data_call, own_entity, track, views};
-use crate::model::{AccountInsights, AppError, BalancePoint, CategoryTotal, DataState};
+use crate::model::{AccountInsights, AppError, BalancePoint, CategoryTotal, DataState, UserId};
 use crate::server::lean::amounts::signed_minor;
 use crate::server::AppState;
 
@@ -18,7 +18,7 @@ const TOP_CATEGORIES: usize = 6;
 
 pub async fn account_insights(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     entity_id: &str,
     account_id: &str,
 ) -> Result<DataState<AccountInsights>, AppError> {

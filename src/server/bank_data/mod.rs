@@ -11,13 +11,14 @@ pub use insights::account_insights;
 use crate::i18n::t;
 use crate::model::{
     AppError, DataState, Entity, EntityOverview, EntityStatus, LaunchConfig, LiveEvent, TransactionsPage,
+    UserId,
 };
 use crate::server::db::{customers, data_results, entities};
 use crate::server::lean::LeanClient;
 use crate::server::AppState;
 
 /// The user's own entity, or 403 (unknown ids look the same, so ids are never confirmed).
-pub async fn own_entity(state: &AppState, user_id: &str, entity_id: &str) -> Result<Entity, AppError> {
+pub async fn own_entity(state: &AppState, user_id: &UserId, entity_id: &str) -> Result<Entity, AppError> {
     check_entity_id(entity_id)?;
     let own = customers::for_user(&state.db, user_id).await?;
     let found = entities::get(&state.db, entity_id.trim()).await?;
@@ -49,7 +50,7 @@ fn check_account_id(account_id: &str) -> Result<(), AppError> {
 }
 
 /// Keeps the entity's status in step with what the data calls say, and tells the user live.
-pub async fn track<T>(state: &AppState, user_id: &str, entity: &mut Entity, outcome: &DataState<T>) {
+pub async fn track<T>(state: &AppState, user_id: &UserId, entity: &mut Entity, outcome: &DataState<T>) {
     let (status, reconnect_id) = match outcome {
         DataState::ReconnectRequired { reconnect_id } => {
             (EntityStatus::ReconnectRequired, Some(reconnect_id.as_str()))
@@ -78,7 +79,7 @@ pub async fn track<T>(state: &AppState, user_id: &str, entity: &mut Entity, outc
 /// `server::webhooks::results_events`) they answer the call.
 pub async fn data_call(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     entity: &Entity,
     path: &str,
 ) -> Result<DataState<Value>, AppError> {
@@ -107,7 +108,11 @@ pub async fn data_call(
 }
 
 /// The bank page: the entity, its accounts with balances, and the account holder's identity.
-pub async fn overview(state: &AppState, user_id: &str, entity_id: &str) -> Result<EntityOverview, AppError> {
+pub async fn overview(
+    state: &AppState,
+    user_id: &UserId,
+    entity_id: &str,
+) -> Result<EntityOverview, AppError> {
     let mut entity = own_entity(state, user_id, entity_id).await?;
     let id = entity.id.clone();
 
@@ -164,7 +169,7 @@ pub struct TransactionsQuery<'a> {
 /// One page of an account's transactions, newest first, between two dates (YYYY-MM-DD, inclusive).
 pub async fn transactions(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     q: TransactionsQuery<'_>,
 ) -> Result<DataState<TransactionsPage>, AppError> {
     let date = |field: &str, v: &str| {
@@ -198,7 +203,7 @@ pub async fn transactions(
 /// Everything `Lean.reconnect` needs for one of the user's banks that Lean says needs a new login.
 pub async fn reconnect_launch(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     entity_id: &str,
 ) -> Result<LaunchConfig, AppError> {
     let entity = own_entity(state, user_id, entity_id).await?;
@@ -211,7 +216,7 @@ pub async fn reconnect_launch(
 }
 
 /// Asks Lean to refresh this bank's data now. Progress shows on the page as Lean's webhooks arrive.
-pub async fn refresh(state: &AppState, user_id: &str, entity_id: &str) -> Result<DataState<()>, AppError> {
+pub async fn refresh(state: &AppState, user_id: &UserId, entity_id: &str) -> Result<DataState<()>, AppError> {
     let mut entity = own_entity(state, user_id, entity_id).await?;
     let outcome = match state.lean.for_user(user_id).start_refresh(&entity.id).await {
         Ok(o) => o,

@@ -12,7 +12,7 @@ pub use form::{ConsentForm, MAX_COUNT, MAX_EXPIRY_DAYS};
 pub use pay::pay;
 
 use crate::i18n::{arg, t, t_with};
-use crate::model::{AppError, Consent, ConsentLaunch, ConsentsOverview, LiveEvent};
+use crate::model::{AppError, Consent, ConsentLaunch, ConsentsOverview, CustomerId, LiveEvent, UserId};
 use crate::server::accounts::ensure_customer;
 use crate::server::db::consents;
 use crate::server::errors::internal;
@@ -23,19 +23,23 @@ use crate::server::{launch, AppState};
 
 /// The user's own consent with its owner's customer id, or 403. Unknown ids look the same, so a
 /// consent id is never confirmed to someone else.
-async fn own(state: &AppState, user_id: &str, consent_id: &str) -> Result<(String, Consent), AppError> {
+async fn own(
+    state: &AppState,
+    user_id: &UserId,
+    consent_id: &str,
+) -> Result<(CustomerId, Consent), AppError> {
     let consent_id = consent_id.trim();
     if !is_id(consent_id) {
         return Err(AppError::Forbidden);
     }
     match consents::get(&state.db, consent_id).await? {
-        Some((owner, customer_id, c)) if owner == user_id => Ok((customer_id, c)),
+        Some((owner, customer_id, c)) if owner == *user_id => Ok((customer_id, c)),
         _ => Err(AppError::Forbidden),
     }
 }
 
 /// The consent as the list shows it (with its payments and next attempt id).
-async fn listed(state: &AppState, user_id: &str, consent_id: &str) -> Result<Consent, AppError> {
+async fn listed(state: &AppState, user_id: &UserId, consent_id: &str) -> Result<Consent, AppError> {
     consents::list_for_user(&state.db, user_id)
         .await?
         .into_iter()
@@ -86,7 +90,7 @@ fn plain(e: LeanError) -> AppError {
 }
 
 /// The user's payment destinations and consents.
-pub async fn overview(state: &AppState, user_id: &str) -> Result<ConsentsOverview, AppError> {
+pub async fn overview(state: &AppState, user_id: &UserId) -> Result<ConsentsOverview, AppError> {
     let customer_id = ensure_customer(state, user_id).await?;
     let lean = state.lean.for_user(user_id);
     let destinations =
@@ -106,7 +110,7 @@ pub async fn overview(state: &AppState, user_id: &str) -> Result<ConsentsOvervie
 }
 
 /// One of the user's consents (the redirect landing page), with Lean's current status.
-pub async fn details(state: &AppState, user_id: &str, consent_id: &str) -> Result<Consent, AppError> {
+pub async fn details(state: &AppState, user_id: &UserId, consent_id: &str) -> Result<Consent, AppError> {
     let (_, consent) = own(state, user_id, consent_id).await?;
     if consent.awaiting() {
         // Back from the bank before the webhook: ask Lean rather than show a stale status.
@@ -120,7 +124,7 @@ pub async fn details(state: &AppState, user_id: &str, consent_id: &str) -> Resul
 
 /// Creates an Account-on-File consent at Lean (exactly once: never retried) with the control
 /// parameters the user chose, and stores it. Blank limits are left out.
-pub async fn create(state: &AppState, user_id: &str, form: ConsentForm<'_>) -> Result<Consent, AppError> {
+pub async fn create(state: &AppState, user_id: &UserId, form: ConsentForm<'_>) -> Result<Consent, AppError> {
     let req = form.check()?;
     let customer_id = ensure_customer(state, user_id).await?;
     // Only the customer's own destinations can receive payments from here.
@@ -189,7 +193,7 @@ pub async fn create(state: &AppState, user_id: &str, form: ConsentForm<'_>) -> R
 /// landing page knows what came back even if Lean adds nothing.
 pub async fn authorize_launch(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     consent_id: &str,
 ) -> Result<ConsentLaunch, AppError> {
     let (customer_id, consent) = own(state, user_id, consent_id).await?;
@@ -214,7 +218,7 @@ pub async fn authorize_launch(
 
 /// Revokes one of the user's authorised consents at Lean. The status also arrives by webhook; it is
 /// stored here at once so the page does not wait for it.
-pub async fn revoke(state: &AppState, user_id: &str, consent_id: &str) -> Result<Consent, AppError> {
+pub async fn revoke(state: &AppState, user_id: &UserId, consent_id: &str) -> Result<Consent, AppError> {
     let (_, consent) = own(state, user_id, consent_id).await?;
     let lean = state.lean.for_user(user_id);
     match lean.revoke_consent(&consent.consent_id).await {

@@ -1,7 +1,7 @@
 //! Paying against an authorised consent, server to server (no SDK), exactly once per attempt.
 
 use crate::i18n::{arg, t, t_with};
-use crate::model::{format_minor, parse_amount, AppError, ConsentPayment, LiveEvent};
+use crate::model::{format_minor, parse_amount, AppError, ConsentPayment, LiveEvent, UserId};
 use crate::server::db::consents;
 use crate::server::errors::internal;
 use crate::server::lean::amounts::wire_number;
@@ -17,7 +17,7 @@ use crate::server::AppState;
 /// The status then follows Lean's `payment.*` webhooks.
 pub async fn pay(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     consent_id: &str,
     amount: &str,
     attempt: &str,
@@ -48,7 +48,7 @@ pub async fn pay(
     let stored =
         consents::begin_attempt(&state.db, attempt, user_id, &consent.consent_id, minor, &consent.currency)
             .await?;
-    if stored.user_id != user_id {
+    if stored.user_id != *user_id {
         return Err(AppError::Forbidden);
     }
     if stored.consent_id != consent.consent_id {

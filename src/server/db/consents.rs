@@ -5,12 +5,12 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{now, Db};
-use crate::model::{format_minor, Consent, ConsentPayment};
+use crate::model::{format_minor, Consent, ConsentPayment, CustomerId, UserId};
 
 pub struct NewConsent<'a> {
     pub id: &'a str,
-    pub user_id: &'a str,
-    pub customer_id: &'a str,
+    pub user_id: &'a UserId,
+    pub customer_id: &'a CustomerId,
     pub status: &'a str,
     pub destination_id: &'a str,
     pub destination_name: Option<&'a str>,
@@ -66,7 +66,7 @@ pub async fn set_status(
     consent_id: &str,
     status: &str,
     bank_identifier: Option<&str>,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<UserId>, sqlx::Error> {
     // The final statuses are FINAL_CONSENT_STATUSES (written out: queries are static text).
     let row = sqlx::query(
         "UPDATE consents SET status = $2, bank_identifier = COALESCE($3, bank_identifier), updated_at = $4
@@ -92,7 +92,7 @@ macro_rules! consent_select {
     };
 }
 
-fn consent_from_row(r: &AnyRow) -> Result<(String, String, Consent), sqlx::Error> {
+fn consent_from_row(r: &AnyRow) -> Result<(UserId, CustomerId, Consent), sqlx::Error> {
     let money = |i: usize| -> Result<Option<String>, sqlx::Error> {
         Ok(r.try_get::<Option<i64>, _>(i)?.map(format_minor))
     };
@@ -124,21 +124,21 @@ fn consent_from_row(r: &AnyRow) -> Result<(String, String, Consent), sqlx::Error
 }
 
 /// The consent with its owner's user id and Lean customer id (no payments attached).
-pub async fn get(db: &Db, consent_id: &str) -> Result<Option<(String, String, Consent)>, sqlx::Error> {
+pub async fn get(db: &Db, consent_id: &str) -> Result<Option<(UserId, CustomerId, Consent)>, sqlx::Error> {
     let row =
         sqlx::query(concat!(consent_select!(), " WHERE id = $1")).bind(consent_id).fetch_optional(db).await?;
     row.as_ref().map(consent_from_row).transpose()
 }
 
 /// The owner of a consent, if it is one of ours.
-pub async fn owner(db: &Db, consent_id: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn owner(db: &Db, consent_id: &str) -> Result<Option<UserId>, sqlx::Error> {
     let row =
         sqlx::query("SELECT user_id FROM consents WHERE id = $1").bind(consent_id).fetch_optional(db).await?;
     row.map(|r| r.try_get(0)).transpose()
 }
 
 /// The user's consents, newest first, each with its payments and the attempt id for "Pay now".
-pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<Consent>, sqlx::Error> {
+pub async fn list_for_user(db: &Db, user_id: &UserId) -> Result<Vec<Consent>, sqlx::Error> {
     let rows = sqlx::query(concat!(consent_select!(), " WHERE user_id = $1 ORDER BY created_at DESC, id"))
         .bind(user_id)
         .fetch_all(db)
@@ -157,7 +157,7 @@ pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<Consent>, sqlx:
 
 type ByConsent = std::collections::HashMap<String, Vec<ConsentPayment>>;
 
-async fn payments_for_user(db: &Db, user_id: &str) -> Result<ByConsent, sqlx::Error> {
+async fn payments_for_user(db: &Db, user_id: &UserId) -> Result<ByConsent, sqlx::Error> {
     let mut out = ByConsent::new();
     // Our attempts, with what Lean last said about the payment each one made.
     let attempts = sqlx::query(
@@ -210,7 +210,7 @@ async fn payments_for_user(db: &Db, user_id: &str) -> Result<ByConsent, sqlx::Er
 /// new one, so a lost answer can never turn into a second payment.
 async fn open_attempts(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT consent_id, id FROM consent_payment_attempts
@@ -227,7 +227,7 @@ async fn open_attempts(
 pub struct Attempt {
     pub id: String,
     pub idempotency_key: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub consent_id: String,
     pub amount_minor: i64,
     pub currency: String,
@@ -241,7 +241,7 @@ pub struct Attempt {
 pub async fn begin_attempt(
     db: &Db,
     id: &str,
-    user_id: &str,
+    user_id: &UserId,
     consent_id: &str,
     amount_minor: i64,
     currency: &str,

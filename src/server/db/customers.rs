@@ -1,13 +1,15 @@
 use sqlx::Row;
 
+use crate::model::{CustomerId, UserId};
+
 use super::{now, Db};
 
 pub struct CustomerRow {
-    pub customer_id: String,
-    pub app_user_id: String,
+    pub customer_id: CustomerId,
+    pub app_user_id: UserId,
 }
 
-pub async fn for_user(db: &Db, user_id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+pub async fn for_user(db: &Db, user_id: &UserId) -> Result<Option<CustomerRow>, sqlx::Error> {
     let row = sqlx::query("SELECT customer_id, app_user_id FROM customers WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
@@ -15,7 +17,7 @@ pub async fn for_user(db: &Db, user_id: &str) -> Result<Option<CustomerRow>, sql
     row.map(|r| Ok(CustomerRow { customer_id: r.try_get(0)?, app_user_id: r.try_get(1)? })).transpose()
 }
 
-pub async fn user_for_customer(db: &Db, customer_id: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn user_for_customer(db: &Db, customer_id: &CustomerId) -> Result<Option<UserId>, sqlx::Error> {
     let row = sqlx::query("SELECT user_id FROM customers WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_optional(db)
@@ -24,7 +26,12 @@ pub async fn user_for_customer(db: &Db, customer_id: &str) -> Result<Option<Stri
 }
 
 /// Idempotent: two sign-ins racing to link the same customer both succeed.
-pub async fn link(db: &Db, user_id: &str, customer_id: &str, app_user_id: &str) -> Result<(), sqlx::Error> {
+pub async fn link(
+    db: &Db,
+    user_id: &UserId,
+    customer_id: &CustomerId,
+    app_user_id: &UserId,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO customers (user_id, customer_id, app_user_id, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id) DO NOTHING",

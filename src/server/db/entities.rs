@@ -2,12 +2,12 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{now, Db};
-use crate::model::{Entity, EntityStatus};
+use crate::model::{CustomerId, Entity, EntityStatus, UserId};
 
 /// What an `entity.created` / `entity.updated` webhook tells us about a bank connection.
 pub struct EntityUpsert<'a> {
     pub id: &'a str,
-    pub customer_id: &'a str,
+    pub customer_id: &'a CustomerId,
     pub bank_identifier: &'a str,
     pub bank_name: &'a str,
     pub bank_logo: Option<&'a str>,
@@ -79,7 +79,7 @@ pub async fn set_refresh_status(db: &Db, id: &str, status: &str) -> Result<bool,
     Ok(res.rows_affected() > 0)
 }
 
-pub async fn get(db: &Db, id: &str) -> Result<Option<(String, Entity)>, sqlx::Error> {
+pub async fn get(db: &Db, id: &str) -> Result<Option<(CustomerId, Entity)>, sqlx::Error> {
     let row = sqlx::query(concat!("SELECT ", columns!(), ", customer_id FROM entities WHERE id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -91,7 +91,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<(String, Entity)>, sqlx::Er
 /// an entity of a customer this app does not know (made outside it). Who to tell is asked of every
 /// entity webhook, and the worker's reads and writes share SQLite's connection threads with the
 /// webhook endpoint.
-pub async fn get_with_owner(db: &Db, id: &str) -> Result<Option<(Option<String>, Entity)>, sqlx::Error> {
+pub async fn get_with_owner(db: &Db, id: &str) -> Result<Option<(Option<UserId>, Entity)>, sqlx::Error> {
     let row = sqlx::query(concat!(
         "SELECT ",
         columns!(),
@@ -104,7 +104,7 @@ pub async fn get_with_owner(db: &Db, id: &str) -> Result<Option<(Option<String>,
     row.map(|r| Ok((r.try_get(10)?, from_row(&r)?))).transpose()
 }
 
-pub async fn list_for_customer(db: &Db, customer_id: &str) -> Result<Vec<Entity>, sqlx::Error> {
+pub async fn list_for_customer(db: &Db, customer_id: &CustomerId) -> Result<Vec<Entity>, sqlx::Error> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         columns!(),

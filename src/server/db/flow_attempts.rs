@@ -1,7 +1,7 @@
 use sqlx::Row;
 
 use super::{now, Db};
-use crate::model::{CallbackData, FlowOutcome};
+use crate::model::{CallbackData, FlowOutcome, UserId};
 
 /// How many outcomes are kept per user: the newest, enough for support to quote any recent flow.
 pub const KEPT_PER_USER: i64 = 200;
@@ -9,7 +9,7 @@ pub const KEPT_PER_USER: i64 = 200;
 /// Stores an outcome and forgets the user's oldest beyond [`KEPT_PER_USER`], in one transaction.
 pub async fn insert(
     db: &Db,
-    user_id: &str,
+    user_id: &UserId,
     method: &str,
     data: &CallbackData,
 ) -> Result<FlowOutcome, sqlx::Error> {
@@ -54,7 +54,7 @@ pub async fn insert(
     Ok(outcome)
 }
 
-pub async fn recent(db: &Db, user_id: &str, limit: i64) -> Result<Vec<FlowOutcome>, sqlx::Error> {
+pub async fn recent(db: &Db, user_id: &UserId, limit: i64) -> Result<Vec<FlowOutcome>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, method, status, secondary_status, message, exit_point, lean_correlation_id,
                 bank_identifier, created_at

@@ -1,9 +1,10 @@
 use super::{now, Db};
+use crate::model::UserId;
 
 /// Audit of one outbound Lean call. Only the method, the path and the outcome: never a token or a body.
 pub async fn record(
     db: &Db,
-    user_id: Option<&str>,
+    user_id: Option<&UserId>,
     method: &str,
     path: &str,
     status: Option<u16>,
@@ -38,7 +39,7 @@ pub struct ApiCallRow {
 }
 
 /// The most recent outbound calls, newest first: every call, or those made for one user.
-pub async fn recent(db: &Db, user_id: Option<&str>, limit: i64) -> Result<Vec<ApiCallRow>, sqlx::Error> {
+pub async fn recent(db: &Db, user_id: Option<&UserId>, limit: i64) -> Result<Vec<ApiCallRow>, sqlx::Error> {
     use sqlx::Row;
     let rows = match user_id {
         None => {

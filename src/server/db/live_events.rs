@@ -1,11 +1,13 @@
 use sqlx::Row;
 
+use crate::model::UserId;
+
 use super::{is_unique_violation, now, Db};
 
 /// Appends an event to the user's stream and returns its sequence number (the SSE id).
 /// The next number is computed inside the INSERT; two writers racing on PostgreSQL collide on the
 /// primary key, and the loser simply takes the next number.
-pub async fn append(db: &Db, user_id: &str, kind: &str, payload: &str) -> Result<i64, sqlx::Error> {
+pub async fn append(db: &Db, user_id: &UserId, kind: &str, payload: &str) -> Result<i64, sqlx::Error> {
     let mut tries = 0;
     loop {
         let res = sqlx::query(
@@ -28,7 +30,7 @@ pub async fn append(db: &Db, user_id: &str, kind: &str, payload: &str) -> Result
 }
 
 /// Events after `after_seq`, oldest first, for resuming a stream from `Last-Event-ID`.
-pub async fn since(db: &Db, user_id: &str, after_seq: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn since(db: &Db, user_id: &UserId, after_seq: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT seq, payload FROM live_events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT 500",
     )
@@ -39,7 +41,7 @@ pub async fn since(db: &Db, user_id: &str, after_seq: i64) -> Result<Vec<(i64, S
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
-pub async fn latest_seq(db: &Db, user_id: &str) -> Result<i64, sqlx::Error> {
+pub async fn latest_seq(db: &Db, user_id: &UserId) -> Result<i64, sqlx::Error> {
     let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM live_events WHERE user_id = $1")
         .bind(user_id)
         .fetch_one(db)

@@ -4,12 +4,12 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{now, Db};
-use crate::model::PaymentRow;
+use crate::model::{CustomerId, PaymentRow, UserId};
 
 pub struct NewIntent<'a> {
     pub id: &'a str,
-    pub user_id: &'a str,
-    pub customer_id: &'a str,
+    pub user_id: &'a UserId,
+    pub customer_id: &'a CustomerId,
     pub amount_minor: i64,
     pub currency: &'a str,
     pub destination_id: Option<&'a str>,
@@ -43,7 +43,7 @@ pub async fn upsert_payment(
     db: &Db,
     id: &str,
     intent_id: &str,
-    customer_id: Option<&str>,
+    customer_id: Option<&CustomerId>,
     status: &str,
     amount_minor: Option<i64>,
     currency: Option<&str>,
@@ -79,7 +79,7 @@ macro_rules! row_select {
     };
 }
 
-fn from_row(r: &AnyRow) -> Result<(String, PaymentRow), sqlx::Error> {
+fn from_row(r: &AnyRow) -> Result<(UserId, PaymentRow), sqlx::Error> {
     let amount: i64 = r.try_get(1)?;
     let created_at: String = r.try_get(4)?;
     let payment_id: Option<String> = r.try_get(5)?;
@@ -101,14 +101,14 @@ fn from_row(r: &AnyRow) -> Result<(String, PaymentRow), sqlx::Error> {
 }
 
 /// The intent with its owner's user id.
-pub async fn get(db: &Db, intent_id: &str) -> Result<Option<(String, PaymentRow)>, sqlx::Error> {
+pub async fn get(db: &Db, intent_id: &str) -> Result<Option<(UserId, PaymentRow)>, sqlx::Error> {
     let row =
         sqlx::query(concat!(row_select!(), " WHERE i.id = $1")).bind(intent_id).fetch_optional(db).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// The user's intents, newest first.
-pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<PaymentRow>, sqlx::Error> {
+pub async fn list_for_user(db: &Db, user_id: &UserId) -> Result<Vec<PaymentRow>, sqlx::Error> {
     let rows = sqlx::query(concat!(row_select!(), " WHERE i.user_id = $1 ORDER BY i.created_at DESC, i.id"))
         .bind(user_id)
         .fetch_all(db)

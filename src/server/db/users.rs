@@ -1,9 +1,10 @@
 use sqlx::Row;
 
 use super::{is_unique_violation, now, Db};
+use crate::model::UserId;
 
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub password_hash: String,
 }
@@ -14,7 +15,7 @@ pub enum CreateError {
 }
 
 pub async fn create(db: &Db, email: &str, password_hash: &str) -> Result<UserRow, CreateError> {
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = UserId::new(uuid::Uuid::new_v4().to_string());
     let res = sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&id)
         .bind(email)
@@ -38,7 +39,7 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, sqlx
         .transpose()
 }
 
-pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+pub async fn find_by_id(db: &Db, id: &UserId) -> Result<Option<UserRow>, sqlx::Error> {
     let row = sqlx::query("SELECT id, email, password_hash FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(db)

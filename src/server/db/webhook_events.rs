@@ -1,5 +1,7 @@
 use sqlx::Row;
 
+use crate::model::CustomerId;
+
 use super::{now, Db};
 
 pub const RECEIVED: &str = "received";
@@ -24,7 +26,7 @@ pub async fn insert_once<'e>(
     body: &str,
     status: &str,
     error: Option<&str>,
-    customer_id: Option<&str>,
+    customer_id: Option<&CustomerId>,
 ) -> Result<bool, sqlx::Error> {
     let res = sqlx::query(
         "INSERT INTO webhook_events (event_id, event_type, body, status, received_at, last_error, customer_id)
@@ -50,7 +52,7 @@ pub struct NewEvent {
     pub status: &'static str,
     pub error: Option<&'static str>,
     /// Whose event it is, for the developer console (the payload's `customer_id`, when it has one).
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CustomerId>,
 }
 
 /// Stores several webhooks in one statement, each once. For each event, in order: whether this call
@@ -97,7 +99,7 @@ pub async fn insert_many(
             .bind(e.status)
             .bind(received_at.as_str())
             .bind(e.error)
-            .bind(e.customer_id.as_deref());
+            .bind(e.customer_id.as_ref());
     }
     // As many rows as events: every event was distinct and new, the usual case, answered without
     // sending rows back (RETURNING cost the webhook endpoint about a twentieth of its rate on SQLite).
@@ -286,7 +288,11 @@ pub struct StoredEvent {
 }
 
 /// The most recently received events, newest first: all of them, or those about one customer.
-pub async fn recent(db: &Db, customer_id: Option<&str>, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
+pub async fn recent(
+    db: &Db,
+    customer_id: Option<&CustomerId>,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let rows =
         match customer_id {
             None => sqlx::query(
@@ -339,10 +345,10 @@ pub async fn reset_for_replay(db: &Db, event_id: &str) -> Result<bool, sqlx::Err
 
 /// The customer a stored event concerns: None when no such event is stored, `Some(None)` for an
 /// app-wide event.
-pub async fn customer_of(db: &Db, event_id: &str) -> Result<Option<Option<String>>, sqlx::Error> {
+pub async fn customer_of(db: &Db, event_id: &str) -> Result<Option<Option<CustomerId>>, sqlx::Error> {
     let row = sqlx::query("SELECT customer_id FROM webhook_events WHERE event_id = $1")
         .bind(event_id)
         .fetch_optional(db)
         .await?;
-    row.map(|r| r.try_get::<Option<String>, _>(0)).transpose()
+    row.map(|r| r.try_get::<Option<CustomerId>, _>(0)).transpose()
 }

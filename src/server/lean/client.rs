@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::tokens::TokenCache;
 use super::LeanError;
+use crate::model::UserId;
 use crate::server::db::{self, Db};
 use crate::server::live::LiveBus;
 
@@ -26,7 +27,7 @@ pub struct LeanClient {
     console: Arc<OnceLock<LiveBus>>,
     /// The user these calls are made for (see [`LeanClient::for_user`]), so each user's console shows
     /// their own calls; None for app-wide calls (tokens, event catch-up).
-    acting_for: Option<Arc<str>>,
+    acting_for: Option<UserId>,
 }
 
 /// Whether a call may be repeated after a transient failure (see [`LeanClient::call`]).
@@ -81,8 +82,8 @@ impl LeanClient {
     }
 
     /// The same client, with every call it records attributed to `user_id`.
-    pub fn for_user(&self, user_id: &str) -> LeanClient {
-        LeanClient { acting_for: Some(user_id.into()), ..self.clone() }
+    pub fn for_user(&self, user_id: &UserId) -> LeanClient {
+        LeanClient { acting_for: Some(user_id.clone()), ..self.clone() }
     }
 
     /// From now on every recorded call also appears live in open developer consoles.
@@ -99,7 +100,7 @@ impl LeanClient {
     /// `repeat` says whether the call may be sent again after a 5xx, a 429 or a timeout: true for
     /// reads and for writes Lean de-duplicates itself (a customer's `app_user_id` is unique). Whatever
     /// the flag, a 401 renews the token once and retries, since the request never reached Lean's logic.
-    #[tracing::instrument(name = "lean_call", skip_all, fields(method = %method, path = %path_only(path), user_id = self.acting_for.as_deref()))]
+    #[tracing::instrument(name = "lean_call", skip_all, fields(method = %method, path = %path_only(path), user_id = self.acting_for.as_ref().map(UserId::as_str)))]
     pub(super) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -170,7 +171,7 @@ impl LeanClient {
 
     pub(super) async fn audit(&self, method: &str, path: &str, status: Option<u16>, started: Instant) {
         let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let user = self.acting_for.as_deref();
+        let user = self.acting_for.as_ref();
         if let Err(e) = db::lean_api_calls::record(&self.db, user, method, path, status, ms, None).await {
             tracing::warn!(error = %e, "could not record a Lean call");
         }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::client::{error_from, Repeat};
 use super::{LeanClient, LeanError};
+use crate::model::CustomerId;
 
 fn unknown_consent() -> LeanError {
     LeanError::Api {
@@ -41,8 +42,9 @@ impl LeanClient {
     }
 
     /// `GET /consents/v1?customer_id=`: the customer's consents (first page of 100, newest first).
-    pub async fn customer_consents(&self, customer_id: &str) -> Result<Vec<Value>, LeanError> {
-        let path = format!("/consents/v1?customer_id={}&page_number=0&page_size=100", segment(customer_id));
+    pub async fn customer_consents(&self, customer_id: &CustomerId) -> Result<Vec<Value>, LeanError> {
+        let path =
+            format!("/consents/v1?customer_id={}&page_number=0&page_size=100", segment(customer_id.as_str()));
         let page: Option<Value> = self.call(Method::GET, &path, None, Repeat::Safe).await?;
         Ok(page.and_then(|p| p.get("data").and_then(Value::as_array).cloned()).unwrap_or_default())
     }

@@ -2,27 +2,29 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::model::{CustomerId, UserId};
+
 use super::client::Repeat;
 use super::{LeanClient, LeanError};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct LeanCustomer {
-    pub customer_id: String,
-    pub app_user_id: String,
+    pub customer_id: CustomerId,
+    pub app_user_id: UserId,
 }
 
 impl LeanClient {
     pub async fn customer_by_app_user_id(
         &self,
-        app_user_id: &str,
+        app_user_id: &UserId,
     ) -> Result<Option<LeanCustomer>, LeanError> {
-        let path = format!("/customers/v1/app-user-id/{}", urlencode(app_user_id));
+        let path = format!("/customers/v1/app-user-id/{}", urlencode(app_user_id.as_str()));
         self.call(Method::GET, &path, None, Repeat::Safe).await
     }
 
     /// Looks the customer up by our user id, creates it on a miss, and re-fetches when a concurrent
     /// sign-in created it first (409 CUSTOMER_ALREADY_EXISTS).
-    pub async fn ensure_customer(&self, app_user_id: &str) -> Result<LeanCustomer, LeanError> {
+    pub async fn ensure_customer(&self, app_user_id: &UserId) -> Result<LeanCustomer, LeanError> {
         if let Some(c) = self.customer_by_app_user_id(app_user_id).await? {
             return Ok(c);
         }

@@ -3,6 +3,8 @@
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::model::CustomerId;
+
 use super::client::Repeat;
 use super::{LeanClient, LeanError};
 
@@ -19,13 +21,13 @@ impl LeanClient {
     }
 
     /// The customer's own destinations.
-    pub async fn customer_destinations(&self, customer_id: &str) -> Result<Vec<Value>, LeanError> {
+    pub async fn customer_destinations(&self, customer_id: &CustomerId) -> Result<Vec<Value>, LeanError> {
         let path = format!("/customers/v1/{customer_id}/destinations");
         Ok(self.call::<Vec<Value>>(Method::GET, &path, None, Repeat::Safe).await?.unwrap_or_default())
     }
 
     /// The customer's payment sources (legacy payments), with their beneficiaries.
-    pub async fn payment_sources(&self, customer_id: &str) -> Result<Vec<Value>, LeanError> {
+    pub async fn payment_sources(&self, customer_id: &CustomerId) -> Result<Vec<Value>, LeanError> {
         let path = format!("/customers/v1/{customer_id}/payment-sources");
         Ok(self.call::<Vec<Value>>(Method::GET, &path, None, Repeat::Safe).await?.unwrap_or_default())
     }

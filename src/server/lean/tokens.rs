@@ -10,6 +10,7 @@ use tokio::sync::Mutex;
 
 use super::client::error_from;
 use super::{LeanClient, LeanError};
+use crate::model::CustomerId;
 
 /// Renew the api token this long before Lean says it expires.
 const RENEW_MARGIN: Duration = Duration::from_secs(120);
@@ -49,7 +50,7 @@ impl LeanClient {
     }
 
     /// A token that can act for this one customer only; meant to be handed to the Link SDK.
-    pub async fn customer_token(&self, customer_id: &str) -> Result<String, LeanError> {
+    pub async fn customer_token(&self, customer_id: &CustomerId) -> Result<String, LeanError> {
         let (token, _) = self.mint(&format!("customer.{customer_id}")).await?;
         Ok(token.expose_secret().to_owned())
     }

@@ -5,13 +5,13 @@
 
 use super::LiveBus;
 use crate::model::console::ConsoleEntry;
-use crate::model::LiveEvent;
+use crate::model::{LiveEvent, UserId};
 use crate::server::console;
 use crate::server::db::Db;
 use crate::server::webhooks::rejections::Rejected;
 
 /// `owner`: the user the row concerns (their own console shows it too); None for app-wide rows.
-async fn publish(bus: &LiveBus, db: &Db, owner: Option<&str>, entry: ConsoleEntry) {
+async fn publish(bus: &LiveBus, db: &Db, owner: Option<&UserId>, entry: ConsoleEntry) {
     if !bus.console_watched() {
         return;
     }
@@ -24,7 +24,7 @@ async fn publish(bus: &LiveBus, db: &Db, owner: Option<&str>, entry: ConsoleEntr
 pub async fn call_recorded(
     bus: &LiveBus,
     db: &Db,
-    user_id: Option<&str>,
+    user_id: Option<&UserId>,
     method: &str,
     path: &str,
     status: Option<u16>,
@@ -49,7 +49,7 @@ pub async fn webhook_changed(bus: &LiveBus, db: &Db, event_id: &str) {
     }
     match stored_event(db, event_id).await {
         Ok(Some((e, owner))) => {
-            publish(bus, db, owner.as_deref(), ConsoleEntry::Webhook(console::stored_webhook_row(e))).await
+            publish(bus, db, owner.as_ref(), ConsoleEntry::Webhook(console::stored_webhook_row(e))).await
         }
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "could not read a webhook for the console"),
@@ -65,7 +65,7 @@ pub async fn webhook_rejected(bus: &LiveBus, db: &Db, rejected: Rejected) {
 async fn stored_event(
     db: &Db,
     event_id: &str,
-) -> Result<Option<(crate::server::db::webhook_events::StoredEvent, Option<String>)>, sqlx::Error> {
+) -> Result<Option<(crate::server::db::webhook_events::StoredEvent, Option<UserId>)>, sqlx::Error> {
     use sqlx::Row;
     let row = sqlx::query(
         "SELECT w.event_id, w.event_type, w.body, w.status, w.received_at, w.processed_at, w.attempts,

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 
-use crate::model::LiveEvent;
+use crate::model::{LiveEvent, UserId};
 use crate::server::db::{live_events, Db};
 
 /// One event on its way to a stream. `seq` is 0 for console rows (they are not replayed).
@@ -98,7 +98,7 @@ impl LiveBus {
                 .any(|(audience, tx)| audience.starts_with(CONSOLE_AUDIENCE) && tx.receiver_count() > 0)
     }
 
-    pub async fn publish(&self, db: &Db, user_id: &str, event: &LiveEvent) -> Result<i64, sqlx::Error> {
+    pub async fn publish(&self, db: &Db, user_id: &UserId, event: &LiveEvent) -> Result<i64, sqlx::Error> {
         let payload = serde_json::to_string(event).unwrap_or_default();
         let kind = match event {
             LiveEvent::EntityChanged { .. } => "entity_changed",
@@ -110,7 +110,7 @@ impl LiveBus {
         let seq = live_events::append(db, user_id, kind, &payload).await?;
         match self.fanout {
             // No receivers is fine: nobody has the page open.
-            Fanout::Local => self.deliver_local(user_id, Published { seq, payload: payload.into() }),
+            Fanout::Local => self.deliver_local(user_id.as_str(), Published { seq, payload: payload.into() }),
             // Only the key travels (NOTIFY payloads are small); listeners read the row.
             Fanout::Postgres => {
                 sqlx::query("SELECT pg_notify($1, $2)")
@@ -134,14 +134,14 @@ impl LiveBus {
     pub async fn publish_console(
         &self,
         db: &Db,
-        owner: Option<&str>,
+        owner: Option<&UserId>,
         event: &LiveEvent,
     ) -> Result<(), sqlx::Error> {
         let payload = serde_json::to_string(event).unwrap_or_default();
         match self.fanout {
-            Fanout::Local => self.deliver_console(owner, &payload),
+            Fanout::Local => self.deliver_console(owner.map(UserId::as_str), &payload),
             Fanout::Postgres => {
-                let owner = owner.unwrap_or_default();
+                let owner = owner.map(UserId::as_str).unwrap_or_default();
                 let mut note = format!("{CONSOLE_AUDIENCE}:{owner}:{payload}");
                 if note.len() > NOTIFY_MAX {
                     let refresh = LiveEvent::Console { entry: crate::model::console::ConsoleEntry::Refresh };

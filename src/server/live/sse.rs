@@ -49,7 +49,7 @@ pub async fn stream(
     let console_audience = if console {
         match crate::server::console::view_of(&state, &user_id).await {
             Ok(Some(View::Everyone)) => Some(CONSOLE_AUDIENCE.to_owned()),
-            Ok(Some(View::Own { .. })) => Some(console_audience_of(&user_id)),
+            Ok(Some(View::Own { .. })) => Some(console_audience_of(user_id.as_str())),
             Ok(None) => return StatusCode::FORBIDDEN.into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "could not check console access");
@@ -62,7 +62,7 @@ pub async fn stream(
     let last_seen =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
 
-    let live = state.bus.subscribe(&user_id);
+    let live = state.bus.subscribe(user_id.as_str());
     // Subscribed before the backlog is read, so nothing published in between is missed.
     let console_rows = console_audience.map(|audience| state.bus.subscribe(&audience));
     // A fresh page load has no Last-Event-ID: it replays from the position it was rendered at, or,

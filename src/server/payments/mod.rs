@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::i18n::t;
 use crate::model::{
-    lean_payment_error, parse_amount, parse_full_name, AppError, BeneficiaryLaunch, Destination,
-    LaunchConfig, PaymentLaunch, PaymentRow, PaymentsOverview, VerifyAddressLaunch, CURRENCIES,
+    lean_payment_error, parse_amount, parse_full_name, AppError, BeneficiaryLaunch, CustomerId, Destination,
+    LaunchConfig, PaymentLaunch, PaymentRow, PaymentsOverview, UserId, VerifyAddressLaunch, CURRENCIES,
 };
 use crate::server::accounts::ensure_customer;
 use crate::server::db::{payments, profiles};
@@ -43,9 +43,9 @@ fn destination_param(id: &str) -> Result<String, AppError> {
 }
 
 /// The user's own intent, or 403 (unknown ids look the same, so ids are never confirmed).
-async fn own_intent(state: &AppState, user_id: &str, intent_id: &str) -> Result<PaymentRow, AppError> {
+async fn own_intent(state: &AppState, user_id: &UserId, intent_id: &str) -> Result<PaymentRow, AppError> {
     match payments::get(&state.db, intent_id.trim()).await? {
-        Some((owner, row)) if owner == user_id => Ok(row),
+        Some((owner, row)) if owner == *user_id => Ok(row),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -53,8 +53,8 @@ async fn own_intent(state: &AppState, user_id: &str, intent_id: &str) -> Result<
 /// One of the customer's own destinations; anything else (another's, unknown) is 403.
 pub async fn own_destination(
     state: &AppState,
-    user_id: &str,
-    customer_id: &str,
+    user_id: &UserId,
+    customer_id: &CustomerId,
     destination_id: &str,
 ) -> Result<Destination, AppError> {
     state
@@ -69,7 +69,7 @@ pub async fn own_destination(
 }
 
 /// The user's payment destinations, payment sources and payment history.
-pub async fn overview(state: &AppState, user_id: &str) -> Result<PaymentsOverview, AppError> {
+pub async fn overview(state: &AppState, user_id: &UserId) -> Result<PaymentsOverview, AppError> {
     let customer_id = ensure_customer(state, user_id).await?;
     let lean = state.lean.for_user(user_id);
     let destinations =
@@ -89,7 +89,7 @@ pub struct NewDestination<'a> {
 /// Adds a payment destination owned by the user's Lean customer. The IBAN decides the country.
 pub async fn create_destination(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     form: NewDestination<'_>,
 ) -> Result<Destination, AppError> {
     let name = form.name.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -130,7 +130,7 @@ pub struct NewPayment<'a> {
 /// Creates a payment intent at Lean (exactly once: never retried) and stores it for the user.
 pub async fn create_payment(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     form: NewPayment<'_>,
 ) -> Result<PaymentRow, AppError> {
     let minor = parse_amount(form.amount).map_err(|e| AppError::invalid("amount", t(e.key())))?;
@@ -179,13 +179,17 @@ pub async fn create_payment(
 }
 
 /// One of the user's payments, as the webhooks last described it.
-pub async fn status(state: &AppState, user_id: &str, intent_id: &str) -> Result<PaymentRow, AppError> {
+pub async fn status(state: &AppState, user_id: &UserId, intent_id: &str) -> Result<PaymentRow, AppError> {
     own_intent(state, user_id, intent_id).await
 }
 
 /// Everything `Lean.pay` / `Lean.checkout` need for one of the user's intents, with a fresh customer
 /// token. The redirect URLs carry the intent id, so the landing page can show its status.
-pub async fn pay_launch(state: &AppState, user_id: &str, intent_id: &str) -> Result<PaymentLaunch, AppError> {
+pub async fn pay_launch(
+    state: &AppState,
+    user_id: &UserId,
+    intent_id: &str,
+) -> Result<PaymentLaunch, AppError> {
     let intent = own_intent(state, user_id, intent_id).await?;
     if !intent.payable() {
         return Err(AppError::invalid("intent_id", PaymentRow::status_text(&intent.status)));
@@ -210,7 +214,7 @@ pub async fn pay_launch(state: &AppState, user_id: &str, intent_id: &str) -> Res
 /// Everything `Lean.createPaymentSource` needs, adding the chosen destination as the beneficiary.
 pub async fn payment_source_launch(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     destination_id: &str,
 ) -> Result<(LaunchConfig, String), AppError> {
     let destination_id = destination_param(destination_id)?;
@@ -225,7 +229,7 @@ pub async fn payment_source_launch(
 /// means the user's first source (Lean's web SDK wants the id for `updatePaymentSource`).
 pub async fn beneficiary_launch(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     destination_id: &str,
     payment_source_id: &str,
 ) -> Result<BeneficiaryLaunch, AppError> {
@@ -252,7 +256,7 @@ pub async fn beneficiary_launch(
 }
 
 /// Keeps the user's full name, as their bank holds it (for `verifyAddress`).
-pub async fn save_customer_name(state: &AppState, user_id: &str, name: &str) -> Result<String, AppError> {
+pub async fn save_customer_name(state: &AppState, user_id: &UserId, name: &str) -> Result<String, AppError> {
     let name = parse_full_name(name).map_err(|e| AppError::invalid("customer_name", t(e.key())))?;
     profiles::set_full_name(&state.db, user_id, &name).await?;
     Ok(name)
@@ -260,7 +264,10 @@ pub async fn save_customer_name(state: &AppState, user_id: &str, name: &str) -> 
 
 /// Everything `Lean.verifyAddress` needs: a fresh customer token, `identity` permission and the name
 /// kept for this user (never one sent by the browser, so a user can only verify their own name).
-pub async fn verify_address_launch(state: &AppState, user_id: &str) -> Result<VerifyAddressLaunch, AppError> {
+pub async fn verify_address_launch(
+    state: &AppState,
+    user_id: &UserId,
+) -> Result<VerifyAddressLaunch, AppError> {
     let customer_name = profiles::full_name(&state.db, user_id)
         .await?
         .ok_or_else(|| AppError::invalid("customer_name", t("pay-verify-name-needed")))?;

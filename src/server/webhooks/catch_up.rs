@@ -45,16 +45,8 @@ pub async fn run_once(db: &Db, lean: &LeanClient, worker: &Worker) -> Result<Cat
             let body = serde_json::to_string(event).unwrap_or_default();
             let customer = super::endpoint::customer_of(event.get("payload"));
             let received = webhook_events::RECEIVED;
-            if webhook_events::insert_once(
-                db,
-                event_id,
-                event_type,
-                &body,
-                received,
-                None,
-                customer.as_deref(),
-            )
-            .await?
+            if webhook_events::insert_once(db, event_id, event_type, &body, received, None, customer.as_ref())
+                .await?
             {
                 result.new += 1;
             }

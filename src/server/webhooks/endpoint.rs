@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::inbox::NewEvent;
 use super::signature;
+use crate::model::CustomerId;
 use crate::server::db::webhook_events;
 use crate::server::state::AppState;
 
@@ -28,7 +29,7 @@ struct Envelope {
 
 /// The customer an event concerns, as its payload names it (most of Lean's events do), for the
 /// developer console's per-user view. Only a plausible id is kept.
-pub fn customer_of(payload: Option<&serde_json::Value>) -> Option<String> {
+pub fn customer_of(payload: Option<&serde_json::Value>) -> Option<CustomerId> {
     payload
         .and_then(|p| p.get("customer_id"))
         .and_then(serde_json::Value::as_str)
@@ -36,7 +37,7 @@ pub fn customer_of(payload: Option<&serde_json::Value>) -> Option<String> {
         .filter(|id| {
             !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        .map(str::to_owned)
+        .map(CustomerId::new)
 }
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {

@@ -165,7 +165,7 @@ async fn store_alone(db: &Db, e: &NewEvent) -> Result<bool, sqlx::Error> {
         &e.body,
         e.status,
         e.error,
-        e.customer_id.as_deref(),
+        e.customer_id.as_ref(),
     )
     .await
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::LiveEvent;
+use crate::model::{CustomerId, LiveEvent};
 use crate::server::db::{self, entities::EntityUpsert, webhook_events, Db};
 use crate::server::lean::LeanClient;
 use crate::server::live::LiveBus;
@@ -171,7 +171,7 @@ struct BankDetails {
 #[derive(Deserialize)]
 struct EntityPayload {
     id: String,
-    customer_id: String,
+    customer_id: CustomerId,
     #[serde(default)]
     permissions: Vec<String>,
     bank_details: BankDetails,
@@ -240,7 +240,7 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
                 db,
                 &p.id,
                 intent_id,
-                p.customer_id.as_deref(),
+                p.customer_id.as_ref(),
                 &p.status,
                 amount,
                 p.currency.as_deref(),
@@ -255,7 +255,9 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
             let text = |k: &str| payload.get(k).and_then(Value::as_str).map(str::to_owned);
             let source_id =
                 if event_type == "payment_source.created" { text("id") } else { text("payment_source_id") };
-            let (Some(customer_id), Some(payment_source_id)) = (text("customer_id"), source_id) else {
+            let (Some(customer_id), Some(payment_source_id)) =
+                (text("customer_id").map(CustomerId::new), source_id)
+            else {
                 return Ok(());
             };
             let Some(user_id) = db::customers::user_for_customer(db, &customer_id).await? else {
@@ -277,7 +279,7 @@ struct PaymentPayload {
     #[serde(default)]
     intent_id: Option<String>,
     #[serde(default)]
-    customer_id: Option<String>,
+    customer_id: Option<CustomerId>,
     #[serde(default)]
     currency: Option<String>,
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use lean_merchant::model::UserId;
 use lean_merchant::server::config::Vars;
 use lean_merchant::server::webhooks::signature;
 use lean_merchant::server::{AppState, Application, Config};
@@ -129,13 +130,13 @@ impl TestApp {
     }
 
     /// Signs up a new user in `client`'s session; returns (user id, Lean customer id).
-    pub async fn sign_up(&self, client: &reqwest::Client, email: &str) -> (String, String) {
+    pub async fn sign_up(&self, client: &reqwest::Client, email: &str) -> (UserId, String) {
         let (status, body) =
             self.call(client, "sign_up", &[("email", email), ("password", "correct horse battery")]).await;
         assert!(status < 400, "sign up failed: {status} {body}");
         let (status, user) = self.call(client, "current_user", &[]).await;
         assert_eq!(status, 200, "{user}");
-        let id = user["id"].as_str().expect("user id").to_owned();
+        let id = UserId::new(user["id"].as_str().expect("user id"));
         let customer = user["customer_id"].as_str().expect("customer ensured at sign-up").to_owned();
         (id, customer)
     }
