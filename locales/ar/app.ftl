@@ -18,6 +18,9 @@ lang-switch-to = View this page in English
 
 # كلمات مشتركة
 loading = جارٍ التحميل…
+live-connecting = جارٍ الاتصال…
+live-live = مباشر
+live-reconnecting = جارٍ إعادة الاتصال…
 try-again = حاول مرة أخرى
 cancel = إلغاء
 close = إغلاق
@@ -56,3 +59,4 @@ error-transport = تعذّر الوصول إلى الخادم: { $detail }
 sdk-not-loaded = لم تُحمَّل حزمة Link من Lean. تحقّق من اتصالك ثم أعد تحميل الصفحة.
 sdk-launch-refused = رفضت حزمة Link من Lean البدء: { $detail }
 sdk-unreadable-callback = أعادت الحزمة بيانات لم يتمكن التطبيق من قراءتها.
+flow-not-saved = تعذّر حفظ النتيجة: { $error }

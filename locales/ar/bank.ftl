@@ -4,9 +4,6 @@
 ## Dashboard
 dash-title = بنوكك
 dash-lead = تظهر الاتصالات هنا فور تأكيدها من Lean.
-dash-live = مباشر
-dash-live-connecting = جارٍ الاتصال…
-dash-live-reconnecting = جارٍ إعادة الاتصال…
 dash-empty = لم تربط أي بنك بعد.
 dash-empty-hint = استخدم «ربط بنك» لربط بنك من بيئة Lean التجريبية.
 dash-history-title = آخر نتائج Link SDK
@@ -147,7 +144,6 @@ flow-error = لم يكتمل ربط البنك:
 flow-unknown-error = خطأ غير معروف
 flow-other-status = أُغلقت Link SDK بالحالة { $status }.
 flow-support-reference = المرجع لدعم Lean:
-flow-not-saved = تعذّر حفظ النتيجة: { $error }
 flow-status-success = نجاح
 flow-status-error = خطأ
 flow-status-cancelled = أُلغي

@@ -1,9 +1,6 @@
 # موافقات الدفع من الحساب المحفوظ (Account-on-File) عبر الخدمات المصرفية المفتوحة (/consents).
 consent-title = موافقات الدفع من الحساب المحفوظ
 consent-lead = اسمح لبنكك بالدفع إلى وجهاتك مرة بعد مرة ضمن حدود تضعها أنت، دون أن يطلب موافقتك في كل مرة. تتحدّث الحالات مباشرةً مع إشعارات webhook من Lean.
-consent-live-connecting = جارٍ الاتصال…
-consent-live-live = مباشر
-consent-live-reconnecting = جارٍ إعادة الاتصال…
 
 consent-form-title = موافقة جديدة
 consent-form-no-destination = أضف وجهة دفع أولًا.
@@ -95,7 +92,6 @@ consent-outcome-redirect = جارٍ نقلك إلى بنكك…
 consent-outcome-cancelled = أغلقت Lean قبل الانتهاء. لم يتغير شيء.
 consent-outcome-error = لم تكتمل العملية: { $detail }
 consent-outcome-unknown-error = خطأ غير معروف
-consent-outcome-not-saved = تعذّر حفظ النتيجة: { $detail }
 consent-sdk-not-loaded = لم تُحمَّل حزمة Lean Link SDK. تحقق من اتصالك وأعد تحميل الصفحة.
 consent-sdk-refused = رفضت حزمة Lean Link SDK البدء: { $detail }
 
@@ -141,7 +137,6 @@ of-capture-consent-cancelled = أغلقت شاشة التأكيد من Lean. ت�
 of-capture-consent-error = لم يعتمد بنكك الموافقة: { $detail }
 of-capture-closed = أُغلقت شاشة التأكيد من Lean. تبقى الحالة أدناه متابعةً لرد بنكك.
 of-unknown-error = خطأ غير معروف
-of-not-saved = تعذّر حفظ النتيجة: { $detail }
 of-payment-status = حالة الدفعة
 of-payment-summary = { $amount } { $currency } إلى { $name }
 of-payment-not-yours = هذه الدفعة ليست لك، أو أن الرابط غير مكتمل.

@@ -14,9 +14,6 @@ console-scope-everyone = { $refused ->
 }
 console-loading = جارٍ تحميل وحدة المطوّر…
 console-forbidden = وحدة المطوّر متاحة للمشرفين فقط (ADMIN_EMAILS).
-console-live-connecting = جارٍ الاتصال…
-console-live-live = مباشر
-console-live-reconnecting = جارٍ إعادة الاتصال…
 console-webhooks-title = الـ webhooks الواردة
 console-webhooks-caption = الـ webhooks المستلمة من Lean، الأحدث أولًا
 console-calls-title = طلبات Lean API الصادرة

@@ -1,9 +1,6 @@
 # صفحة المدفوعات: الوجهات، نوايا الدفع، pay / checkout، مصادر الدفع، verifyAddress.
 pay-title = المدفوعات
 pay-subtitle = ادفع إلى وجهاتك عبر Lean. تتحدّث الحالات مباشرةً مع إشعارات webhook من Lean.
-pay-live-connecting = جارٍ الاتصال…
-pay-live-live = مباشر
-pay-live-reconnecting = جارٍ إعادة الاتصال…
 
 # Payment history
 pay-history-title = سجل المدفوعات
@@ -35,7 +32,6 @@ pay-outcome-done = تم. تتحقق Lean من ذلك مع البنك.
 pay-outcome-cancelled = أغلقت نافذة Lean قبل الإتمام. لم يُدفع أي مبلغ.
 pay-outcome-redirect = جارٍ تحويلك إلى بنكك…
 pay-outcome-failed = لم تكتمل العملية: { $detail }
-pay-outcome-not-saved = تعذّر حفظ النتيجة: { $error }
 pay-unknown-error = خطأ غير معروف
 
 # New payment

@@ -18,6 +18,9 @@ lang-switch-to = عرض الصفحة بالعربية
 
 # Shared words
 loading = Loading…
+live-connecting = Connecting…
+live-live = Live
+live-reconnecting = Reconnecting…
 try-again = Try again
 cancel = Cancel
 close = Close
@@ -48,3 +51,4 @@ error-transport = The server could not be reached: { $detail }
 sdk-not-loaded = The Lean Link SDK did not load. Check your connection and reload the page.
 sdk-launch-refused = The Lean Link SDK refused to start: { $detail }
 sdk-unreadable-callback = The SDK returned data this app could not read.
+flow-not-saved = The outcome could not be saved: { $error }

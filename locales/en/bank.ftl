@@ -4,9 +4,6 @@
 ## Dashboard
 dash-title = Your banks
 dash-lead = Connections appear here as soon as Lean confirms them.
-dash-live = Live
-dash-live-connecting = Connecting…
-dash-live-reconnecting = Reconnecting…
 dash-empty = No banks connected yet.
 dash-empty-hint = Use “Connect a bank” to link one from Lean's sandbox.
 dash-history-title = Recent Link SDK outcomes
@@ -147,7 +144,6 @@ flow-error = The bank connection did not complete:
 flow-unknown-error = unknown error
 flow-other-status = The Link SDK closed with status { $status }.
 flow-support-reference = Reference for Lean support:
-flow-not-saved = The outcome could not be saved: { $error }
 flow-status-success = Success
 flow-status-error = Error
 flow-status-cancelled = Cancelled

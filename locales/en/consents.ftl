@@ -1,9 +1,6 @@
 # Open Finance Account-on-File consents (/consents).
 consent-title = Account-on-File consents
 consent-lead = Let your bank pay your own destinations again and again within limits you set, without asking each time. Statuses follow Lean's webhooks live.
-consent-live-connecting = Connecting…
-consent-live-live = Live
-consent-live-reconnecting = Reconnecting…
 
 consent-form-title = New consent
 consent-form-no-destination = Add a payment destination first.
@@ -95,7 +92,6 @@ consent-outcome-redirect = Taking you to your bank…
 consent-outcome-cancelled = You closed Lean before finishing. Nothing changed.
 consent-outcome-error = It did not complete: { $detail }
 consent-outcome-unknown-error = unknown error
-consent-outcome-not-saved = The outcome could not be saved: { $detail }
 consent-sdk-not-loaded = The Lean Link SDK did not load. Check your connection and reload the page.
 consent-sdk-refused = The Lean Link SDK refused to start: { $detail }
 
@@ -141,7 +137,6 @@ of-capture-consent-cancelled = You closed Lean's confirmation. The consent statu
 of-capture-consent-error = Your bank did not authorise the consent: { $detail }
 of-capture-closed = Lean's confirmation was closed. The status below still follows your bank.
 of-unknown-error = unknown error
-of-not-saved = The outcome could not be saved: { $detail }
 of-payment-status = Payment status
 of-payment-summary = { $amount } { $currency } to { $name }
 of-payment-not-yours = This payment is not one of yours, or the link is incomplete.

@@ -11,9 +11,6 @@ console-scope-everyone = { $refused ->
 }
 console-loading = Loading the console…
 console-forbidden = Only administrators (ADMIN_EMAILS) can open the developer console.
-console-live-connecting = Connecting…
-console-live-live = Live
-console-live-reconnecting = Reconnecting…
 console-webhooks-title = Inbound webhooks
 console-webhooks-caption = Webhooks received from Lean, newest first
 console-calls-title = Outbound Lean API calls

@@ -1,9 +1,6 @@
 # The payments page: destinations, payment intents, pay / checkout, payment sources, verifyAddress.
 pay-title = Payments
 pay-subtitle = Pay your own destinations through Lean. Statuses follow Lean's webhooks live.
-pay-live-connecting = Connecting…
-pay-live-live = Live
-pay-live-reconnecting = Reconnecting…
 
 # Payment history
 pay-history-title = Payment history
@@ -35,7 +32,6 @@ pay-outcome-done = Done. Lean is confirming it with the bank.
 pay-outcome-cancelled = You closed Lean before finishing. Nothing was paid.
 pay-outcome-redirect = Taking you to your bank…
 pay-outcome-failed = It did not complete: { $detail }
-pay-outcome-not-saved = The outcome could not be saved: { $error }
 pay-unknown-error = unknown error
 
 # New payment

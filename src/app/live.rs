@@ -45,6 +45,16 @@ pub fn use_live_changes(after: Option<i64>, on_change: impl Fn() + 'static) -> R
     use_live_stream(url, move |_| on_change())
 }
 
+/// Runs `catch_up` each time the stream opens. A page that loads its data apart from the stream
+/// asks again then, for whatever was applied before the stream was there to say so.
+pub fn on_open(live: ReadSignal<LiveStatus>, catch_up: impl Fn() + 'static) {
+    Effect::new(move |_| {
+        if live.get() == LiveStatus::Live {
+            catch_up();
+        }
+    });
+}
+
 /// Hands `on_event` each message that parses as a `LiveEvent`.
 fn parsed(on_event: impl Fn(LiveEvent) + 'static) -> impl Fn(&str) + 'static {
     move |text| {

@@ -3,6 +3,7 @@
 
 mod components;
 pub mod hydrated;
+mod launch;
 pub mod live;
 mod pages;
 

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::{launch_method, SdkError, Shared};
-use crate::model::{CallbackData, ConsentLaunch, LaunchConfig};
+use super::{Launch, Shared};
+use crate::model::{ConsentLaunch, LaunchConfig};
 
 /// `Lean.authorizeConsent` config: the customer picks a bank, logs in and authorises the consent at
 /// the bank; the callback gets REDIRECT and the browser goes to one of the redirect URLs.
@@ -25,26 +25,22 @@ pub struct ManageConsentsConfig<'a> {
     pub customer_id: &'a str,
 }
 
-/// Launches `Lean.authorizeConsent` for the launch's consent.
-pub fn authorize_consent(
-    launch: &ConsentLaunch,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    let js = AuthorizeConsentConfig {
-        shared: Shared::from(launch),
-        customer_id: &launch.customer_id,
-        consent_id: &launch.consent_id,
-        success_redirect_url: &launch.success_redirect_url,
-        fail_redirect_url: &launch.fail_redirect_url,
-    };
-    launch_method("authorizeConsent", &js, callback)
-}
+impl Launch {
+    /// `Lean.authorizeConsent` for the launch's consent.
+    pub fn authorize_consent(launch: &ConsentLaunch) -> Self {
+        let js = AuthorizeConsentConfig {
+            shared: Shared::from(launch),
+            customer_id: &launch.customer_id,
+            consent_id: &launch.consent_id,
+            success_redirect_url: &launch.success_redirect_url,
+            fail_redirect_url: &launch.fail_redirect_url,
+        };
+        Launch::new("authorizeConsent", &js)
+    }
 
-/// Launches `Lean.manageConsents` for the config's customer.
-pub fn manage_consents(
-    config: &LaunchConfig,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    let js = ManageConsentsConfig { shared: Shared::from(config), customer_id: &config.customer_id };
-    launch_method("manageConsents", &js, callback)
+    /// `Lean.manageConsents` for the config's customer.
+    pub fn manage_consents(config: &LaunchConfig) -> Self {
+        let js = ManageConsentsConfig { shared: Shared::from(config), customer_id: &config.customer_id };
+        Launch::new("manageConsents", &js)
+    }
 }

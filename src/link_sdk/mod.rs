@@ -1,16 +1,17 @@
 //! Typed bindings to the Link SDK's `window.Lean` (loaded by the page shell from the configured
-//! loader URL). Browser-only: on the server these functions report that the SDK is unavailable.
+//! loader URL). What the server sends for a flow becomes a [`Launch`]: one method with its config in
+//! Lean's field names. Opening it is browser-only: on the server there is no SDK.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{CallbackData, LaunchConfig, PaymentLaunch};
+use crate::model::{BeneficiaryLaunch, CallbackData, LaunchConfig, PaymentLaunch};
 
 mod consents;
 mod verify_address;
 pub use consents::*;
-pub use verify_address::{verify_address, VerifyAddressConfig};
+pub use verify_address::VerifyAddressConfig;
 
 /// The fields every Link SDK method takes (REFERENCE §9.1–9.4), flattened into each method's config.
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +42,106 @@ macro_rules! shared_from {
 }
 shared_from!(LaunchConfig, PaymentLaunch, crate::model::ConsentLaunch);
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SdkError {
+    #[error("The Lean Link SDK did not load. Check your connection and reload the page.")]
+    NotLoaded,
+    #[error("The Lean Link SDK refused to start: {0}")]
+    Launch(String),
+}
+
+/// One `Lean.<method>` call with its config, written out as Lean's JSON. The method's name travels
+/// with its config, so a flow's outcome is recorded under the method that was actually opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launch {
+    method: &'static str,
+    /// A config that cannot be built (a reconnect without its id) is reported when opened, like a
+    /// config Lean refuses.
+    config: Result<String, SdkError>,
+}
+
+impl Launch {
+    fn new(method: &'static str, config: &impl Serialize) -> Self {
+        let config = serde_json::to_string(config).map_err(|e| SdkError::Launch(e.to_string()));
+        Launch { method, config }
+    }
+
+    /// Lean's name for the method (`connect`, `pay`, …).
+    pub fn method(&self) -> &'static str {
+        self.method
+    }
+
+    /// Calls `window.Lean[method](config)`; `callback` gets the CallbackData when the SDK closes.
+    pub fn open(self, callback: impl FnOnce(CallbackData) + 'static) -> Result<(), SdkError> {
+        let config = self.config?;
+        #[cfg(feature = "hydrate")]
+        {
+            browser::launch(self.method, &config, callback)
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (config, callback);
+            Err(SdkError::NotLoaded)
+        }
+    }
+
+    /// `Lean.connect`.
+    pub fn connect(config: &LaunchConfig) -> Self {
+        Launch::new("connect", &ConnectConfig::from(config))
+    }
+
+    /// `Lean.reconnect` for the config's `reconnect_id`.
+    pub fn reconnect(config: &LaunchConfig) -> Self {
+        match config.reconnect_id.as_deref() {
+            Some(reconnect_id) => {
+                Launch::new("reconnect", &ReconnectConfig { shared: Shared::from(config), reconnect_id })
+            }
+            None => Launch { method: "reconnect", config: Err(SdkError::Launch("no reconnect_id".into())) },
+        }
+    }
+
+    /// `Lean.pay` for a payment intent.
+    pub fn pay(launch: &PaymentLaunch) -> Self {
+        let js = PayConfig { shared: Shared::from(launch), payment_intent_id: &launch.payment_intent_id };
+        Launch::new("pay", &js)
+    }
+
+    /// `Lean.checkout`: the callback gets REDIRECT, then the browser goes to a redirect URL.
+    pub fn checkout(launch: &PaymentLaunch) -> Self {
+        let js = CheckoutConfig {
+            shared: Shared::from(launch),
+            customer_id: &launch.customer_id,
+            payment_intent_id: &launch.payment_intent_id,
+            success_redirect_url: &launch.success_redirect_url,
+            fail_redirect_url: &launch.fail_redirect_url,
+        };
+        Launch::new("checkout", &js)
+    }
+
+    /// `Lean.captureRedirect` with what Lean put on the redirect URL.
+    pub fn capture_redirect(config: &LaunchConfig, params: &RedirectParams) -> Self {
+        let js =
+            CaptureRedirectConfig { shared: Shared::from(config), customer_id: &config.customer_id, params };
+        Launch::new("captureRedirect", &js)
+    }
+
+    /// `Lean.createPaymentSource` (deprecated by Lean in favour of Open Finance `checkout`), for the
+    /// config and destination the server sent.
+    pub fn create_payment_source((config, payment_destination_id): &(LaunchConfig, String)) -> Self {
+        Launch::new("createPaymentSource", &PaymentSourceConfig::new(config, payment_destination_id, None))
+    }
+
+    /// `Lean.updatePaymentSource`: adds a destination as a beneficiary of a payment source.
+    pub fn update_payment_source(launch: &BeneficiaryLaunch) -> Self {
+        Launch::new("updatePaymentSource", &PaymentSourceConfig::for_beneficiary(launch))
+    }
+
+    /// `Lean.createBeneficiary`: like `updatePaymentSource`, adds a destination as a beneficiary.
+    pub fn create_beneficiary(launch: &BeneficiaryLaunch) -> Self {
+        Launch::new("createBeneficiary", &PaymentSourceConfig::for_beneficiary(launch))
+    }
+}
+
 /// `Lean.connect` config (REFERENCE §9.1). Field names are Lean's.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConnectConfig<'a> {
@@ -62,79 +163,6 @@ pub struct ReconnectConfig<'a> {
     #[serde(flatten)]
     pub shared: Shared<'a>,
     pub reconnect_id: &'a str,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SdkError {
-    #[error("The Lean Link SDK did not load. Check your connection and reload the page.")]
-    NotLoaded,
-    #[error("The Lean Link SDK refused to start: {0}")]
-    Launch(String),
-}
-
-#[cfg(feature = "hydrate")]
-mod browser {
-    use js_sys::{Function, Reflect, JSON};
-    use wasm_bindgen::prelude::*;
-
-    use super::SdkError;
-    use crate::model::CallbackData;
-
-    /// Calls `window.Lean[method](config)` with `callback` attached.
-    pub fn launch(
-        method: &str,
-        config: &impl serde::Serialize,
-        callback: impl FnOnce(CallbackData) + 'static,
-    ) -> Result<(), SdkError> {
-        let window = web_sys::window().ok_or(SdkError::NotLoaded)?;
-        let lean = Reflect::get(&window, &JsValue::from_str("Lean")).map_err(|_| SdkError::NotLoaded)?;
-        if lean.is_undefined() || lean.is_null() {
-            return Err(SdkError::NotLoaded);
-        }
-        let func: Function = Reflect::get(&lean, &JsValue::from_str(method))
-            .ok()
-            .and_then(|f| f.dyn_into().ok())
-            .ok_or(SdkError::NotLoaded)?;
-
-        let json = serde_json::to_string(config).map_err(|e| SdkError::Launch(e.to_string()))?;
-        let js_config = JSON::parse(&json).map_err(|_| SdkError::Launch("config is not JSON".into()))?;
-        let on_done = Closure::once_into_js(move |data: JsValue| callback(decode(data)));
-        Reflect::set(&js_config, &JsValue::from_str("callback"), &on_done)
-            .map_err(|_| SdkError::Launch("cannot attach the callback".into()))?;
-        func.call1(&lean, &js_config)
-            .map(|_| ())
-            .map_err(|e| SdkError::Launch(e.as_string().unwrap_or_else(|| format!("{e:?}"))))
-    }
-
-    /// CallbackData arrives as a plain JS object; anything unreadable becomes an ERROR outcome.
-    fn decode(data: JsValue) -> CallbackData {
-        JSON::stringify(&data)
-            .ok()
-            .and_then(|s| s.as_string())
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or_else(|| CallbackData {
-                status: "ERROR".into(),
-                message: Some(crate::i18n::t("sdk-unreadable-callback")),
-                ..Default::default()
-            })
-    }
-}
-
-/// Launches `Lean.connect`; `callback` gets the CallbackData when the SDK closes.
-pub fn connect(config: &LaunchConfig, callback: impl FnOnce(CallbackData) + 'static) -> Result<(), SdkError> {
-    launch_method("connect", &ConnectConfig::from(config), callback)
-}
-
-/// Launches `Lean.reconnect` for the config's `reconnect_id`.
-pub fn reconnect(
-    config: &LaunchConfig,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    let Some(reconnect_id) = config.reconnect_id.as_deref() else {
-        return Err(SdkError::Launch("no reconnect_id".into()));
-    };
-    let js = ReconnectConfig { shared: Shared::from(config), reconnect_id };
-    launch_method("reconnect", &js, callback)
 }
 
 /// `Lean.pay` config (REFERENCE §9.1): the customer picks the account to pay from.
@@ -190,98 +218,125 @@ pub struct PaymentSourceConfig<'a> {
     pub payment_source_id: Option<&'a str>,
 }
 
-/// Calls `window.Lean[method]` in the browser; on the server there is no SDK.
-pub(crate) fn launch_method(
-    method: &str,
-    config: &impl Serialize,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    #[cfg(feature = "hydrate")]
-    {
-        browser::launch(method, config, callback)
+impl<'a> PaymentSourceConfig<'a> {
+    fn new(
+        config: &'a LaunchConfig,
+        payment_destination_id: &'a str,
+        payment_source_id: Option<&'a str>,
+    ) -> Self {
+        PaymentSourceConfig {
+            shared: Shared::from(config),
+            customer_id: &config.customer_id,
+            payment_destination_id,
+            payment_source_id,
+        }
     }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (method, config, callback);
-        Err(SdkError::NotLoaded)
-    }
-}
 
-/// Launches `Lean.pay` for a payment intent.
-pub fn pay(launch: &PaymentLaunch, callback: impl FnOnce(CallbackData) + 'static) -> Result<(), SdkError> {
-    let js = PayConfig { shared: Shared::from(launch), payment_intent_id: &launch.payment_intent_id };
-    launch_method("pay", &js, callback)
-}
-
-/// Launches `Lean.checkout`; the callback gets REDIRECT, then the browser goes to a redirect URL.
-pub fn checkout(
-    launch: &PaymentLaunch,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    let js = CheckoutConfig {
-        shared: Shared::from(launch),
-        customer_id: &launch.customer_id,
-        payment_intent_id: &launch.payment_intent_id,
-        success_redirect_url: &launch.success_redirect_url,
-        fail_redirect_url: &launch.fail_redirect_url,
-    };
-    launch_method("checkout", &js, callback)
-}
-
-/// Launches `Lean.captureRedirect` with what Lean put on the redirect URL.
-pub fn capture_redirect(
-    config: &LaunchConfig,
-    params: &RedirectParams,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    let js = CaptureRedirectConfig { shared: Shared::from(config), customer_id: &config.customer_id, params };
-    launch_method("captureRedirect", &js, callback)
-}
-
-fn payment_source_config<'a>(
-    config: &'a LaunchConfig,
-    payment_destination_id: &'a str,
-    payment_source_id: Option<&'a str>,
-) -> PaymentSourceConfig<'a> {
-    PaymentSourceConfig {
-        shared: Shared::from(config),
-        customer_id: &config.customer_id,
-        payment_destination_id,
-        payment_source_id,
+    fn for_beneficiary(l: &'a BeneficiaryLaunch) -> Self {
+        PaymentSourceConfig::new(&l.config, &l.payment_destination_id, l.payment_source_id.as_deref())
     }
 }
 
-/// Launches `Lean.createPaymentSource` (deprecated by Lean in favour of Open Finance `checkout`).
-pub fn create_payment_source(
-    config: &LaunchConfig,
-    payment_destination_id: &str,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    launch_method(
-        "createPaymentSource",
-        &payment_source_config(config, payment_destination_id, None),
-        callback,
-    )
+#[cfg(feature = "hydrate")]
+mod browser {
+    use js_sys::{Function, Reflect, JSON};
+    use wasm_bindgen::prelude::*;
+
+    use super::SdkError;
+    use crate::model::CallbackData;
+
+    /// Calls `window.Lean[method](config)` with `callback` attached; `config` is JSON text.
+    pub fn launch(
+        method: &str,
+        config: &str,
+        callback: impl FnOnce(CallbackData) + 'static,
+    ) -> Result<(), SdkError> {
+        let window = web_sys::window().ok_or(SdkError::NotLoaded)?;
+        let lean = Reflect::get(&window, &JsValue::from_str("Lean")).map_err(|_| SdkError::NotLoaded)?;
+        if lean.is_undefined() || lean.is_null() {
+            return Err(SdkError::NotLoaded);
+        }
+        let func: Function = Reflect::get(&lean, &JsValue::from_str(method))
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or(SdkError::NotLoaded)?;
+
+        let js_config = JSON::parse(config).map_err(|_| SdkError::Launch("config is not JSON".into()))?;
+        let on_done = Closure::once_into_js(move |data: JsValue| callback(decode(data)));
+        Reflect::set(&js_config, &JsValue::from_str("callback"), &on_done)
+            .map_err(|_| SdkError::Launch("cannot attach the callback".into()))?;
+        func.call1(&lean, &js_config)
+            .map(|_| ())
+            .map_err(|e| SdkError::Launch(e.as_string().unwrap_or_else(|| format!("{e:?}"))))
+    }
+
+    /// CallbackData arrives as a plain JS object; anything unreadable becomes an ERROR outcome.
+    fn decode(data: JsValue) -> CallbackData {
+        JSON::stringify(&data)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_else(|| CallbackData {
+                status: "ERROR".into(),
+                message: Some(crate::i18n::t("sdk-unreadable-callback")),
+                ..Default::default()
+            })
+    }
 }
 
-/// Launches `Lean.updatePaymentSource`: adds a destination as a beneficiary of a payment source.
-pub fn update_payment_source(
-    config: &LaunchConfig,
-    payment_destination_id: &str,
-    payment_source_id: Option<&str>,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    let js = payment_source_config(config, payment_destination_id, payment_source_id);
-    launch_method("updatePaymentSource", &js, callback)
-}
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
 
-/// Launches `Lean.createBeneficiary`: like `updatePaymentSource`, adds a destination as a beneficiary.
-pub fn create_beneficiary(
-    config: &LaunchConfig,
-    payment_destination_id: &str,
-    payment_source_id: Option<&str>,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    let js = payment_source_config(config, payment_destination_id, payment_source_id);
-    launch_method("createBeneficiary", &js, callback)
+    use super::*;
+
+    fn config() -> LaunchConfig {
+        LaunchConfig {
+            app_token: "app".into(),
+            customer_id: "c-1".into(),
+            access_token: "tok".into(),
+            sandbox: true,
+            language: "en".into(),
+            customization: BTreeMap::new(),
+            permissions: vec!["payments".into()],
+            reconnect_id: None,
+        }
+    }
+
+    fn sent(launch: &Launch) -> Value {
+        serde_json::from_str(launch.config.as_ref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_payment_source_launch_names_lean_s_method_and_fields() {
+        let shared = json!({ "app_token": "app", "access_token": "tok", "sandbox": true, "language": "en",
+                             "customer_id": "c-1", "payment_destination_id": "d-1" });
+        let create = Launch::create_payment_source(&(config(), "d-1".into()));
+        assert_eq!(create.method(), "createPaymentSource");
+        assert_eq!(sent(&create), shared);
+
+        let beneficiary = BeneficiaryLaunch {
+            config: config(),
+            payment_destination_id: "d-1".into(),
+            payment_source_id: Some("s-1".into()),
+        };
+        let mut with_source = shared.clone();
+        with_source["payment_source_id"] = json!("s-1");
+        for launch in [Launch::update_payment_source(&beneficiary), Launch::create_beneficiary(&beneficiary)]
+        {
+            assert_eq!(sent(&launch), with_source);
+        }
+        assert_eq!(Launch::update_payment_source(&beneficiary).method(), "updatePaymentSource");
+        assert_eq!(Launch::create_beneficiary(&beneficiary).method(), "createBeneficiary");
+    }
+
+    #[test]
+    fn a_reconnect_without_its_id_is_refused_when_opened() {
+        let launch = Launch::reconnect(&config());
+        assert_eq!(launch.method(), "reconnect");
+        assert_eq!(launch.open(|_| {}), Err(SdkError::Launch("no reconnect_id".into())));
+
+        let with_id = LaunchConfig { reconnect_id: Some("r-1".into()), ..config() };
+        assert_eq!(sent(&Launch::reconnect(&with_id))["reconnect_id"], "r-1");
+    }
 }

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::{launch_method, SdkError, Shared};
-use crate::model::{CallbackData, VerifyAddressLaunch};
+use super::{Launch, Shared};
+use crate::model::VerifyAddressLaunch;
 
 /// `Lean.verifyAddress` config. Field names are Lean's.
 #[derive(Debug, Clone, Serialize)]
@@ -27,12 +27,11 @@ impl<'a> From<&'a VerifyAddressLaunch> for VerifyAddressConfig<'a> {
     }
 }
 
-/// Launches `Lean.verifyAddress`; `callback` gets the CallbackData when the SDK closes.
-pub fn verify_address(
-    launch: &VerifyAddressLaunch,
-    callback: impl FnOnce(CallbackData) + 'static,
-) -> Result<(), SdkError> {
-    launch_method("verifyAddress", &VerifyAddressConfig::from(launch), callback)
+impl Launch {
+    /// `Lean.verifyAddress` with the name the server keeps for the user.
+    pub fn verify_address(launch: &VerifyAddressLaunch) -> Self {
+        Launch::new("verifyAddress", &VerifyAddressConfig::from(launch))
+    }
 }
 
 #[cfg(test)]

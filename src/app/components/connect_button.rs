@@ -2,9 +2,10 @@ use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{launch_connect, record_flow_outcome};
-use crate::i18n::{arg, t, t_with};
-use crate::link_sdk;
+use crate::api::launch_connect;
+use crate::app::launch::launch;
+use crate::i18n::t;
+use crate::link_sdk::Launch;
 use crate::model::FlowOutcome;
 
 /// "Connect a bank": mints a launch config on the server, opens `Lean.connect`, and records the
@@ -46,21 +47,10 @@ pub fn ConnectButton(
     }
 }
 
-/// The whole flow behind the button: a launch config from the server, `Lean.connect`, and the
-/// outcome recorded once the SDK closes. `#[lazy]`: its code is a wasm chunk of its own, fetched on the
-/// first click, so no page's first load carries the SDK binding and these server calls. The error is
-/// in plain words, ready to show.
+/// The whole flow behind the button (see `app::launch`). `#[lazy]`: its code is a wasm chunk of its
+/// own, fetched on the first click, so no page's first load carries the SDK binding and these server
+/// calls. The error is in plain words, ready to show.
 #[lazy]
 async fn connect_flow() -> Result<FlowOutcome, String> {
-    let config = launch_connect().await.map_err(|e| e.localized())?;
-    let (closed, data) = futures_channel::oneshot::channel();
-    link_sdk::connect(&config, move |data| {
-        let _ = closed.send(data);
-    })
-    .map_err(|e| e.localized())?;
-    // The SDK calls back exactly once, when it closes (CANCELLED included).
-    let data = data.await.map_err(|_| t("sdk-unreadable-callback"))?;
-    record_flow_outcome("connect".into(), data)
-        .await
-        .map_err(|e| t_with("flow-not-saved", &[("error", arg(e.localized()))]))
+    launch(launch_connect(), Launch::connect, |_, _| ()).await.map_err(|e| e.localized())
 }

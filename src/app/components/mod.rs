@@ -4,3 +4,4 @@ pub mod connect_button;
 pub mod entity_card;
 pub mod flow_outcome;
 pub mod header;
+pub mod live_badge;

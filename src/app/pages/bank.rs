@@ -3,16 +3,15 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::account_insights;
-use crate::api::{
-    account_transactions, fetch_entity_overview, launch_reconnect, record_flow_outcome, RefreshEntity,
-};
+use crate::api::{account_transactions, fetch_entity_overview, launch_reconnect, RefreshEntity};
 use crate::app::components::charts::{category_label, BalanceChart, SpendingChart};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::flow_outcome::FlowOutcomeView;
 use crate::app::hydrated::hydrating;
-use crate::app::live::use_live_events;
+use crate::app::launch::launch;
+use crate::app::live::{on_open, use_live_events};
 use crate::i18n::{arg, num, t, t_with};
-use crate::link_sdk;
+use crate::link_sdk::Launch;
 use crate::model::{
     AccountSummary, AppError, DataState, EntityOverview, FlowOutcome, IdentitySummary, LiveEvent,
     TransactionsPage,
@@ -51,15 +50,13 @@ fn Bank(entity_id: String) -> impl IntoView {
     // Catch what was applied between the first load and the stream opening. Only a changed answer
     // redraws the page: a redraw reloads every account's transactions and charts, which would blink
     // on every visit for nothing.
-    Effect::new(move |_| {
-        if live.get() == crate::app::live::LiveStatus::Live {
-            spawn_local(async move {
-                let fresh = fetch_entity_overview(entity_id()).await;
-                if overview.get_untracked().as_ref() != Some(&fresh) {
-                    version.update(|v| *v += 1);
-                }
-            });
-        }
+    on_open(live, move || {
+        spawn_local(async move {
+            let fresh = fetch_entity_overview(entity_id()).await;
+            if overview.get_untracked().as_ref() != Some(&fresh) {
+                version.update(|v| *v += 1);
+            }
+        });
     });
     // The user's choices outlive a reload of the overview (live updates), so live data never resets them.
     provide_context(Choices::default());
@@ -187,29 +184,18 @@ fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync 
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let config = match launch_reconnect(entity_id.get_value()).await {
-                Ok(c) => c,
-                Err(e) => {
-                    error.set(Some(e.localized()));
-                    busy.set(false);
-                    return;
-                }
+            let ended = launch(launch_reconnect(entity_id.get_value()), Launch::reconnect, |_, _| ()).await;
+            // Lean has the bank's login again whether or not the outcome was recorded.
+            let reconnected = match &ended {
+                Ok(outcome) => outcome.status == "SUCCESS",
+                Err(e) => e.closed().is_some_and(|data| data.status == "SUCCESS"),
             };
-            let launched = link_sdk::reconnect(&config, move |data| {
-                spawn_local(async move {
-                    let ok = data.status == "SUCCESS";
-                    if let Err(e) = record_flow_outcome("reconnect".into(), data).await {
-                        error.set(Some(t_with("flow-not-saved", &[("error", arg(e.localized()))])));
-                    }
-                    busy.set(false);
-                    if ok {
-                        on_change();
-                    }
-                });
-            });
-            if let Err(e) = launched {
+            if let Err(e) = ended {
                 error.set(Some(e.localized()));
-                busy.set(false);
+            }
+            busy.set(false);
+            if reconnected {
+                on_change();
             }
         });
     };

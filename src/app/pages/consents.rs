@@ -8,10 +8,12 @@ use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
 use crate::api::consents::{CreateConsent, PayWithConsent, RevokeConsent};
-use crate::api::{fetch_consents, fetch_current_user, launch_connect, launch_consent, record_flow_outcome};
-use crate::app::live::{use_live_events, LiveStatus};
+use crate::api::{fetch_consents, fetch_current_user, launch_connect, launch_consent};
+use crate::app::components::live_badge::LiveBadge;
+use crate::app::launch::{launch, LaunchError};
+use crate::app::live::{on_open, use_live_events};
 use crate::i18n::{arg, t, t_with};
-use crate::link_sdk::{self, SdkError};
+use crate::link_sdk::Launch;
 use crate::model::{
     AppError, CallbackData, Consent, ConsentPayment, Destination, LiveEvent, CURRENCIES, PERIOD_TYPES,
     PURPOSE_CODES,
@@ -101,10 +103,16 @@ fn purpose_text(code: &str) -> String {
     })
 }
 
-pub fn sdk_error_text(e: &SdkError) -> String {
+/// Why an Open Finance flow (a consent's, or the redirect back from the bank) has no outcome. These
+/// pages word an SDK that does not start their own way.
+pub fn launch_error_text(e: &LaunchError) -> String {
+    use crate::link_sdk::SdkError;
     match e {
-        SdkError::NotLoaded => t("consent-sdk-not-loaded"),
-        SdkError::Launch(detail) => t_with("consent-sdk-refused", &[("detail", arg(detail))]),
+        LaunchError::Sdk(SdkError::NotLoaded) => t("consent-sdk-not-loaded"),
+        LaunchError::Sdk(SdkError::Launch(detail)) => {
+            t_with("consent-sdk-refused", &[("detail", arg(detail))])
+        }
+        other => other.localized(),
     }
 }
 
@@ -145,19 +153,15 @@ fn general_message(error: Option<AppError>, fields: &[&str]) -> Option<String> {
 /// What an SDK flow on this page last said: (text, notice class, Lean's status).
 type Outcome = RwSignal<Option<(String, &'static str, String)>>;
 
-/// Records an SDK callback in the flow history and shows how it ended.
-fn report(method: &'static str, data: CallbackData, outcome: Outcome) {
-    let (text, class) = outcome_text(method, &data);
+/// Shows how an SDK flow ended.
+fn report(method: &str, data: &CallbackData, outcome: Outcome) {
+    let (text, class) = outcome_text(method, data);
     outcome.set(Some((text, class, data.status.clone())));
-    spawn_local(async move {
-        if let Err(e) = record_flow_outcome(method.into(), data).await {
-            outcome.set(Some((
-                t_with("consent-outcome-not-saved", &[("detail", arg(e.localized()))]),
-                "notice error",
-                "ERROR".into(),
-            )));
-        }
-    });
+}
+
+/// Shows why a flow has no outcome.
+fn report_error(e: &LaunchError, outcome: Outcome) {
+    outcome.set(Some((launch_error_text(e), "notice error", "ERROR".into())));
 }
 
 /// The island (a wasm chunk of its own): consents update live and launch their flows.
@@ -174,13 +178,9 @@ fn Consents() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
-    // A webhook applied between the first load and the stream opening is caught by a reload then.
-    Effect::new(move |_| {
-        if live.get() == LiveStatus::Live {
-            version.update(|v| *v += 1);
-        }
-    });
     let reload = move || version.update(|v| *v += 1);
+    // A webhook applied between the first load and the stream opening is caught by a reload then.
+    on_open(live, reload);
     let outcome: Outcome = RwSignal::new(None);
 
     view! {
@@ -189,15 +189,7 @@ fn Consents() -> impl IntoView {
                 <h1>{t("consent-title")}</h1>
                 <p class="muted">{t("consent-lead")}</p>
             </div>
-            <span class=move || live.get().class() data-testid="live-status"
-                role="status" aria-live="polite">
-                <span class="dot" aria-hidden="true"></span>
-                {move || match live.get() {
-                    LiveStatus::Connecting => t("consent-live-connecting"),
-                    LiveStatus::Live => t("consent-live-live"),
-                    LiveStatus::Reconnecting => t("consent-live-reconnecting"),
-                }}
-            </span>
+            <LiveBadge live/>
         </div>
         {move || outcome.get().map(|(text, class, status)| view! {
             <div class=class role="status" data-testid="consent-outcome" data-status=status><p>{text}</p></div>
@@ -366,22 +358,15 @@ fn ManageConsents(outcome: Outcome, on_done: impl Fn() + Copy + Send + Sync + 's
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            match launch_connect().await {
-                Ok(config) => {
-                    let launched = link_sdk::manage_consents(&config, move |data| {
-                        busy.set(false);
-                        report("manageConsents", data, outcome);
-                        on_done();
-                    });
-                    if let Err(e) = launched {
-                        busy.set(false);
-                        outcome.set(Some((sdk_error_text(&e), "notice error", "ERROR".into())));
-                    }
-                }
-                Err(e) => {
-                    busy.set(false);
-                    outcome.set(Some((e.localized(), "notice error", "ERROR".into())));
-                }
+            let ended = launch(launch_connect(), Launch::manage_consents, |_, data| {
+                busy.set(false);
+                report("manageConsents", data, outcome);
+                on_done();
+            })
+            .await;
+            if let Err(e) = ended {
+                busy.set(false);
+                report_error(&e, outcome);
             }
         });
     };
@@ -510,24 +495,21 @@ fn AuthorizeButton(id: StoredValue<String>, outcome: Outcome) -> impl IntoView {
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let launch = match launch_consent(id.get_value()).await {
-                Ok(l) => l,
-                Err(e) => {
-                    outcome.set(Some((e.localized(), "notice error", "ERROR".into())));
-                    busy.set(false);
-                    return;
-                }
-            };
-            let launched = link_sdk::authorize_consent(&launch, move |data| {
+            let ended = launch(launch_consent(id.get_value()), Launch::authorize_consent, |_, data| {
                 // REDIRECT: the loader is about to navigate, so the button stays busy.
                 if data.status != "REDIRECT" {
                     busy.set(false);
                 }
                 report("authorizeConsent", data, outcome);
-            });
-            if let Err(e) = launched {
-                outcome.set(Some((sdk_error_text(&e), "notice error", "ERROR".into())));
-                busy.set(false);
+            })
+            .await;
+            match ended {
+                Err(e @ LaunchError::NotSaved { .. }) => report_error(&e, outcome),
+                Err(e) => {
+                    report_error(&e, outcome);
+                    busy.set(false);
+                }
+                Ok(_) => {}
             }
         });
     };

@@ -4,7 +4,8 @@ use crate::api::console::{
     fetch_console, ConsoleCall, ConsoleEntry, ConsoleLog, ConsoleWebhook, ReplayWebhook, SendTestWebhook,
     TEST_WEBHOOK_TYPES,
 };
-use crate::app::live::{use_live_console, LiveStatus};
+use crate::app::components::live_badge::LiveBadge;
+use crate::app::live::{on_open, use_live_console};
 use crate::i18n::{arg, lang, num, t, t_with, Lang};
 use crate::model::{AppError, LiveEvent};
 
@@ -37,11 +38,9 @@ fn Console() -> impl IntoView {
         LiveEvent::Console { entry } => arrived.update(|a| a.push(entry)),
         _ => {}
     });
-    Effect::new(move |_| {
-        if live.get() == LiveStatus::Live {
-            arrived.set(Vec::new());
-            refresh.update(|v| *v = v.wrapping_add(1));
-        }
+    on_open(live, move || {
+        arrived.set(Vec::new());
+        refresh.update(|v| *v = v.wrapping_add(1));
     });
 
     let log = move || -> Option<Result<ConsoleLog, AppError>> {
@@ -67,11 +66,6 @@ fn Console() -> impl IntoView {
             }
         })
     };
-    let live_label = move || match live.get() {
-        LiveStatus::Connecting => t("console-live-connecting"),
-        LiveStatus::Live => t("console-live-live"),
-        LiveStatus::Reconnecting => t("console-live-reconnecting"),
-    };
 
     view! {
         <div class="dash-head">
@@ -79,11 +73,7 @@ fn Console() -> impl IntoView {
                 <h1>{t("console-title")}</h1>
                 <p class="muted">{t("console-intro")}</p>
             </div>
-            <span class=move || live.get().class() data-testid="live-status"
-                role="status" aria-live="polite">
-                <span class="dot" aria-hidden="true"></span>
-                {live_label}
-            </span>
+            <LiveBadge live/>
         </div>
         <Transition fallback=|| view! { <p class="muted">{t("console-loading")}</p> }>
             {move || failure().map(|e| match e {

@@ -7,7 +7,8 @@ use crate::api::{list_entities, live_position, recent_flows};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::entity_card::{Confirming, EntityCard};
 use crate::app::components::flow_outcome::{status_label, FlowOutcomeView};
-use crate::app::live::{use_live_changes, LiveStatus};
+use crate::app::components::live_badge::LiveBadge;
+use crate::app::live::{on_open, use_live_changes};
 use crate::i18n::t;
 use crate::model::{AppError, Entity, FlowOutcome};
 
@@ -82,17 +83,8 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
     // (from `since`, then from the last event seen when it reconnects), so opening needs no reload.
     let live = use_live_changes(since, reload);
     if since.is_none() {
-        Effect::new(move |_| {
-            if live.get() == LiveStatus::Live {
-                reload();
-            }
-        });
+        on_open(live, reload);
     }
-    let live_label = move || match live.get() {
-        LiveStatus::Connecting => t("dash-live-connecting"),
-        LiveStatus::Live => t("dash-live"),
-        LiveStatus::Reconnecting => t("dash-live-reconnecting"),
-    };
 
     view! {
         <div class="dash-head">
@@ -101,11 +93,7 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
                 <p class="muted">{t("dash-lead")}</p>
             </div>
             <div class="dash-actions">
-                <span class=move || live.get().class() data-testid="live-status"
-                    role="status" aria-live="polite">
-                    <span class="dot" aria-hidden="true"></span>
-                    {live_label}
-                </span>
+                <LiveBadge live/>
                 <ConnectButton on_outcome=move |o: FlowOutcome| {
                     // Lean keeps one entity per customer and bank: a repeat connect updates it.
                     let known = entities.get_untracked().unwrap_or_default();

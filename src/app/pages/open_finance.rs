@@ -2,13 +2,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_query_map};
 
-use crate::api::{fetch_consent, launch_connect, payment_status, record_flow_outcome};
-use crate::app::live::{use_live_events, LiveStatus};
-use crate::app::pages::consents::{consent_badge, consent_status_text, sdk_error_text};
+use crate::api::{fetch_consent, launch_connect, payment_status};
+use crate::app::launch::launch;
+use crate::app::live::{on_open, use_live_events};
+use crate::app::pages::consents::{consent_badge, consent_status_text, launch_error_text};
 use crate::app::pages::payments::status_badge;
 use crate::i18n::{arg, t, t_with};
-use crate::link_sdk::{self, RedirectParams};
-use crate::model::{AppError, LiveEvent, PaymentRow};
+use crate::link_sdk::{Launch, RedirectParams};
+use crate::model::{AppError, LaunchConfig, LiveEvent, PaymentRow};
 
 /// Which flow sent the browser to the bank: `checkout` (a payment intent) or `authorizeConsent`
 /// (an Account-on-File consent). The consent's redirect URLs carry `flow=consent` (see
@@ -64,14 +65,9 @@ fn OpenFinance(
             return;
         }
         spawn_local(async move {
-            let config = match launch_connect().await {
-                Ok(c) => c,
-                Err(e) => {
-                    error.set(Some(e.localized()));
-                    return;
-                }
-            };
-            let launched = link_sdk::capture_redirect(&config, &params.get_value(), move |data| {
+            let capture_redirect =
+                |config: &LaunchConfig| Launch::capture_redirect(config, &params.get_value());
+            let ended = launch(launch_connect(), capture_redirect, |_, data| {
                 let text = match (data.status.as_str(), flow) {
                     ("SUCCESS", Flow::Payment) => t("of-capture-success"),
                     ("SUCCESS", Flow::Consent) => t("of-capture-consent-success"),
@@ -91,14 +87,10 @@ fn OpenFinance(
                     }
                 };
                 capture.set(Some((data.status.clone(), text)));
-                spawn_local(async move {
-                    if let Err(e) = record_flow_outcome("captureRedirect".into(), data).await {
-                        error.set(Some(t_with("of-not-saved", &[("detail", arg(e.localized()))])));
-                    }
-                });
-            });
-            if let Err(e) = launched {
-                error.set(Some(sdk_error_text(&e)));
+            })
+            .await;
+            if let Err(e) = ended {
+                error.set(Some(launch_error_text(&e)));
             }
         });
     });
@@ -151,11 +143,7 @@ fn PaymentStatus(intent_id: String) -> impl IntoView {
         }
     });
     // A webhook applied between the first load and the stream opening is caught by a reload then.
-    Effect::new(move |_| {
-        if live.get() == LiveStatus::Live {
-            version.update(|v| *v += 1);
-        }
-    });
+    on_open(live, move || version.update(|v| *v += 1));
     view! {
         <section aria-labelledby="status-title">
             <h2 id="status-title">{t("of-payment-status")}</h2>
@@ -197,11 +185,7 @@ fn ConsentStatus(consent_id: String) -> impl IntoView {
             }
         }
     });
-    Effect::new(move |_| {
-        if live.get() == LiveStatus::Live {
-            version.update(|v| *v += 1);
-        }
-    });
+    on_open(live, move || version.update(|v| *v += 1));
     view! {
         <section aria-labelledby="status-title">
             <h2 id="status-title">{t("of-consent-status")}</h2>

@@ -1,0 +1,263 @@
+//! Pay by bank's payment sources: the controls that create one or add a recipient to one, and the
+//! list of sources with each recipient's cool-off.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{outcome_text, show_error, timestamp, Outcome, Overview};
+use crate::api::{launch_beneficiary, launch_payment_source};
+use crate::app::launch::launch;
+use crate::i18n::{arg, t, t_with};
+use crate::link_sdk::Launch;
+use crate::model::{Beneficiary, CallbackData, Destination, PaymentSource};
+
+#[component]
+pub(super) fn SourcesSection(
+    overview: Overview,
+    destinations: RwSignal<Vec<Destination>>,
+    sources: RwSignal<Vec<PaymentSource>>,
+    outcome: Outcome,
+) -> impl IntoView {
+    view! {
+        <section class="history" aria-labelledby="sources-title">
+            <h2 id="sources-title">{t("pay-sources-title")}</h2>
+            <p class="small muted">{t("pay-sources-intro")}</p>
+            <PaymentSourceControls destinations sources outcome/>
+            <Transition fallback=|| ()>
+                {move || overview.get().map(|r| match r {
+                    Ok(o) => view! { <SourceList sources=o.sources destinations=o.destinations/> }.into_any(),
+                    Err(_) => ().into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+/// Legacy payment sources: `createPaymentSource` (deprecated by Lean) makes one at the payer's bank with
+/// the picked destination as its first recipient; `updatePaymentSource` and `createBeneficiary` add
+/// the picked destination as a recipient of the picked source. New recipients go through the bank's
+/// cool-off, which the list below shows until Lean's webhook says it is over.
+#[component]
+fn PaymentSourceControls(
+    destinations: RwSignal<Vec<Destination>>,
+    sources: RwSignal<Vec<PaymentSource>>,
+    outcome: Outcome,
+) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
+    let destination = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    // Keep a valid pick as the lists change (the first one until the user picks another).
+    Effect::new(move |_| {
+        let list = destinations.get();
+        if !list.iter().any(|d| d.id == destination.get_untracked()) {
+            destination.set(list.first().map(|d| d.id.clone()).unwrap_or_default());
+        }
+    });
+    Effect::new(move |_| {
+        let list = sources.get();
+        if !list.iter().any(|s| s.id == source.get_untracked()) {
+            source.set(list.first().map(|s| s.id.clone()).unwrap_or_default());
+        }
+    });
+    let fail = move |text: String| {
+        show_error(outcome, text);
+        busy.set(false);
+    };
+    let run = move |method: &'static str| {
+        let destination_id = destination.get_untracked();
+        if destination_id.is_empty() {
+            fail(t("pay-add-destination-first"));
+            return;
+        }
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            let closed = move |data: &CallbackData| outcome.set(Some(source_outcome(method, data)));
+            let ended = match method {
+                "createPaymentSource" => {
+                    let config = launch_payment_source(destination_id);
+                    launch(config, Launch::create_payment_source, |_, data| closed(data)).await
+                }
+                "createBeneficiary" => {
+                    let config = launch_beneficiary(destination_id, source.get_untracked());
+                    launch(config, Launch::create_beneficiary, |_, data| closed(data)).await
+                }
+                _ => {
+                    let config = launch_beneficiary(destination_id, source.get_untracked());
+                    launch(config, Launch::update_payment_source, |_, data| closed(data)).await
+                }
+            };
+            match ended {
+                Ok(_) => busy.set(false),
+                Err(e) => fail(e.localized()),
+            }
+        });
+    };
+    let no_destination = move || destinations.with(Vec::is_empty);
+    let no_source = move || sources.with(Vec::is_empty);
+    view! {
+        <div class="sources" data-testid="source-controls">
+            <div class="field-row">
+                <div class="field">
+                    <label for="source-destination">{t("pay-source-destination-label")}</label>
+                    <select id="source-destination" data-testid="source-destination"
+                        on:change=move |ev| destination.set(event_target_value(&ev))
+                        prop:value=move || destination.get() disabled=no_destination>
+                        {move || no_destination().then(|| view! {
+                            <option value="">{t("pay-no-destinations-option")}</option>
+                        })}
+                        {move || destinations.get().into_iter().map(|d| {
+                            let id = d.id.clone();
+                            view! {
+                                <option value=d.id selected=move || destination.get() == id>
+                                    {format!("{} ({})", d.display_name, d.currency)}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="source-source">{t("pay-source-source-label")}</label>
+                    <select id="source-source" data-testid="source-source"
+                        on:change=move |ev| source.set(event_target_value(&ev))
+                        prop:value=move || source.get() disabled=no_source>
+                        {move || {
+                            let list = sources.get();
+                            if list.is_empty() {
+                                return view! { <option value="">{t("pay-source-none-yet")}</option> }.into_any();
+                            }
+                            list.into_iter().enumerate().map(|(i, s)| {
+                                let id = s.id.clone();
+                                view! {
+                                    <option value=s.id selected=move || source.get() == id>
+                                        {t_with("pay-source-option", &[("bank", arg(&s.bank_identifier)), ("number", arg(i + 1))])}
+                                    </option>
+                                }
+                            }).collect_view().into_any()
+                        }}
+                    </select>
+                </div>
+            </div>
+            {move || no_destination().then(|| view! {
+                <p class="small muted" data-testid="source-needs-destination">{t("pay-add-destination-first")}</p>
+            })}
+            <div class="pay-actions">
+                <button type="button" class="button small-btn" data-testid="create-payment-source"
+                    on:click=move |_| run("createPaymentSource") disabled=move || busy.get() || !ready.get() || no_destination()>
+                    {t("pay-source-create")}
+                </button>
+                <span class="badge badge-warn" title=t("pay-deprecated-title")>{t("pay-deprecated")}</span>
+                <button type="button" class="button ghost small-btn" data-testid="update-payment-source"
+                    on:click=move |_| run("updatePaymentSource")
+                    disabled=move || busy.get() || !ready.get() || no_destination() || no_source()>
+                    {t("pay-source-update")}
+                </button>
+                <button type="button" class="button ghost small-btn" data-testid="create-beneficiary"
+                    on:click=move |_| run("createBeneficiary")
+                    disabled=move || busy.get() || !ready.get() || no_destination() || no_source()>
+                    {t("pay-source-create-beneficiary")}
+                </button>
+            </div>
+            {move || (!no_destination() && no_source()).then(|| view! {
+                <p class="small muted">{t("pay-source-recipient-needs-source")}</p>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// How a payment source flow ended, in plain words: (text, notice class, Lean's status).
+fn source_outcome(method: &str, data: &CallbackData) -> (String, &'static str, String) {
+    let text = match (data.status.as_str(), data.secondary_status.as_deref()) {
+        ("SUCCESS", Some("PENDING_BENEFICIARY_COOL_OFF")) if method == "createPaymentSource" => {
+            t("pay-source-added-cool-off")
+        }
+        ("SUCCESS", _) if method == "createPaymentSource" => t("pay-source-added"),
+        ("SUCCESS", Some("PENDING_BENEFICIARY_COOL_OFF")) => t("pay-recipient-added-cool-off"),
+        ("SUCCESS", _) => t("pay-recipient-added"),
+        _ => outcome_text(method, data).0,
+    };
+    let class = match data.status.as_str() {
+        "SUCCESS" => "notice ok",
+        "CANCELLED" => "notice",
+        _ => "notice error",
+    };
+    (text, class, data.status.clone())
+}
+
+/// Lean's payment source and beneficiary statuses in plain words, with the cool-off visible.
+fn source_status_text(status: &str) -> String {
+    match status {
+        "ACTIVE" => t("pay-source-status-ready"),
+        "AWAITING_BENEFICIARY_COOL_OFF" | "PENDING_BENEFICIARY_COOL_OFF" => t("pay-source-status-cool-off"),
+        _ => t("pay-source-status-setting-up"),
+    }
+}
+
+#[component]
+fn SourceList(sources: Vec<PaymentSource>, destinations: Vec<Destination>) -> impl IntoView {
+    if sources.is_empty() {
+        return view! { <p class="muted small" data-testid="sources-empty">{t("pay-sources-empty")}</p> }
+            .into_any();
+    }
+    let name_of = move |id: &str| {
+        destinations
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.display_name.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    view! {
+        <table class="table" data-testid="source-list">
+            <thead><tr>
+                <th scope="col">{t("pay-col-bank")}</th><th scope="col">{t("pay-col-status")}</th>
+                <th scope="col">{t("pay-col-recipients")}</th>
+            </tr></thead>
+            <tbody>
+                {sources.into_iter().map(|s| {
+                    let cool_off = (s.status != "ACTIVE").then_some(s.cool_off_expiry.clone()).flatten();
+                    let recipients: Vec<(String, Beneficiary)> =
+                        s.beneficiaries.iter().map(|b| (name_of(&b.destination_id), b.clone())).collect();
+                    view! {
+                        <tr data-testid="source-row" data-id=s.id.clone()>
+                            <td><bdi class="ltr">{s.bank_identifier.clone()}</bdi></td>
+                            <td>
+                                <span class=if s.status == "ACTIVE" { "badge badge-ok" } else { "badge badge-warn" }
+                                    data-testid="source-status" data-status=s.status.clone() title=s.status.clone()>
+                                    {source_status_text(&s.status)}
+                                </span>
+                                {cool_off.map(|at| view! {
+                                    " " <span class="small muted">{t("pay-until")} " " <bdi class="ltr">{timestamp(&at)}</bdi></span>
+                                })}
+                            </td>
+                            <td>
+                                <ul class="recipients">
+                                    {recipients.into_iter().map(|(name, b)| {
+                                        let until = b.cooling_off().then_some(b.cool_off_expiry.clone()).flatten();
+                                        view! {
+                                            <li data-testid="beneficiary" data-destination-id=b.destination_id.clone()>
+                                                <bdi>{name}</bdi> " "
+                                                <span class=if b.cooling_off() { "badge badge-warn" } else { "badge badge-ok" }
+                                                    data-testid="beneficiary-status" data-status=b.status.clone() title=b.status.clone()>
+                                                    {source_status_text(&b.status)}
+                                                </span>
+                                                {until.map(|at| view! {
+                                                    " " <span class="small muted" data-testid="beneficiary-cool-off">
+                                                        {t("pay-until")} " " <bdi class="ltr">{timestamp(&at)}</bdi>
+                                                    </span>
+                                                })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
