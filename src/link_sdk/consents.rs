@@ -30,8 +30,8 @@ impl Launch {
     pub fn authorize_consent(launch: &ConsentLaunch) -> Self {
         let js = AuthorizeConsentConfig {
             shared: Shared::from(launch),
-            customer_id: &launch.customer_id,
-            consent_id: &launch.consent_id,
+            customer_id: launch.customer_id.as_str(),
+            consent_id: launch.consent_id.as_str(),
             success_redirect_url: &launch.success_redirect_url,
             fail_redirect_url: &launch.fail_redirect_url,
         };
@@ -40,7 +40,8 @@ impl Launch {
 
     /// `Lean.manageConsents` for the config's customer.
     pub fn manage_consents(config: &LaunchConfig) -> Self {
-        let js = ManageConsentsConfig { shared: Shared::from(config), customer_id: &config.customer_id };
+        let js =
+            ManageConsentsConfig { shared: Shared::from(config), customer_id: config.customer_id.as_str() };
         Launch::new("manageConsents", &js)
     }
 }

@@ -102,7 +102,8 @@ impl Launch {
 
     /// `Lean.pay` for a payment intent.
     pub fn pay(launch: &PaymentLaunch) -> Self {
-        let js = PayConfig { shared: Shared::from(launch), payment_intent_id: &launch.payment_intent_id };
+        let js =
+            PayConfig { shared: Shared::from(launch), payment_intent_id: launch.payment_intent_id.as_str() };
         Launch::new("pay", &js)
     }
 
@@ -110,8 +111,8 @@ impl Launch {
     pub fn checkout(launch: &PaymentLaunch) -> Self {
         let js = CheckoutConfig {
             shared: Shared::from(launch),
-            customer_id: &launch.customer_id,
-            payment_intent_id: &launch.payment_intent_id,
+            customer_id: launch.customer_id.as_str(),
+            payment_intent_id: launch.payment_intent_id.as_str(),
             success_redirect_url: &launch.success_redirect_url,
             fail_redirect_url: &launch.fail_redirect_url,
         };
@@ -120,8 +121,11 @@ impl Launch {
 
     /// `Lean.captureRedirect` with what Lean put on the redirect URL.
     pub fn capture_redirect(config: &LaunchConfig, params: &RedirectParams) -> Self {
-        let js =
-            CaptureRedirectConfig { shared: Shared::from(config), customer_id: &config.customer_id, params };
+        let js = CaptureRedirectConfig {
+            shared: Shared::from(config),
+            customer_id: config.customer_id.as_str(),
+            params,
+        };
         Launch::new("captureRedirect", &js)
     }
 
@@ -153,7 +157,11 @@ pub struct ConnectConfig<'a> {
 
 impl<'a> From<&'a LaunchConfig> for ConnectConfig<'a> {
     fn from(c: &'a LaunchConfig) -> Self {
-        ConnectConfig { shared: Shared::from(c), customer_id: &c.customer_id, permissions: &c.permissions }
+        ConnectConfig {
+            shared: Shared::from(c),
+            customer_id: c.customer_id.as_str(),
+            permissions: &c.permissions,
+        }
     }
 }
 
@@ -226,14 +234,18 @@ impl<'a> PaymentSourceConfig<'a> {
     ) -> Self {
         PaymentSourceConfig {
             shared: Shared::from(config),
-            customer_id: &config.customer_id,
+            customer_id: config.customer_id.as_str(),
             payment_destination_id,
             payment_source_id,
         }
     }
 
     fn for_beneficiary(l: &'a BeneficiaryLaunch) -> Self {
-        PaymentSourceConfig::new(&l.config, &l.payment_destination_id, l.payment_source_id.as_deref())
+        PaymentSourceConfig::new(
+            &l.config,
+            l.payment_destination_id.as_str(),
+            l.payment_source_id.as_ref().map(|s| s.as_str()),
+        )
     }
 }
 

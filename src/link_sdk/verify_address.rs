@@ -20,7 +20,7 @@ impl<'a> From<&'a VerifyAddressLaunch> for VerifyAddressConfig<'a> {
     fn from(l: &'a VerifyAddressLaunch) -> Self {
         VerifyAddressConfig {
             shared: Shared::from(&l.config),
-            customer_id: &l.config.customer_id,
+            customer_id: l.config.customer_id.as_str(),
             customer_name: &l.customer_name,
             permissions: &l.config.permissions,
         }

@@ -18,12 +18,9 @@ pub const FINAL_CONSENT_STATUSES: &[&str] = &["REVOKED", "REJECTED", "EXPIRED", 
 pub struct ConsentPayment {
     /// Lean's payment id, once Lean has answered.
     pub payment_id: Option<String>,
-    /// "125.50": a decimal string, never a float.
-    pub amount: String,
-    pub currency: String,
-    /// SENDING until Lean answers, REFUSED when Lean said no, then Lean's own status
-    /// (CREATED, PROCESSING, PROCESSED, FAILED).
-    pub status: String,
+    pub amount: super::Money,
+    /// This app's SENDING until Lean answers and REFUSED when Lean said no, then Lean's own status.
+    pub status: super::ConsentPaymentStatus,
     /// Lean's code when refused or failed (e.g. CONSENT_LIMIT_EXCEEDED, REJECTED_BY_BANK).
     pub code: Option<String>,
     pub created_at: String,
@@ -32,9 +29,9 @@ pub struct ConsentPayment {
 /// A consent of the user, with its control parameters as the user set them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
-    pub consent_id: String,
-    pub status: String,
-    pub destination_id: String,
+    pub consent_id: super::ConsentId,
+    pub status: super::ConsentStatus,
+    pub destination_id: super::DestinationId,
     pub destination_name: Option<String>,
     pub currency: String,
     pub reference: String,
@@ -58,10 +55,10 @@ pub struct Consent {
 
 impl Consent {
     pub fn authorised(&self) -> bool {
-        self.status == "AUTHORISED"
+        self.status == super::ConsentStatus::Authorised
     }
     pub fn awaiting(&self) -> bool {
-        self.status == "AWAITING_AUTHORISATION"
+        self.status == super::ConsentStatus::AwaitingAuthorisation
     }
 }
 
@@ -76,13 +73,13 @@ pub struct ConsentsOverview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentLaunch {
     pub app_token: String,
-    pub customer_id: String,
+    pub customer_id: super::CustomerId,
     pub access_token: String,
     pub sandbox: bool,
     pub language: String,
     #[serde(default)]
     pub customization: std::collections::BTreeMap<String, String>,
-    pub consent_id: String,
+    pub consent_id: super::ConsentId,
     pub success_redirect_url: String,
     pub fail_redirect_url: String,
 }

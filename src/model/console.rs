@@ -35,8 +35,7 @@ pub struct ConsoleWebhook {
     pub verdict: String,
     /// Why the signature was refused: `missing`, `malformed` or `mismatch`; None when it matched.
     pub rejection: Option<String>,
-    /// received, processing, processed, failed, or rejected (answered 401).
-    pub status: String,
+    pub status: super::WebhookStatus,
     pub attempts: i64,
     /// The worker's last error for this event (the handler's own words).
     pub error: Option<String>,

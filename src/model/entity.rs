@@ -33,7 +33,7 @@ impl EntityStatus {
 /// A bank connection (Lean "entity") as our database knows it from webhooks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
-    pub id: String,
+    pub id: super::EntityId,
     pub bank_identifier: String,
     pub bank_name: String,
     pub bank_logo: Option<String>,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LaunchConfig {
     pub app_token: String,
-    pub customer_id: String,
+    pub customer_id: super::CustomerId,
     pub access_token: String,
     pub sandbox: bool,
     pub language: String,
@@ -33,7 +33,7 @@ pub struct CallbackBank {
 /// is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallbackData {
-    pub status: String,
+    pub status: super::FlowStatus,
     #[serde(default)]
     pub message: Option<String>,
     #[serde(default)]
@@ -55,7 +55,7 @@ pub struct CallbackData {
 pub struct FlowOutcome {
     pub id: String,
     pub method: String,
-    pub status: String,
+    pub status: super::FlowStatus,
     pub secondary_status: Option<String>,
     pub message: Option<String>,
     pub exit_point: Option<String>,

@@ -10,8 +10,10 @@ pub mod flow;
 pub mod form_error;
 mod ids;
 mod live;
+mod money;
 mod payment;
 pub mod sandbox_panel;
+mod status;
 mod user;
 
 pub use consent::{
@@ -30,9 +32,14 @@ pub use ids::{
     ConsentId, CustomerId, DestinationId, EntityId, EventId, PaymentIntentId, PaymentSourceId, UserId,
 };
 pub use live::LiveEvent;
+pub use money::Money;
 pub use payment::{
     format_minor, lean_payment_error, parse_amount, parse_full_name, AmountError, Beneficiary,
     BeneficiaryLaunch, Destination, NameError, PaymentLaunch, PaymentRow, PaymentSource, PaymentsOverview,
     VerifyAddressLaunch, CURRENCIES, LEAN_PAYMENT_CODES,
+};
+pub use status::{
+    BeneficiaryStatus, ConsentPaymentStatus, ConsentStatus, DestinationStatus, FlowStatus, PaymentStatus,
+    WebhookStatus,
 };
 pub use user::CurrentUser;

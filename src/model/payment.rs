@@ -3,62 +3,48 @@ use serde::{Deserialize, Serialize};
 /// A payment destination (Lean §6.1): where money is paid to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Destination {
-    pub id: String,
+    pub id: super::DestinationId,
     pub name: String,
     pub display_name: String,
     pub iban: String,
     pub country: String,
     pub currency: String,
-    pub status: String,
+    pub status: super::DestinationStatus,
     pub default: bool,
 }
 
 /// One payment intent of the user, with the status of its latest payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentRow {
-    pub intent_id: String,
-    /// "125.50": a decimal string, never a float.
-    pub amount: String,
-    pub currency: String,
+    pub intent_id: super::PaymentIntentId,
+    pub amount: super::Money,
     pub destination_name: Option<String>,
     /// `INTENT_CREATED` until Lean reports a payment, then the latest payment's status.
-    pub status: String,
+    pub status: super::PaymentStatus,
     pub payment_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
 
 impl PaymentRow {
-    /// The message id for Lean's payment status (§6.3).
-    pub fn status_key(status: &str) -> &'static str {
-        match status {
-            "INTENT_CREATED" => "pay-status-intent-created",
-            "PENDING_WITH_BANK" => "pay-status-pending-with-bank",
-            "ACCEPTED_BY_BANK" => "pay-status-accepted-by-bank",
-            "REJECTED_BY_BANK" => "pay-status-rejected-by-bank",
-            "FAILED" => "pay-status-failed",
-            _ => "pay-status-unknown",
-        }
-    }
-
     /// Lean's payment status in plain words, in the reader's language.
-    pub fn status_text(status: &str) -> String {
-        crate::i18n::t(Self::status_key(status))
+    pub fn status_text(status: &super::PaymentStatus) -> String {
+        crate::i18n::t(status.key())
     }
 
     /// Whether the payer can (still) pay this intent.
     pub fn payable(&self) -> bool {
-        matches!(self.status.as_str(), "INTENT_CREATED" | "FAILED" | "REJECTED_BY_BANK")
+        self.status.payable()
     }
 }
 
 /// A legacy payment source (REFERENCE §6.2): the payer's bank account with its beneficiaries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentSource {
-    pub id: String,
+    pub id: super::PaymentSourceId,
     pub bank_identifier: String,
     /// `AWAITING_BENEFICIARY_COOL_OFF` or `ACTIVE` (Lean's words).
-    pub status: String,
+    pub status: super::BeneficiaryStatus,
     pub cool_off_expiry: Option<String>,
     pub beneficiaries: Vec<Beneficiary>,
 }
@@ -67,15 +53,14 @@ pub struct PaymentSource {
 /// cool-off period before it can be paid (REFERENCE §6.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Beneficiary {
-    pub destination_id: String,
-    /// `AWAITING_BENEFICIARY_COOL_OFF` / `PENDING_BENEFICIARY_COOL_OFF` or `ACTIVE`.
-    pub status: String,
+    pub destination_id: super::DestinationId,
+    pub status: super::BeneficiaryStatus,
     pub cool_off_expiry: Option<String>,
 }
 
 impl Beneficiary {
     pub fn cooling_off(&self) -> bool {
-        self.status != "ACTIVE"
+        self.status != super::BeneficiaryStatus::Active
     }
 }
 
@@ -84,8 +69,8 @@ impl Beneficiary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BeneficiaryLaunch {
     pub config: super::LaunchConfig,
-    pub payment_destination_id: String,
-    pub payment_source_id: Option<String>,
+    pub payment_destination_id: super::DestinationId,
+    pub payment_source_id: Option<super::PaymentSourceId>,
 }
 
 /// What the browser needs for `Lean.verifyAddress` (REFERENCE §9.1): the launch config and the name
@@ -152,13 +137,13 @@ pub struct PaymentsOverview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentLaunch {
     pub app_token: String,
-    pub customer_id: String,
+    pub customer_id: super::CustomerId,
     pub access_token: String,
     pub sandbox: bool,
     pub language: String,
     #[serde(default)]
     pub customization: std::collections::BTreeMap<String, String>,
-    pub payment_intent_id: String,
+    pub payment_intent_id: super::PaymentIntentId,
     pub success_redirect_url: String,
     pub fail_redirect_url: String,
 }
@@ -286,7 +271,7 @@ mod tests {
         )
         .chain(
             ["INTENT_CREATED", "PENDING_WITH_BANK", "ACCEPTED_BY_BANK", "REJECTED_BY_BANK", "FAILED", "?"]
-                .map(PaymentRow::status_key),
+                .map(|s| crate::model::PaymentStatus::parse(s).key()),
         );
         for key in keys {
             for lang in Lang::ALL {

@@ -52,6 +52,43 @@ macro_rules! status {
             }
         }
 
+        // Stored as the same text it travels as.
+        #[cfg(feature = "ssr")]
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            String: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            String: sqlx::Decode<'r, DB>,
+        {
+            fn decode(value: <DB as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                Ok($name::parse(&<String as sqlx::Decode<'r, DB>>::decode(value)?))
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name
+        where
+            String: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <String as sqlx::Encode<'q, DB>>::encode(self.as_str().to_owned(), buf)
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok($name::parse(&String::deserialize(d)?))
@@ -106,7 +143,13 @@ status!(
 impl ConsentStatus {
     /// After these nothing changes any more.
     pub fn is_final(&self) -> bool {
-        matches!(self, ConsentStatus::Revoked | ConsentStatus::Rejected | ConsentStatus::Expired | ConsentStatus::Consumed)
+        matches!(
+            self,
+            ConsentStatus::Revoked
+                | ConsentStatus::Rejected
+                | ConsentStatus::Expired
+                | ConsentStatus::Consumed
+        )
     }
 }
 
@@ -143,6 +186,13 @@ status!(
         ClosedProgrammatically = "LINK_CLOSED_PROGRAMMATICALLY",
     }
 );
+
+/// A callback nobody described is read as an error.
+impl Default for FlowStatus {
+    fn default() -> Self {
+        FlowStatus::Error
+    }
+}
 
 status!(
     /// Where a received webhook stands in this app.

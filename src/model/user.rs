@@ -3,10 +3,10 @@ use serde::{Deserialize, Serialize};
 /// The signed-in user as the UI sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub id: String,
+    pub id: super::UserId,
     pub email: String,
     /// Lean's customer id, once ensured at first sign-in.
-    pub customer_id: Option<String>,
+    pub customer_id: Option<super::CustomerId>,
     /// May open `/diagnostics` (listed in ADMIN_EMAILS).
     pub is_admin: bool,
     /// May open the developer console `/console` (admins; everyone with the embedded sandbox).

@@ -99,9 +99,9 @@ pub async fn current_user(state: &AppState, user_id: &UserId) -> Result<Option<C
     let admin = state.config.admin_emails.contains(&u.email);
     let embedded = crate::server::console::embedded(state);
     Ok(Some(CurrentUser {
-        id: u.id.into_string(),
+        id: u.id,
         email: u.email,
-        customer_id: customer.map(|c| c.customer_id.into_string()),
+        customer_id: customer.map(|c| c.customer_id),
         is_admin: admin,
         console: admin || embedded,
         sandbox_panel: embedded,

@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 
 use crate::i18n::t;
 use crate::model::console::{ConsoleCall, ConsoleLog, ConsoleWebhook, TestWebhookSent, ROWS};
-use crate::model::{AppError, CustomerId, UserId};
+use crate::model::{AppError, CustomerId, UserId, WebhookStatus};
 use crate::server::db::{self, customers, lean_api_calls, users, webhook_events};
 use crate::server::webhooks::rejections::Rejected;
 use crate::server::AppState;
@@ -204,7 +204,7 @@ pub fn stored_webhook_row(e: db::webhook_events::StoredEvent) -> ConsoleWebhook 
         signature_ok: true,
         verdict: "Valid signature".into(),
         rejection: None,
-        status: e.status,
+        status: WebhookStatus::parse(&e.status),
         attempts: e.attempts,
         error: e.last_error,
         refused_bytes: None,

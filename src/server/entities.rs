@@ -1,6 +1,6 @@
 //! A user's bank connections (Lean entities): listing and disconnecting them.
 
-use crate::model::{AppError, Entity, EntityStatus, LiveEvent, UserId};
+use crate::model::{AppError, Entity, EntityId, EntityStatus, LiveEvent, UserId};
 use crate::server::db::{customers, entities};
 use crate::server::AppState;
 
@@ -16,7 +16,7 @@ pub async fn list(state: &AppState, user_id: &UserId) -> Result<Vec<Entity>, App
 pub async fn disconnect(state: &AppState, user_id: &UserId, entity_id: &str) -> Result<(), AppError> {
     crate::server::bank_data::check_entity_id(entity_id)?;
     let own = customers::for_user(&state.db, user_id).await?;
-    let found = entities::get(&state.db, entity_id.trim()).await?;
+    let found = entities::get(&state.db, &EntityId::new(entity_id.trim())).await?;
     let (customer_id, mut entity) = match (own, found) {
         (Some(c), Some((owner, e))) if owner == c.customer_id => (owner, e),
         _ => return Err(AppError::Forbidden),

@@ -14,7 +14,7 @@ pub async fn config(
     Ok(LaunchConfig {
         app_token: state.lean.app_token().to_owned(),
         access_token: state.lean.for_user(user_id).customer_token(&customer_id).await?,
-        customer_id: customer_id.into_string(),
+        customer_id,
         sandbox: state.public.sandbox,
         language: crate::i18n::lang().code().into(),
         customization: state.public.sdk_customization.clone(),

@@ -6,7 +6,7 @@ use crate::i18n::{arg, num, t, t_with};
 use crate::model::sandbox_panel::{
     PanelEntity, SandboxPanel, TestUser, GRANULAR_CODES, NEXT_CALL_STATUSES, TEST_USERS,
 };
-use crate::model::{AppError, UserId};
+use crate::model::{AppError, EntityId, UserId};
 use crate::server::db::{customers, entities};
 use crate::server::AppState;
 
@@ -23,7 +23,10 @@ pub async fn panel(state: &AppState, user_id: &UserId) -> Result<SandboxPanel, A
             .map(|(u, p, b)| TestUser { username: u.to_string(), password: p.to_string(), behaviour: t(b) })
             .collect(),
         otp: "1111".into(),
-        entities: entities.into_iter().map(|e| PanelEntity { id: e.id, bank_name: e.bank_name }).collect(),
+        entities: entities
+            .into_iter()
+            .map(|e| PanelEntity { id: e.id.into_string(), bank_name: e.bank_name })
+            .collect(),
     })
 }
 
@@ -50,7 +53,7 @@ pub async fn next_data_call(
 ) -> Result<String, AppError> {
     let base = sandbox_url(state)?;
     let own = customers::for_user(&state.db, user_id).await?;
-    let found = entities::get(&state.db, entity_id.trim()).await?;
+    let found = entities::get(&state.db, &EntityId::new(entity_id.trim())).await?;
     let entity = match (own, found) {
         (Some(c), Some((owner, e))) if owner == c.customer_id => e,
         _ => return Err(AppError::invalid("entity_id", t("panel-choose-own-bank"))),

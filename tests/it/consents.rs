@@ -3,6 +3,7 @@
 //! consents and their payments (idempotent, a final status never undone).
 
 use crate::common::{eventually, TestApp};
+use lean_merchant::model::ConsentId;
 use lean_merchant::server::db::{consents, live_events, webhook_events};
 use serde_json::{json, Value};
 
@@ -58,7 +59,13 @@ async fn processed(app: &TestApp, event_id: &str) -> String {
 }
 
 async fn local_status(app: &TestApp, consent_id: &str) -> String {
-    consents::get(&app.state.db, consent_id).await.unwrap().expect("stored").2.status
+    consents::get(&app.state.db, &ConsentId::from(consent_id))
+        .await
+        .unwrap()
+        .expect("stored")
+        .2
+        .status
+        .to_string()
 }
 
 /// The bank side of `Lean.authorizeConsent`, as the sandbox's Link UI does it with the customer token.
@@ -152,7 +159,7 @@ async fn consent_inputs_are_checked_and_errors_name_the_field() {
     let id = consent["consent_id"].as_str().unwrap();
     // Reading the list again and again (it takes Lean's word for statuses) changes nothing, so it
     // tells the open pages nothing: they refetch on such news.
-    let user_id = consents::owner(&app.state.db, id).await.unwrap().expect("owner");
+    let user_id = consents::owner(&app.state.db, &ConsentId::from(id)).await.unwrap().expect("owner");
     let before = live_events::latest_seq(&app.state.db, &user_id).await.unwrap();
     for _ in 0..3 {
         assert_eq!(app.call(&browser, "consents_overview", &[]).await.0, 200);
@@ -225,7 +232,8 @@ async fn one_attempt_pays_once_and_webhooks_move_consent_and_payment() {
     // The bank authorises; consent.status.updated makes it AUTHORISED here.
     authorise_at_bank(&app, &customer, &id).await;
     eventually(|| async { (local_status(&app, &id).await == "AUTHORISED").then_some(()) }).await;
-    let stored = consents::get(&app.state.db, &id).await.unwrap().expect("stored").2;
+    let stored =
+        consents::get(&app.state.db, &ConsentId::from(id.as_str())).await.unwrap().expect("stored").2;
     assert_eq!(stored.bank_identifier.as_deref(), Some("LEAN_OF_RETAIL_UAE"));
 
     // The attempt id the page would send with "Pay now", and two identical submissions at once
@@ -255,7 +263,7 @@ async fn one_attempt_pays_once_and_webhooks_move_consent_and_payment() {
         (payments.len() == 1 && payments[0]["status"] == "PROCESSED").then_some(())
     })
     .await;
-    assert_eq!(consents::count_payments(&app.state.db, &id).await.unwrap(), 1);
+    assert_eq!(consents::count_payments(&app.state.db, &ConsentId::from(id.as_str())).await.unwrap(), 1);
 
     // Over the per-payment limit: refused here, before Lean; a new attempt id pays again.
     let (_, list) = app.call(&browser, "consents_overview", &[]).await;
@@ -333,6 +341,6 @@ async fn consent_webhooks_for_unknown_consents_and_early_payments_are_tolerated(
     let payments = &list["consents"][0]["payments"];
     assert_eq!(payments.as_array().map(Vec::len), Some(1), "{list}");
     assert_eq!(payments[0]["status"], "PROCESSED");
-    assert_eq!(payments[0]["amount"], "12.50");
+    assert_eq!(payments[0]["amount"]["minor"], 1_250);
     app.stop().await;
 }

@@ -67,7 +67,10 @@ async fn results_ready_fetches_and_stores_pending_data_for_its_owner_only() {
     let (status, overview) = app.call(&ann, "entity_overview", &[("entity_id", &entity_id)]).await;
     assert_eq!(status, 200, "{overview}");
     assert_eq!(overview["accounts"], "Pending", "{overview}");
-    let remembered = data_results::current(&db, &entity_id, &accounts_call).await.unwrap();
+    let remembered =
+        data_results::current(&db, &lean_merchant::model::EntityId::from(entity_id.as_str()), &accounts_call)
+            .await
+            .unwrap();
     let results_id = remembered.expect("the PENDING answer's results_id is remembered").results_id;
 
     // The sandbox sends results.ready (~400 ms later): the app fetches the results and stores them.

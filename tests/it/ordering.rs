@@ -75,7 +75,15 @@ async fn payment_updated_before_payment_created_ends_in_the_final_status() {
 
     let (_, now) = app.call(&browser, "payment_status", &[("intent_id", &intent)]).await;
     assert_eq!(now["status"], "ACCEPTED_BY_BANK", "{now}");
-    assert_eq!(payments::count_payments(&app.state.db, &intent).await.unwrap(), 1);
+    assert_eq!(
+        payments::count_payments(
+            &app.state.db,
+            &lean_merchant::model::PaymentIntentId::from(intent.as_str())
+        )
+        .await
+        .unwrap(),
+        1
+    );
     app.stop().await;
 }
 

@@ -49,7 +49,7 @@ pub fn EntityCard(
     let initials: String =
         entity.bank_name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
-        <article class="entity" data-testid="entity-card" data-entity-id=entity.id.clone()
+        <article class="entity" data-testid="entity-card" data-entity-id=entity.id.to_string()
             style=format!("--bank-accent: {accent}")>
             <header class="entity-head">
                 {match entity.bank_logo.clone() {
@@ -74,7 +74,7 @@ pub fn EntityCard(
                     _ => t("bank-view-data"),
                 }}
             </a>
-            <Disconnect entity_id=entity.id.clone() bank_name=entity.bank_name.clone() on_done=on_disconnected/>
+            <Disconnect entity_id=entity.id.to_string() bank_name=entity.bank_name.clone() on_done=on_disconnected/>
         </article>
     }
 }

@@ -42,9 +42,9 @@ pub fn FlowOutcomeView(
         other => ("notice", t_with("flow-other-status", &[("status", arg(other))]), None),
     };
     view! {
-        <div class=class role="status" data-testid="flow-outcome" data-status=outcome.status.clone()>
+        <div class=class role="status" data-testid="flow-outcome" data-status=outcome.status.to_string()>
             <p>{text} {lean_words.map(|w| view! { " " <bdi>{w}</bdi> })}</p>
-            {outcome.lean_correlation_id.clone().filter(|_| outcome.status != "SUCCESS").map(|id| view! {
+            {outcome.lean_correlation_id.clone().filter(|_| outcome.status.as_str() != "SUCCESS").map(|id| view! {
                 <p class="small">{t("flow-support-reference")} " " <bdi><code data-testid="correlation-id">{id}</code></bdi></p>
             })}
         </div>

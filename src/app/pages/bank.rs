@@ -153,7 +153,7 @@ fn StateNotice<T: 'static>(
                         view! {
                             <ConnectButton label=t("bank-connect-again") testid="connect-again"
                                 on_outcome=move |o: FlowOutcome| {
-                                    if o.status == "SUCCESS" {
+                                    if o.status.as_str() == "SUCCESS" {
                                         again.bank.set(Some(again.shown.get_untracked()));
                                         // Lean renews this connection; its webhook updates the page too.
                                         on_change();
@@ -187,8 +187,8 @@ fn ReconnectButton(entity_id: String, on_change: impl Fn() + Copy + Send + Sync 
             let ended = launch(launch_reconnect(entity_id.get_value()), Launch::reconnect, |_, _| ()).await;
             // Lean has the bank's login again whether or not the outcome was recorded.
             let reconnected = match &ended {
-                Ok(outcome) => outcome.status == "SUCCESS",
-                Err(e) => e.closed().is_some_and(|data| data.status == "SUCCESS"),
+                Ok(outcome) => outcome.status.as_str() == "SUCCESS",
+                Err(e) => e.closed().is_some_and(|data| data.status.as_str() == "SUCCESS"),
             };
             if let Err(e) = ended {
                 error.set(Some(e.localized()));

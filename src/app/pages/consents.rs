@@ -156,7 +156,7 @@ type Outcome = RwSignal<Option<(String, &'static str, String)>>;
 /// Shows how an SDK flow ended.
 fn report(method: &str, data: &CallbackData, outcome: Outcome) {
     let (text, class) = outcome_text(method, data);
-    outcome.set(Some((text, class, data.status.clone())));
+    outcome.set(Some((text, class, data.status.to_string())));
 }
 
 /// Shows why a flow has no outcome.
@@ -279,7 +279,7 @@ fn CreateConsentForm(destinations: Vec<Destination>, action: ServerAction<Create
                 <label for="consent-destination">{t("consent-form-destination")}</label>
                 <select id="consent-destination" name="destination_id" aria-describedby="consent-destination-error">
                     {destinations.into_iter().map(|d| view! {
-                        <option value=d.id>{format!("{} ({})", d.display_name, d.currency)}</option>
+                        <option value=d.id.to_string()>{format!("{} ({})", d.display_name, d.currency)}</option>
                     }).collect_view()}
                 </select>
                 <p id="consent-destination-error" class="field-error" role="alert">{field("destination_id")}</p>
@@ -419,25 +419,25 @@ fn ConsentCard(
     if let Some(bank) = c.bank_identifier.clone() {
         limits.push((t("consent-limit-bank"), bank, "limit-bank"));
     }
-    let id = StoredValue::new(c.consent_id.clone());
+    let id = StoredValue::new(c.consent_id.to_string());
     let authorised = c.authorised();
     let awaiting = c.awaiting();
     let title_id = format!("consent-{}-title", c.consent_id);
     let labelled_by = title_id.clone();
     view! {
-        <article class="consent-card" data-testid="consent-row" data-consent-id=c.consent_id.clone()
+        <article class="consent-card" data-testid="consent-row" data-consent-id=c.consent_id.to_string()
             aria-labelledby=labelled_by>
             <header class="consent-head">
                 <div>
                     <h3 id=title_id><bdi>{c.reference.clone()}</bdi></h3>
                     <p class="small muted">
                         {t_with("consent-to", &[("name", arg(c.destination_name.clone().unwrap_or_default()))])}
-                        " · " {purpose_text(&c.purpose)} " · " <bdi class="ltr"><code>{c.consent_id.clone()}</code></bdi>
+                        " · " {purpose_text(&c.purpose)} " · " <bdi class="ltr"><code>{c.consent_id.to_string()}</code></bdi>
                     </p>
                 </div>
-                <span class=consent_badge(&c.status) data-testid="consent-status" data-status=c.status.clone()
-                    title=c.status.clone()>
-                    {consent_status_text(&c.status)}
+                <span class=consent_badge(c.status.as_str()) data-testid="consent-status" data-status=c.status.to_string()
+                    title=c.status.to_string()>
+                    {consent_status_text(c.status.as_str())}
                 </span>
             </header>
             <dl class="consent-limits-list">
@@ -448,7 +448,7 @@ fn ConsentCard(
             <div class="consent-actions">
                 {awaiting.then(|| view! { <AuthorizeButton id outcome/> })}
                 {authorised.then(|| view! {
-                    <PayForm consent_id=c.consent_id.clone() attempt=c.pay_attempt.clone() currency=c.currency.clone() on_change/>
+                    <PayForm consent_id=c.consent_id.to_string() attempt=c.pay_attempt.clone() currency=c.currency.clone() on_change/>
                     <Revoke id on_change/>
                 })}
             </div>
@@ -471,11 +471,11 @@ fn PaymentList(payments: Vec<ConsentPayment>) -> impl IntoView {
                 {payments.into_iter().map(|p| view! {
                     <tr data-testid="consent-payment" data-payment-id=p.payment_id.clone().unwrap_or_default()>
                         <td><bdi>{p.created_at.get(..19).unwrap_or(&p.created_at).replace('T', " ")}</bdi></td>
-                        <td class="num"><bdi>{format!("{} {}", p.amount, p.currency)}</bdi></td>
+                        <td class="num"><bdi>{p.amount.to_string()}</bdi></td>
                         <td>
-                            <span class=payment_badge(&p.status) data-testid="consent-payment-status"
-                                data-status=p.status.clone() title=p.status.clone()>
-                                {payment_status_text(&p.status)}
+                            <span class=payment_badge(p.status.as_str()) data-testid="consent-payment-status"
+                                data-status=p.status.to_string() title=p.status.to_string()>
+                                {payment_status_text(p.status.as_str())}
                             </span>
                             {p.code.map(|c| view! { " " <code class="small">{c}</code> })}
                         </td>
@@ -497,7 +497,7 @@ fn AuthorizeButton(id: StoredValue<String>, outcome: Outcome) -> impl IntoView {
         spawn_local(async move {
             let ended = launch(launch_consent(id.get_value()), Launch::authorize_consent, |_, data| {
                 // REDIRECT: the loader is about to navigate, so the button stays busy.
-                if data.status != "REDIRECT" {
+                if data.status.as_str() != "REDIRECT" {
                     busy.set(false);
                 }
                 report("authorizeConsent", data, outcome);

@@ -199,14 +199,14 @@ fn WebhookRow(w: ConsoleWebhook, replay: ServerAction<ReplayWebhook>) -> impl In
     };
     view! {
         <tbody class="webhook" data-testid="webhook-row" data-event-id=w.event_id.clone()
-            data-event-type=w.event_type.clone() data-status=w.status.clone()>
+            data-event-type=w.event_type.clone() data-status=w.status.to_string()>
             <tr>
                 <td title=w.at.clone()><bdi class="ltr">{time_of(&w.at)}</bdi></td>
                 <td><code>{w.event_type.clone()}</code></td>
                 <td><code class="id" title=w.event_id.clone()>{short}</code></td>
                 <td><span class=verdict_class data-testid="verdict">{verdict_text(&w)}</span></td>
                 <td>
-                    <span class=status_class data-testid="processing">{status_text(&w.status)}</span>
+                    <span class=status_class data-testid="processing">{status_text(w.status.as_str())}</span>
                     {(w.attempts > 1).then(|| view! {
                         <span class="small muted">" " {t_with("console-attempts", &[("count", num(w.attempts))])}</span>
                     })}

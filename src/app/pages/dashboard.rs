@@ -97,7 +97,7 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
                 <ConnectButton on_outcome=move |o: FlowOutcome| {
                     // Lean keeps one entity per customer and bank: a repeat connect updates it.
                     let known = entities.get_untracked().unwrap_or_default();
-                    let again = (o.status == "SUCCESS")
+                    let again = (o.status.as_str() == "SUCCESS")
                         .then(|| known.into_iter().find(|e| Some(&e.bank_identifier) == o.bank_identifier.as_ref()))
                         .flatten()
                         .map(|e| e.bank_name);
@@ -142,13 +142,13 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
                                     </tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|f| {
-                                            let badge = format!("badge badge-{}", f.status.to_ascii_lowercase());
+                                            let badge = format!("badge badge-{}", f.status.as_str().to_ascii_lowercase());
                                             view! {
                                             <tr>
                                                 // ISO date and time (UTC) in both languages, as everywhere in the app.
                                                 <td><bdi class="nowrap">{f.created_at.get(..16).unwrap_or(&f.created_at).replace('T', " ")}</bdi></td>
                                                 <td><bdi><code>{f.method}</code></bdi></td>
-                                                <td><span class=badge>{status_label(&f.status)}</span></td>
+                                                <td><span class=badge>{status_label(f.status.as_str())}</span></td>
                                                 <td><bdi>{f.secondary_status.or(f.message).unwrap_or_default()}</bdi></td>
                                                 <td><bdi>{f.exit_point.unwrap_or_default()}</bdi></td>
                                                 <td><bdi><code>{f.lean_correlation_id.unwrap_or_default()}</code></bdi></td>

@@ -86,7 +86,7 @@ fn OpenFinance(
                         t_with(key, &[("detail", arg(detail))])
                     }
                 };
-                capture.set(Some((data.status.clone(), text)));
+                capture.set(Some((data.status.to_string(), text)));
             })
             .await;
             if let Err(e) = ended {
@@ -152,11 +152,11 @@ fn PaymentStatus(intent_id: String) -> impl IntoView {
                     Ok(p) => view! {
                         <p>
                             <bdi>{t_with("of-payment-summary", &[
-                                ("amount", arg(&p.amount)), ("currency", arg(&p.currency)),
+                                ("amount", arg(p.amount.decimal())), ("currency", arg(&p.amount.currency)),
                                 ("name", arg(p.destination_name.clone().unwrap_or_default())),
                             ])}</bdi>
                             " — "
-                            <span class=status_badge(&p.status) data-testid="payment-status" data-status=p.status.clone()
+                            <span class=status_badge(p.status.as_str()) data-testid="payment-status" data-status=p.status.to_string()
                                 data-payment-id=p.payment_id.clone().unwrap_or_default()>
                                 {PaymentRow::status_text(&p.status)}
                             </span>
@@ -195,8 +195,8 @@ fn ConsentStatus(consent_id: String) -> impl IntoView {
                         <p>
                             <bdi>{c.reference.clone()}</bdi>
                             " — "
-                            <span class=consent_badge(&c.status) data-testid="consent-status" data-status=c.status.clone()>
-                                {consent_status_text(&c.status)}
+                            <span class=consent_badge(c.status.as_str()) data-testid="consent-status" data-status=c.status.to_string()>
+                                {consent_status_text(c.status.as_str())}
                             </span>
                         </p>
                         {c.authorised().then(|| view! {

@@ -10,8 +10,8 @@ pub use insights::account_insights;
 
 use crate::i18n::t;
 use crate::model::{
-    AppError, DataState, Entity, EntityOverview, EntityStatus, LaunchConfig, LiveEvent, TransactionsPage,
-    UserId,
+    AppError, DataState, Entity, EntityId, EntityOverview, EntityStatus, LaunchConfig, LiveEvent,
+    TransactionsPage, UserId,
 };
 use crate::server::db::{customers, data_results, entities};
 use crate::server::lean::LeanClient;
@@ -21,7 +21,7 @@ use crate::server::AppState;
 pub async fn own_entity(state: &AppState, user_id: &UserId, entity_id: &str) -> Result<Entity, AppError> {
     check_entity_id(entity_id)?;
     let own = customers::for_user(&state.db, user_id).await?;
-    let found = entities::get(&state.db, entity_id.trim()).await?;
+    let found = entities::get(&state.db, &EntityId::new(entity_id.trim())).await?;
     match (own, found) {
         (Some(c), Some((owner, e))) if owner == c.customer_id && e.status != EntityStatus::Deleted => Ok(e),
         _ => Err(AppError::Forbidden),
@@ -88,7 +88,7 @@ pub async fn data_call(
     if entity.status == EntityStatus::ConsentExpired {
         return Ok(DataState::ConsentExpired);
     }
-    let entity_id = entity.id.as_str();
+    let entity_id = &entity.id;
     if let Some(stored) = data_results::current(&state.db, entity_id, path).await? {
         match (stored.status.as_str(), stored.envelope) {
             ("ready", Some(envelope)) => {

@@ -12,7 +12,10 @@ pub use form::{ConsentForm, MAX_COUNT, MAX_EXPIRY_DAYS};
 pub use pay::pay;
 
 use crate::i18n::{arg, t, t_with};
-use crate::model::{AppError, Consent, ConsentLaunch, ConsentsOverview, CustomerId, LiveEvent, UserId};
+use crate::model::{
+    AppError, Consent, ConsentId, ConsentLaunch, ConsentStatus, ConsentsOverview, CustomerId, LiveEvent,
+    UserId,
+};
 use crate::server::accounts::ensure_customer;
 use crate::server::db::consents;
 use crate::server::errors::internal;
@@ -32,18 +35,18 @@ async fn own(
     if !is_id(consent_id) {
         return Err(AppError::Forbidden);
     }
-    match consents::get(&state.db, consent_id).await? {
+    match consents::get(&state.db, &ConsentId::new(consent_id)).await? {
         Some((owner, customer_id, c)) if owner == *user_id => Ok((customer_id, c)),
         _ => Err(AppError::Forbidden),
     }
 }
 
 /// The consent as the list shows it (with its payments and next attempt id).
-async fn listed(state: &AppState, user_id: &UserId, consent_id: &str) -> Result<Consent, AppError> {
+async fn listed(state: &AppState, user_id: &UserId, consent_id: &ConsentId) -> Result<Consent, AppError> {
     consents::list_for_user(&state.db, user_id)
         .await?
         .into_iter()
-        .find(|c| c.consent_id == consent_id)
+        .find(|c| c.consent_id == *consent_id)
         .ok_or(AppError::Forbidden)
 }
 
@@ -52,9 +55,10 @@ async fn listed(state: &AppState, user_id: &UserId, consent_id: &str) -> Result<
 async fn adopt_status(state: &AppState, lean: &Value) {
     let text = |k: &str| lean.get(k).and_then(Value::as_str);
     let (Some(id), Some(status)) = (text("consent_id").or(text("id")), text("status")) else { return };
-    match consents::set_status(&state.db, id, status, text("bank_identifier")).await {
+    let (consent_id, status) = (ConsentId::new(id), ConsentStatus::parse(status));
+    match consents::set_status(&state.db, &consent_id, &status, text("bank_identifier")).await {
         Ok(Some(user_id)) => {
-            let event = LiveEvent::ConsentChanged { consent_id: id.to_owned(), status: status.to_owned() };
+            let event = LiveEvent::ConsentChanged { consent_id, status };
             if let Err(e) = state.bus.publish(&state.db, &user_id, &event).await {
                 tracing::warn!(error = %e, "could not publish a consent change");
             }
@@ -161,15 +165,18 @@ pub async fn create(state: &AppState, user_id: &UserId, form: ConsentForm<'_>) -
     }
     let created = state.lean.for_user(user_id).create_aof_consent(&body).await.map_err(plain)?;
     let text = |k: &str| created.get(k).and_then(Value::as_str).map(str::to_owned);
-    let consent_id =
-        text("consent_id").or_else(|| text("id")).ok_or_else(|| internal("consent without an id"))?;
+    let consent_id = text("consent_id")
+        .or_else(|| text("id"))
+        .map(ConsentId::new)
+        .ok_or_else(|| internal("consent without an id"))?;
     consents::insert(
         &state.db,
         &consents::NewConsent {
             id: &consent_id,
             user_id,
             customer_id: &customer_id,
-            status: text("status").as_deref().unwrap_or("AWAITING_AUTHORISATION"),
+            status: &text("status")
+                .map_or(ConsentStatus::AwaitingAuthorisation, |s| ConsentStatus::parse(&s)),
             destination_id: &destination.id,
             destination_name: Some(&destination.display_name),
             currency: &req.currency,

@@ -1,7 +1,9 @@
 //! Paying against an authorised consent, server to server (no SDK), exactly once per attempt.
 
 use crate::i18n::{arg, t, t_with};
-use crate::model::{format_minor, parse_amount, AppError, ConsentPayment, LiveEvent, UserId};
+use crate::model::{
+    format_minor, parse_amount, AppError, ConsentPayment, ConsentPaymentStatus, LiveEvent, Money, UserId,
+};
 use crate::server::db::consents;
 use crate::server::errors::internal;
 use crate::server::lean::amounts::wire_number;
@@ -54,17 +56,16 @@ pub async fn pay(
     if stored.consent_id != consent.consent_id {
         return Err(AppError::invalid("request", t("consent-error-attempt")));
     }
-    let payment = |status: &str, payment_id: Option<String>| ConsentPayment {
+    let payment = |status: ConsentPaymentStatus, payment_id: Option<String>| ConsentPayment {
         payment_id,
-        amount: format_minor(stored.amount_minor),
-        currency: stored.currency.clone(),
-        status: status.to_owned(),
+        amount: Money::new(stored.amount_minor, stored.currency.clone()),
+        status,
         code: None,
         created_at: crate::server::db::now(),
     };
     match stored.status.as_str() {
         // Already answered: the same attempt again is the same payment, nothing is resent.
-        "SENT" => return Ok(payment("CREATED", stored.payment_id.clone())),
+        "SENT" => return Ok(payment(ConsentPaymentStatus::Created, stored.payment_id.clone())),
         "REFUSED" => {
             return Err(super::plain(LeanError::Api {
                 http: 400,
@@ -99,10 +100,11 @@ pub async fn pay(
         Ok(v) => {
             let text = |k: &str| v.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
             let payment_id = text("id").ok_or_else(|| internal("AoF payment without an id"))?;
-            let status = text("status").unwrap_or_else(|| "CREATED".into());
+            let status =
+                text("status").map_or(ConsentPaymentStatus::Created, |s| ConsentPaymentStatus::parse(&s));
             consents::attempt_sent(&state.db, &stored, &payment_id, &status).await?;
             notify().await;
-            Ok(payment(&status, Some(payment_id)))
+            Ok(payment(status, Some(payment_id)))
         }
         // A 4xx is Lean's considered "no": nothing was paid, and the attempt is closed.
         Err(e @ LeanError::Api { http: 400..=499, .. }) => {

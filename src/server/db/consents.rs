@@ -5,14 +5,17 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{now, Db};
-use crate::model::{format_minor, Consent, ConsentPayment, CustomerId, UserId};
+use crate::model::{
+    format_minor, Consent, ConsentId, ConsentPayment, ConsentPaymentStatus, ConsentStatus, CustomerId,
+    DestinationId, Money, UserId,
+};
 
 pub struct NewConsent<'a> {
-    pub id: &'a str,
+    pub id: &'a ConsentId,
     pub user_id: &'a UserId,
     pub customer_id: &'a CustomerId,
-    pub status: &'a str,
-    pub destination_id: &'a str,
+    pub status: &'a ConsentStatus,
+    pub destination_id: &'a DestinationId,
     pub destination_name: Option<&'a str>,
     pub currency: &'a str,
     pub reference: &'a str,
@@ -63,8 +66,8 @@ pub async fn insert(db: &Db, c: &NewConsent<'_>) -> Result<(), sqlx::Error> {
 /// something changed: the owner's pages refetch on that news, so "no change" must stay silent.
 pub async fn set_status(
     db: &Db,
-    consent_id: &str,
-    status: &str,
+    consent_id: &ConsentId,
+    status: &ConsentStatus,
     bank_identifier: Option<&str>,
 ) -> Result<Option<UserId>, sqlx::Error> {
     // The final statuses are FINAL_CONSENT_STATUSES (written out: queries are static text).
@@ -124,14 +127,17 @@ fn consent_from_row(r: &AnyRow) -> Result<(UserId, CustomerId, Consent), sqlx::E
 }
 
 /// The consent with its owner's user id and Lean customer id (no payments attached).
-pub async fn get(db: &Db, consent_id: &str) -> Result<Option<(UserId, CustomerId, Consent)>, sqlx::Error> {
+pub async fn get(
+    db: &Db,
+    consent_id: &ConsentId,
+) -> Result<Option<(UserId, CustomerId, Consent)>, sqlx::Error> {
     let row =
         sqlx::query(concat!(consent_select!(), " WHERE id = $1")).bind(consent_id).fetch_optional(db).await?;
     row.as_ref().map(consent_from_row).transpose()
 }
 
 /// The owner of a consent, if it is one of ours.
-pub async fn owner(db: &Db, consent_id: &str) -> Result<Option<UserId>, sqlx::Error> {
+pub async fn owner(db: &Db, consent_id: &ConsentId) -> Result<Option<UserId>, sqlx::Error> {
     let row =
         sqlx::query("SELECT user_id FROM consents WHERE id = $1").bind(consent_id).fetch_optional(db).await?;
     row.map(|r| r.try_get(0)).transpose()
@@ -155,7 +161,7 @@ pub async fn list_for_user(db: &Db, user_id: &UserId) -> Result<Vec<Consent>, sq
     Ok(consents)
 }
 
-type ByConsent = std::collections::HashMap<String, Vec<ConsentPayment>>;
+type ByConsent = std::collections::HashMap<ConsentId, Vec<ConsentPayment>>;
 
 async fn payments_for_user(db: &Db, user_id: &UserId) -> Result<ByConsent, sqlx::Error> {
     let mut out = ByConsent::new();
@@ -170,13 +176,12 @@ async fn payments_for_user(db: &Db, user_id: &UserId) -> Result<ByConsent, sqlx:
     .fetch_all(db)
     .await?;
     for r in &attempts {
-        let lean_status: Option<String> = r.try_get(7)?;
+        let lean_status: Option<ConsentPaymentStatus> = r.try_get(7)?;
         let failure: Option<String> = r.try_get(8)?;
         let error: Option<String> = r.try_get(5)?;
         out.entry(r.try_get(0)?).or_default().push(ConsentPayment {
             payment_id: r.try_get(1)?,
-            amount: format_minor(r.try_get(2)?),
-            currency: r.try_get(3)?,
+            amount: Money::new(r.try_get(2)?, r.try_get::<String, _>(3)?),
             status: lean_status.unwrap_or(r.try_get(4)?),
             code: failure.or(error),
             created_at: r.try_get(6)?,
@@ -196,8 +201,10 @@ async fn payments_for_user(db: &Db, user_id: &UserId) -> Result<ByConsent, sqlx:
         let amount: Option<i64> = r.try_get(2)?;
         out.entry(r.try_get(0)?).or_default().push(ConsentPayment {
             payment_id: r.try_get(1)?,
-            amount: amount.map(format_minor).unwrap_or_default(),
-            currency: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+            amount: Money::new(
+                amount.unwrap_or_default(),
+                r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+            ),
             status: r.try_get(4)?,
             code: r.try_get(5)?,
             created_at: r.try_get(6)?,
@@ -211,7 +218,7 @@ async fn payments_for_user(db: &Db, user_id: &UserId) -> Result<ByConsent, sqlx:
 async fn open_attempts(
     db: &Db,
     user_id: &UserId,
-) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+) -> Result<std::collections::HashMap<ConsentId, String>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT consent_id, id FROM consent_payment_attempts
          WHERE user_id = $1 AND status = 'SENDING' ORDER BY created_at",
@@ -228,7 +235,7 @@ pub struct Attempt {
     pub id: String,
     pub idempotency_key: String,
     pub user_id: UserId,
-    pub consent_id: String,
+    pub consent_id: ConsentId,
     pub amount_minor: i64,
     pub currency: String,
     pub status: String,
@@ -242,7 +249,7 @@ pub async fn begin_attempt(
     db: &Db,
     id: &str,
     user_id: &UserId,
-    consent_id: &str,
+    consent_id: &ConsentId,
     amount_minor: i64,
     currency: &str,
 ) -> Result<Attempt, sqlx::Error> {
@@ -293,7 +300,7 @@ pub async fn attempt_sent(
     db: &Db,
     attempt: &Attempt,
     payment_id: &str,
-    status: &str,
+    status: &ConsentPaymentStatus,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE consent_payment_attempts SET status = 'SENT', payment_id = $2, updated_at = $3 WHERE id = $1",
@@ -334,8 +341,8 @@ pub async fn attempt_refused(db: &Db, attempt_id: &str, code: &str) -> Result<()
 pub async fn upsert_payment(
     db: &Db,
     payment_id: &str,
-    consent_id: &str,
-    status: &str,
+    consent_id: &ConsentId,
+    status: &ConsentPaymentStatus,
     amount_minor: Option<i64>,
     currency: Option<&str>,
     failure_code: Option<&str>,
@@ -369,7 +376,7 @@ pub async fn upsert_payment(
 }
 
 /// How many payments Lean reported for a consent (tests and diagnostics).
-pub async fn count_payments(db: &Db, consent_id: &str) -> Result<i64, sqlx::Error> {
+pub async fn count_payments(db: &Db, consent_id: &ConsentId) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) FROM consent_payments WHERE consent_id = $1")
         .bind(consent_id)
         .fetch_one(db)

@@ -1,6 +1,7 @@
 //! Lean's asynchronous data results (`data_results`): what a PENDING data call left behind, and what
 //! `results.ready` brought (REFERENCE §5.2).
 
+use crate::model::EntityId;
 use sqlx::Row;
 
 use super::{now, Db};
@@ -44,7 +45,7 @@ macro_rules! columns {
 pub async fn insert_pending(
     db: &Db,
     results_id: &str,
-    entity_id: &str,
+    entity_id: &EntityId,
     call_path: &str,
 ) -> Result<(), sqlx::Error> {
     let ts = now();
@@ -84,7 +85,11 @@ pub async fn store_ready(db: &Db, results_id: &str, envelope: &str) -> Result<()
 
 /// The newest result for this entity's call that still stands in for it: ready results for
 /// `READY_SERVES_SECS` after they arrived, pending ones for `WAIT_FOR_WEBHOOK_SECS` after the call.
-pub async fn current(db: &Db, entity_id: &str, call_path: &str) -> Result<Option<DataResult>, sqlx::Error> {
+pub async fn current(
+    db: &Db,
+    entity_id: &EntityId,
+    call_path: &str,
+) -> Result<Option<DataResult>, sqlx::Error> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         columns!(),
@@ -122,7 +127,7 @@ pub async fn delete_old(db: &Db) -> Result<u64, sqlx::Error> {
 }
 
 /// Forgets the results kept for an entity (its data is being refreshed, so they are out of date).
-pub async fn forget_entity(db: &Db, entity_id: &str) -> Result<(), sqlx::Error> {
+pub async fn forget_entity(db: &Db, entity_id: &EntityId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM data_results WHERE entity_id = $1 AND status = 'ready'")
         .bind(entity_id)
         .execute(db)

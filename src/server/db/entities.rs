@@ -2,11 +2,11 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{now, Db};
-use crate::model::{CustomerId, Entity, EntityStatus, UserId};
+use crate::model::{CustomerId, Entity, EntityId, EntityStatus, UserId};
 
 /// What an `entity.created` / `entity.updated` webhook tells us about a bank connection.
 pub struct EntityUpsert<'a> {
-    pub id: &'a str,
+    pub id: &'a EntityId,
     pub customer_id: &'a CustomerId,
     pub bank_identifier: &'a str,
     pub bank_name: &'a str,
@@ -69,7 +69,7 @@ pub async fn upsert(db: &Db, e: &EntityUpsert<'_>) -> Result<(), sqlx::Error> {
 
 /// Records refresh progress. Returns false when the entity is not known yet (Lean does not promise
 /// ordering, so a refresh event may arrive before `entity.created`).
-pub async fn set_refresh_status(db: &Db, id: &str, status: &str) -> Result<bool, sqlx::Error> {
+pub async fn set_refresh_status(db: &Db, id: &EntityId, status: &str) -> Result<bool, sqlx::Error> {
     let res = sqlx::query("UPDATE entities SET refresh_status = $1, updated_at = $2 WHERE id = $3")
         .bind(status)
         .bind(now())
@@ -79,7 +79,7 @@ pub async fn set_refresh_status(db: &Db, id: &str, status: &str) -> Result<bool,
     Ok(res.rows_affected() > 0)
 }
 
-pub async fn get(db: &Db, id: &str) -> Result<Option<(CustomerId, Entity)>, sqlx::Error> {
+pub async fn get(db: &Db, id: &EntityId) -> Result<Option<(CustomerId, Entity)>, sqlx::Error> {
     let row = sqlx::query(concat!("SELECT ", columns!(), ", customer_id FROM entities WHERE id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -91,7 +91,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<(CustomerId, Entity)>, sqlx
 /// an entity of a customer this app does not know (made outside it). Who to tell is asked of every
 /// entity webhook, and the worker's reads and writes share SQLite's connection threads with the
 /// webhook endpoint.
-pub async fn get_with_owner(db: &Db, id: &str) -> Result<Option<(Option<UserId>, Entity)>, sqlx::Error> {
+pub async fn get_with_owner(db: &Db, id: &EntityId) -> Result<Option<(Option<UserId>, Entity)>, sqlx::Error> {
     let row = sqlx::query(concat!(
         "SELECT ",
         columns!(),
@@ -116,7 +116,7 @@ pub async fn list_for_customer(db: &Db, customer_id: &CustomerId) -> Result<Vec<
     rows.iter().map(from_row).collect()
 }
 
-pub async fn mark_deleted(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+pub async fn mark_deleted(db: &Db, id: &EntityId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE entities SET status = 'deleted', updated_at = $1 WHERE id = $2")
         .bind(now())
         .bind(id)
@@ -127,7 +127,7 @@ pub async fn mark_deleted(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 
 pub async fn set_status(
     db: &Db,
-    id: &str,
+    id: &EntityId,
     status: crate::model::EntityStatus,
     reconnect_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
@@ -141,7 +141,7 @@ pub async fn set_status(
     Ok(())
 }
 
-pub async fn reconnect_id(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn reconnect_id(db: &Db, id: &EntityId) -> Result<Option<String>, sqlx::Error> {
     let row =
         sqlx::query("SELECT reconnect_id FROM entities WHERE id = $1 AND status = 'reconnect_required'")
             .bind(id)

@@ -4,15 +4,15 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{now, Db};
-use crate::model::{CustomerId, PaymentRow, UserId};
+use crate::model::{CustomerId, DestinationId, Money, PaymentIntentId, PaymentRow, PaymentStatus, UserId};
 
 pub struct NewIntent<'a> {
-    pub id: &'a str,
+    pub id: &'a PaymentIntentId,
     pub user_id: &'a UserId,
     pub customer_id: &'a CustomerId,
     pub amount_minor: i64,
     pub currency: &'a str,
-    pub destination_id: Option<&'a str>,
+    pub destination_id: Option<&'a DestinationId>,
     pub destination_name: Option<&'a str>,
     pub description: Option<&'a str>,
 }
@@ -42,9 +42,9 @@ pub async fn insert_intent(db: &Db, i: &NewIntent<'_>) -> Result<(), sqlx::Error
 pub async fn upsert_payment(
     db: &Db,
     id: &str,
-    intent_id: &str,
+    intent_id: &PaymentIntentId,
     customer_id: Option<&CustomerId>,
-    status: &str,
+    status: &PaymentStatus,
     amount_minor: Option<i64>,
     currency: Option<&str>,
 ) -> Result<(), sqlx::Error> {
@@ -83,16 +83,15 @@ fn from_row(r: &AnyRow) -> Result<(UserId, PaymentRow), sqlx::Error> {
     let amount: i64 = r.try_get(1)?;
     let created_at: String = r.try_get(4)?;
     let payment_id: Option<String> = r.try_get(5)?;
-    let status: Option<String> = r.try_get(6)?;
+    let status: Option<PaymentStatus> = r.try_get(6)?;
     let updated: Option<String> = r.try_get(7)?;
     Ok((
         r.try_get(8)?,
         PaymentRow {
             intent_id: r.try_get(0)?,
-            amount: format!("{}.{:02}", amount / 100, amount % 100),
-            currency: r.try_get(2)?,
+            amount: Money::new(amount, r.try_get::<String, _>(2)?),
             destination_name: r.try_get(3)?,
-            status: status.unwrap_or_else(|| "INTENT_CREATED".into()),
+            status: status.unwrap_or(PaymentStatus::IntentCreated),
             payment_id,
             updated_at: updated.unwrap_or_else(|| created_at.clone()),
             created_at,
@@ -101,7 +100,7 @@ fn from_row(r: &AnyRow) -> Result<(UserId, PaymentRow), sqlx::Error> {
 }
 
 /// The intent with its owner's user id.
-pub async fn get(db: &Db, intent_id: &str) -> Result<Option<(UserId, PaymentRow)>, sqlx::Error> {
+pub async fn get(db: &Db, intent_id: &PaymentIntentId) -> Result<Option<(UserId, PaymentRow)>, sqlx::Error> {
     let row =
         sqlx::query(concat!(row_select!(), " WHERE i.id = $1")).bind(intent_id).fetch_optional(db).await?;
     row.as_ref().map(from_row).transpose()
@@ -117,7 +116,7 @@ pub async fn list_for_user(db: &Db, user_id: &UserId) -> Result<Vec<PaymentRow>,
 }
 
 /// How many payments are stored for an intent (tests and diagnostics).
-pub async fn count_payments(db: &Db, intent_id: &str) -> Result<i64, sqlx::Error> {
+pub async fn count_payments(db: &Db, intent_id: &PaymentIntentId) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) FROM payments WHERE intent_id = $1")
         .bind(intent_id)
         .fetch_one(db)

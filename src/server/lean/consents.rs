@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::client::{error_from, Repeat};
 use super::{LeanClient, LeanError};
-use crate::model::CustomerId;
+use crate::model::{ConsentId, CustomerId};
 
 fn unknown_consent() -> LeanError {
     LeanError::Api {
@@ -36,8 +36,8 @@ impl LeanClient {
     }
 
     /// `GET /consents/v1/{id}`.
-    pub async fn consent(&self, consent_id: &str) -> Result<Value, LeanError> {
-        let path = format!("/consents/v1/{}", segment(consent_id));
+    pub async fn consent(&self, consent_id: &ConsentId) -> Result<Value, LeanError> {
+        let path = format!("/consents/v1/{}", segment(consent_id.as_str()));
         self.call(Method::GET, &path, None, Repeat::Safe).await?.ok_or_else(unknown_consent)
     }
 
@@ -51,8 +51,8 @@ impl LeanClient {
 
     /// `POST /consents/v1/{id}/revocation`. Safe to repeat: revoking twice leaves it revoked (the
     /// second answer is CONSENT_NOT_AUTHORISED, which the caller treats as done).
-    pub async fn revoke_consent(&self, consent_id: &str) -> Result<(), LeanError> {
-        let path = format!("/consents/v1/{}/revocation", segment(consent_id));
+    pub async fn revoke_consent(&self, consent_id: &ConsentId) -> Result<(), LeanError> {
+        let path = format!("/consents/v1/{}/revocation", segment(consent_id.as_str()));
         self.call::<Value>(Method::POST, &path, Some(&serde_json::json!({})), Repeat::Safe)
             .await?
             .map(|_| ())

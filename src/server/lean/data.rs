@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::client::Repeat;
 use super::{LeanClient, LeanError};
-use crate::model::DataState;
+use crate::model::{DataState, EntityId};
 
 impl LeanClient {
     /// One v2 data call. Reads are safe to repeat. A 404 is Lean's UNKNOWN_ENTITY / UNKNOWN_ACCOUNT.
@@ -59,7 +59,7 @@ impl LeanClient {
     /// `POST /data/v2/refreshes`: asks Lean to fetch fresh data from the bank; progress arrives as
     /// `entity.data.refresh.updated` webhooks. Not repeated blindly: a second POST while one runs is
     /// Lean's 429 DUPLICATED_REQUEST, which would confuse a retry.
-    pub async fn start_refresh(&self, entity_id: &str) -> Result<DataState<Value>, LeanError> {
+    pub async fn start_refresh(&self, entity_id: &EntityId) -> Result<DataState<Value>, LeanError> {
         let body = serde_json::json!({ "entity_id": entity_id });
         match self.call::<Value>(Method::POST, "/data/v2/refreshes", Some(&body), Repeat::Never).await {
             Ok(Some(env)) => Ok(interpret(env)),

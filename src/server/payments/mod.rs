@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::i18n::t;
 use crate::model::{
     lean_payment_error, parse_amount, parse_full_name, AppError, BeneficiaryLaunch, CustomerId, Destination,
-    LaunchConfig, PaymentLaunch, PaymentRow, PaymentsOverview, UserId, VerifyAddressLaunch, CURRENCIES,
+    DestinationId, LaunchConfig, PaymentIntentId, PaymentLaunch, PaymentRow, PaymentSourceId,
+    PaymentsOverview, UserId, VerifyAddressLaunch, CURRENCIES,
 };
 use crate::server::accounts::ensure_customer;
 use crate::server::db::{payments, profiles};
@@ -44,7 +45,7 @@ fn destination_param(id: &str) -> Result<String, AppError> {
 
 /// The user's own intent, or 403 (unknown ids look the same, so ids are never confirmed).
 async fn own_intent(state: &AppState, user_id: &UserId, intent_id: &str) -> Result<PaymentRow, AppError> {
-    match payments::get(&state.db, intent_id.trim()).await? {
+    match payments::get(&state.db, &PaymentIntentId::new(intent_id.trim())).await? {
         Some((owner, row)) if owner == *user_id => Ok(row),
         _ => Err(AppError::Forbidden),
     }
@@ -158,8 +159,8 @@ pub async fn create_payment(
     let intent_id = created
         .get("payment_intent_id")
         .and_then(Value::as_str)
-        .ok_or_else(|| internal("payment intent without payment_intent_id"))?
-        .to_owned();
+        .map(PaymentIntentId::new)
+        .ok_or_else(|| internal("payment intent without payment_intent_id"))?;
     payments::insert_intent(
         &state.db,
         &payments::NewIntent {
@@ -250,8 +251,8 @@ pub async fn beneficiary_launch(
     };
     Ok(BeneficiaryLaunch {
         config: launch::config(state, user_id, customer_id, &["payments"]).await?,
-        payment_destination_id: destination_id,
-        payment_source_id: Some(payment_source_id),
+        payment_destination_id: DestinationId::new(destination_id),
+        payment_source_id: Some(PaymentSourceId::new(payment_source_id)),
     })
 }
 

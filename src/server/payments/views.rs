@@ -2,7 +2,10 @@
 
 use serde_json::Value;
 
-use crate::model::{Beneficiary, Destination, PaymentSource};
+use crate::model::{
+    Beneficiary, BeneficiaryStatus, Destination, DestinationId, DestinationStatus, PaymentSource,
+    PaymentSourceId,
+};
 
 fn text(v: &Value, key: &str) -> String {
     v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
@@ -14,13 +17,13 @@ fn optional(v: &Value, key: &str) -> Option<String> {
 
 pub fn destination(v: &Value) -> Destination {
     Destination {
-        id: text(v, "id"),
+        id: DestinationId::new(text(v, "id")),
         name: text(v, "name"),
         display_name: text(v, "display_name"),
         iban: text(v, "iban"),
         country: text(v, "country"),
         currency: text(v, "currency"),
-        status: text(v, "status"),
+        status: DestinationStatus::parse(&text(v, "status")),
         default: v.get("default").and_then(Value::as_bool).unwrap_or(false),
     }
 }
@@ -29,15 +32,15 @@ pub fn source(v: &Value) -> PaymentSource {
     let beneficiaries =
         v.get("beneficiaries").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     PaymentSource {
-        id: text(v, "id"),
+        id: PaymentSourceId::new(text(v, "id")),
         bank_identifier: text(v, "bank_identifier"),
-        status: text(v, "status"),
+        status: BeneficiaryStatus::parse(&text(v, "status")),
         cool_off_expiry: optional(v, "beneficiary_cool_off_expiry"),
         beneficiaries: beneficiaries
             .iter()
             .map(|b| Beneficiary {
-                destination_id: text(b, "payment_destination_id"),
-                status: text(b, "status"),
+                destination_id: DestinationId::new(text(b, "payment_destination_id")),
+                status: BeneficiaryStatus::parse(&text(b, "status")),
                 cool_off_expiry: optional(b, "beneficiary_cool_off_expiry"),
             })
             .collect(),

@@ -10,17 +10,17 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::LiveEvent;
+use crate::model::{ConsentId, ConsentPaymentStatus, ConsentStatus, LiveEvent};
 use crate::server::db::{self, Db};
 use crate::server::live::LiveBus;
 
 #[derive(Deserialize)]
 struct ConsentPayload {
     #[serde(default)]
-    id: Option<String>,
+    id: Option<ConsentId>,
     #[serde(default)]
-    consent_id: Option<String>,
-    status: String,
+    consent_id: Option<ConsentId>,
+    status: ConsentStatus,
     #[serde(default)]
     bank_identifier: Option<String>,
 }
@@ -48,9 +48,9 @@ pub fn is_aof_payment(payload: &Value) -> bool {
 #[derive(Deserialize)]
 struct AofPaymentPayload {
     id: String,
-    status: String,
+    status: ConsentPaymentStatus,
     #[serde(default)]
-    consent_id: Option<String>,
+    consent_id: Option<ConsentId>,
     #[serde(default)]
     currency: Option<String>,
     #[serde(default)]
@@ -68,7 +68,8 @@ pub async fn apply_aof_payment(db: &Db, bus: &LiveBus, payload: Value) -> anyhow
     let code = p.failure_details.as_ref().and_then(|f| f.get("code")).and_then(Value::as_str);
     db::consents::upsert_payment(db, &p.id, &consent_id, &p.status, amount, p.currency.as_deref(), code)
         .await?;
-    let status = db::consents::get(db, &consent_id).await?.map(|(_, _, c)| c.status).unwrap_or_default();
+    let Some((_, _, consent)) = db::consents::get(db, &consent_id).await? else { return Ok(()) };
+    let status = consent.status;
     bus.publish(db, &user_id, &LiveEvent::ConsentChanged { consent_id, status }).await?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::model::{EntityStatus, LiveEvent};
+use crate::model::{EntityId, EntityStatus, LiveEvent};
 use crate::server::db::{self, Db};
 use crate::server::lean::LeanClient;
 use crate::server::live::LiveBus;
@@ -25,7 +25,9 @@ pub async fn results_ready(db: &Db, bus: &LiveBus, lean: &LeanClient, payload: &
         return Ok(());
     }
     // The entity decides who may see the data; one that is gone (deleted, unknown) has nobody to tell.
-    let Some((Some(user_id), entity)) = db::entities::get_with_owner(db, &pending.entity_id).await? else {
+    let Some((Some(user_id), entity)) =
+        db::entities::get_with_owner(db, &EntityId::new(pending.entity_id.as_str())).await?
+    else {
         return Ok(());
     };
     if entity.status == EntityStatus::Deleted {

@@ -10,7 +10,9 @@ use serde_json::Value;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{CustomerId, LiveEvent};
+use crate::model::{
+    BeneficiaryStatus, CustomerId, EntityId, LiveEvent, PaymentIntentId, PaymentSourceId, PaymentStatus,
+};
 use crate::server::db::{self, entities::EntityUpsert, webhook_events, Db};
 use crate::server::lean::LeanClient;
 use crate::server::live::LiveBus;
@@ -170,7 +172,7 @@ struct BankDetails {
 
 #[derive(Deserialize)]
 struct EntityPayload {
-    id: String,
+    id: EntityId,
     customer_id: CustomerId,
     #[serde(default)]
     permissions: Vec<String>,
@@ -179,7 +181,7 @@ struct EntityPayload {
 
 #[derive(Deserialize)]
 struct RefreshPayload {
-    entity_id: String,
+    entity_id: EntityId,
     status: String,
 }
 
@@ -219,7 +221,7 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
         "payment_intent.created" => {
             // The intent was stored when this app created it; tell its owner (unknown ids: nothing to do).
             let intent_id = payload.get("intent_id").and_then(Value::as_str).unwrap_or_default();
-            notify_payment(db, bus, intent_id).await
+            notify_payment(db, bus, &PaymentIntentId::new(intent_id)).await
         }
         // Account-on-File consents and their payments (see consent_events).
         "consent.status.updated" => super::consent_events::apply_consent_status(db, bus, payload).await,
@@ -234,7 +236,7 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
         "payment.created" | "payment.updated" => {
             let p: PaymentPayload = serde_json::from_value(payload.clone())?;
             // Account-on-File payments have no intent; they are not shown here.
-            let Some(intent_id) = p.intent_id.as_deref() else { return Ok(()) };
+            let Some(intent_id) = p.intent_id.as_ref() else { return Ok(()) };
             let amount = payload.get("amount").and_then(crate::server::lean::amounts::minor_units);
             db::payments::upsert_payment(
                 db,
@@ -263,7 +265,8 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
             let Some(user_id) = db::customers::user_for_customer(db, &customer_id).await? else {
                 return Ok(());
             };
-            let status = text("status").unwrap_or_default();
+            let status = BeneficiaryStatus::parse(&text("status").unwrap_or_default());
+            let payment_source_id = PaymentSourceId::new(payment_source_id);
             bus.publish(db, &user_id, &LiveEvent::PaymentSourceChanged { payment_source_id, status }).await?;
             Ok(())
         }
@@ -275,9 +278,9 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
 #[derive(Deserialize)]
 struct PaymentPayload {
     id: String,
-    status: String,
+    status: PaymentStatus,
     #[serde(default)]
-    intent_id: Option<String>,
+    intent_id: Option<PaymentIntentId>,
     #[serde(default)]
     customer_id: Option<CustomerId>,
     #[serde(default)]
@@ -286,7 +289,7 @@ struct PaymentPayload {
 
 /// Tells the owner of a payment intent, live, what it looks like now. Intents this app did not
 /// create have nobody to tell.
-async fn notify_payment(db: &Db, bus: &LiveBus, intent_id: &str) -> anyhow::Result<()> {
+async fn notify_payment(db: &Db, bus: &LiveBus, intent_id: &PaymentIntentId) -> anyhow::Result<()> {
     let Some((user_id, payment)) = db::payments::get(db, intent_id).await? else {
         return Ok(());
     };
@@ -295,7 +298,7 @@ async fn notify_payment(db: &Db, bus: &LiveBus, intent_id: &str) -> anyhow::Resu
 }
 
 /// Tells the entity's owner, live, what it looks like now.
-async fn notify_entity(db: &Db, bus: &LiveBus, entity_id: &str) -> anyhow::Result<()> {
+async fn notify_entity(db: &Db, bus: &LiveBus, entity_id: &EntityId) -> anyhow::Result<()> {
     // An entity of a customer we do not know (e.g. made outside this app) has nobody to tell.
     let Some((Some(user_id), entity)) = db::entities::get_with_owner(db, entity_id).await? else {
         return Ok(());

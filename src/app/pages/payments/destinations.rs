@@ -98,11 +98,11 @@ pub(super) fn DestinationsSection(destinations: RwSignal<Vec<Destination>>) -> i
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|d| view! {
-                                <tr data-testid="destination-row" data-id=d.id.clone()>
+                                <tr data-testid="destination-row" data-id=d.id.to_string()>
                                     <td><bdi>{d.display_name.clone()}</bdi> {d.default.then(|| view! { " " <span class="badge">{t("pay-destination-default")}</span> })}</td>
                                     <td><code class="ltr">{d.iban}</code></td>
                                     <td>{d.currency}</td>
-                                    <td><span title=d.status.clone()>{destination_status_text(&d.status)}</span></td>
+                                    <td><span title=d.status.to_string()>{destination_status_text(d.status.as_str())}</span></td>
                                 </tr>
                             }.into_any()).collect_view()}
                         </tbody>

@@ -50,16 +50,16 @@ fn PaymentTable(
             <tbody>
                 {rows.into_iter().map(|p| {
                     let payable = p.payable();
-                    let intent = StoredValue::new(p.intent_id.clone());
+                    let intent = StoredValue::new(p.intent_id.to_string());
                     view! {
-                        <tr data-testid="payment-row" data-intent-id=p.intent_id.clone()
+                        <tr data-testid="payment-row" data-intent-id=p.intent_id.to_string()
                             data-payment-id=p.payment_id.clone().unwrap_or_default()>
                             <td><bdi class="ltr">{p.created_at.get(..19).unwrap_or(&p.created_at).replace('T', " ")}</bdi></td>
                             <td><bdi>{p.destination_name.clone().unwrap_or_default()}</bdi></td>
-                            <td class="num"><bdi class="ltr" data-testid="payment-amount">{format!("{} {}", p.amount, p.currency)}</bdi></td>
+                            <td class="num"><bdi class="ltr" data-testid="payment-amount">{p.amount.to_string()}</bdi></td>
                             <td>
-                                <span class=status_badge(&p.status) data-testid="payment-status" data-status=p.status.clone()
-                                    title=p.status.clone()>
+                                <span class=status_badge(p.status.as_str()) data-testid="payment-status" data-status=p.status.to_string()
+                                    title=p.status.to_string()>
                                     {PaymentRow::status_text(&p.status)}
                                 </span>
                             </td>
@@ -98,7 +98,7 @@ fn PayButton(
             let sdk = if method == "checkout" { Launch::checkout } else { Launch::pay };
             let ended = launch(launch_payment(intent.get_value()), sdk, |_, data| {
                 let (text, class) = outcome_text(method, data);
-                outcome.set(Some((text, class, data.status.clone())));
+                outcome.set(Some((text, class, data.status.to_string())));
             })
             .await;
             match ended {

@@ -24,7 +24,7 @@ pub(super) fn NewPaymentForm(
     Effect::new(move |_| {
         let list = destinations.get();
         if !list.iter().any(|d| d.id == destination.get_untracked()) {
-            destination.set(list.first().map(|d| d.id.clone()).unwrap_or_default());
+            destination.set(list.first().map(|d| d.id.to_string()).unwrap_or_default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -72,7 +72,7 @@ pub(super) fn NewPaymentForm(
                     {move || destinations.get().into_iter().map(|d| {
                         let id = d.id.clone();
                         view! {
-                            <option value=d.id selected=move || destination.get() == id>
+                            <option value=d.id.to_string() selected=move || destination.get() == id>
                                 {format!("{} ({})", d.display_name, d.currency)}
                             </option>
                         }

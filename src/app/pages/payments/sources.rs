@@ -52,13 +52,13 @@ fn PaymentSourceControls(
     Effect::new(move |_| {
         let list = destinations.get();
         if !list.iter().any(|d| d.id == destination.get_untracked()) {
-            destination.set(list.first().map(|d| d.id.clone()).unwrap_or_default());
+            destination.set(list.first().map(|d| d.id.to_string()).unwrap_or_default());
         }
     });
     Effect::new(move |_| {
         let list = sources.get();
         if !list.iter().any(|s| s.id == source.get_untracked()) {
-            source.set(list.first().map(|s| s.id.clone()).unwrap_or_default());
+            source.set(list.first().map(|s| s.id.to_string()).unwrap_or_default());
         }
     });
     let fail = move |text: String| {
@@ -111,7 +111,7 @@ fn PaymentSourceControls(
                         {move || destinations.get().into_iter().map(|d| {
                             let id = d.id.clone();
                             view! {
-                                <option value=d.id selected=move || destination.get() == id>
+                                <option value=d.id.to_string() selected=move || destination.get() == id>
                                     {format!("{} ({})", d.display_name, d.currency)}
                                 </option>
                             }
@@ -131,7 +131,7 @@ fn PaymentSourceControls(
                             list.into_iter().enumerate().map(|(i, s)| {
                                 let id = s.id.clone();
                                 view! {
-                                    <option value=s.id selected=move || source.get() == id>
+                                    <option value=s.id.to_string() selected=move || source.get() == id>
                                         {t_with("pay-source-option", &[("bank", arg(&s.bank_identifier)), ("number", arg(i + 1))])}
                                     </option>
                                 }
@@ -184,7 +184,7 @@ fn source_outcome(method: &str, data: &CallbackData) -> (String, &'static str, S
         "CANCELLED" => "notice",
         _ => "notice error",
     };
-    (text, class, data.status.clone())
+    (text, class, data.status.to_string())
 }
 
 /// Lean's payment source and beneficiary statuses in plain words, with the cool-off visible.
@@ -217,16 +217,16 @@ fn SourceList(sources: Vec<PaymentSource>, destinations: Vec<Destination>) -> im
             </tr></thead>
             <tbody>
                 {sources.into_iter().map(|s| {
-                    let cool_off = (s.status != "ACTIVE").then_some(s.cool_off_expiry.clone()).flatten();
+                    let cool_off = (s.status.as_str() != "ACTIVE").then_some(s.cool_off_expiry.clone()).flatten();
                     let recipients: Vec<(String, Beneficiary)> =
-                        s.beneficiaries.iter().map(|b| (name_of(&b.destination_id), b.clone())).collect();
+                        s.beneficiaries.iter().map(|b| (name_of(b.destination_id.as_str()), b.clone())).collect();
                     view! {
-                        <tr data-testid="source-row" data-id=s.id.clone()>
+                        <tr data-testid="source-row" data-id=s.id.to_string()>
                             <td><bdi class="ltr">{s.bank_identifier.clone()}</bdi></td>
                             <td>
-                                <span class=if s.status == "ACTIVE" { "badge badge-ok" } else { "badge badge-warn" }
-                                    data-testid="source-status" data-status=s.status.clone() title=s.status.clone()>
-                                    {source_status_text(&s.status)}
+                                <span class=if s.status.as_str() == "ACTIVE" { "badge badge-ok" } else { "badge badge-warn" }
+                                    data-testid="source-status" data-status=s.status.to_string() title=s.status.to_string()>
+                                    {source_status_text(s.status.as_str())}
                                 </span>
                                 {cool_off.map(|at| view! {
                                     " " <span class="small muted">{t("pay-until")} " " <bdi class="ltr">{timestamp(&at)}</bdi></span>
@@ -237,11 +237,11 @@ fn SourceList(sources: Vec<PaymentSource>, destinations: Vec<Destination>) -> im
                                     {recipients.into_iter().map(|(name, b)| {
                                         let until = b.cooling_off().then_some(b.cool_off_expiry.clone()).flatten();
                                         view! {
-                                            <li data-testid="beneficiary" data-destination-id=b.destination_id.clone()>
+                                            <li data-testid="beneficiary" data-destination-id=b.destination_id.to_string()>
                                                 <bdi>{name}</bdi> " "
                                                 <span class=if b.cooling_off() { "badge badge-warn" } else { "badge badge-ok" }
-                                                    data-testid="beneficiary-status" data-status=b.status.clone() title=b.status.clone()>
-                                                    {source_status_text(&b.status)}
+                                                    data-testid="beneficiary-status" data-status=b.status.to_string() title=b.status.to_string()>
+                                                    {source_status_text(b.status.as_str())}
                                                 </span>
                                                 {until.map(|at| view! {
                                                     " " <span class="small muted" data-testid="beneficiary-cool-off">

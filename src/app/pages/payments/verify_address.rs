@@ -145,13 +145,13 @@ fn VerifyOutcome(outcome: FlowOutcome, name: String, latest: bool) -> impl IntoV
         })
     };
     view! {
-        <div class=class role="status" data-testid="verify-outcome" data-status=outcome.status.clone()
+        <div class=class role="status" data-testid="verify-outcome" data-status=outcome.status.to_string()
             data-secondary-status=secondary.clone()>
             {(!latest).then(|| view! { <p class="small muted">{t("pay-verify-last-check")}
                 " " <bdi class="ltr">{timestamp(&outcome.created_at)}</bdi></p> })}
             <p data-testid="verify-headline">{headline}</p>
             <dl class="verify-facts">
-                {row(t("pay-verify-field-status"), Some(outcome.status.clone()), "verify-status")}
+                {row(t("pay-verify-field-status"), Some(outcome.status.to_string()), "verify-status")}
                 {row(t("pay-verify-field-secondary"), outcome.secondary_status.clone(), "verify-secondary-status")}
                 {row(t("pay-verify-field-message"), outcome.message.clone(), "verify-message")}
                 {row(t("pay-verify-field-correlation"), outcome.lean_correlation_id.clone(), "verify-correlation-id")}
