@@ -10,7 +10,6 @@ use leptos::prelude::use_context;
 use serde::{Deserialize, Serialize};
 
 pub mod catalogue;
-mod errors;
 
 pub use catalogue::Arg;
 

@@ -50,6 +50,18 @@ pub enum SdkError {
     Launch(String),
 }
 
+impl SdkError {
+    /// What the UI shows when the Link SDK cannot start, in the current language.
+    pub fn localized(&self) -> String {
+        match self {
+            SdkError::NotLoaded => crate::i18n::t("sdk-not-loaded"),
+            SdkError::Launch(detail) => {
+                crate::i18n::t_with("sdk-launch-refused", &[("detail", crate::i18n::arg(detail))])
+            }
+        }
+    }
+}
+
 /// One `Lean.<method>` call with its config, written out as Lean's JSON. The method's name travels
 /// with its config, so a flow's outcome is recorded under the method that was actually opened.
 #[derive(Debug, Clone, PartialEq, Eq)]

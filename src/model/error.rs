@@ -2,6 +2,8 @@ use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{arg, t, t_with};
+
 /// Every failure a server function can report. The `Display` text is what the UI shows, so it is
 /// written for the person using the app; internal causes are logged on the server, never sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -49,6 +51,32 @@ impl AppError {
             AppError::Busy => 503,
             AppError::Lean { .. } | AppError::LeanUnavailable => 502,
             AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+/// `AppError` in the reader's language. The English `Display` text stays for logs.
+impl AppError {
+    /// What the UI shows for this error, in the current language.
+    pub fn localized(&self) -> String {
+        match self {
+            // Built on the server in the caller's language already.
+            AppError::Invalid { message, .. } => message.clone(),
+            AppError::SignInRequired => t("error-sign-in-required"),
+            AppError::BadCredentials => t("error-bad-credentials"),
+            AppError::EmailTaken => t("error-email-taken"),
+            AppError::Forbidden => t("error-forbidden"),
+            AppError::NotFound(what) => t_with("error-not-found", &[("what", arg(what))]),
+            AppError::Lean { code, message } => {
+                t_with("error-lean", &[("message", arg(message)), ("code", arg(code))])
+            }
+            AppError::LeanUnavailable => t("error-lean-unavailable"),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                t_with("error-too-many-attempts", &[("seconds", crate::i18n::num(*retry_after_secs as i64))])
+            }
+            AppError::Busy => t("error-busy"),
+            AppError::Internal => t("error-internal"),
+            AppError::Transport(detail) => t_with("error-transport", &[("detail", arg(detail))]),
         }
     }
 }

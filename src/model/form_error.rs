@@ -38,29 +38,3 @@ pub fn form_error(code: &str) -> Option<AppError> {
         _ => return None,
     })
 }
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use crate::model::AppError;
-    use crate::server::accounts::{check_password, parse_email};
-
-    #[test]
-    fn every_form_error_code_comes_back_as_its_error() {
-        for e in [
-            AppError::BadCredentials,
-            AppError::EmailTaken,
-            parse_email("nope").unwrap_err(),
-            check_password("short").unwrap_err(),
-            check_password(&"x".repeat(200)).unwrap_err(),
-            AppError::TooManyAttempts { retry_after_secs: 42 },
-            AppError::Busy,
-            AppError::Internal,
-        ] {
-            let code = super::form_error_code(&e);
-            assert_eq!(super::form_error(&code), Some(e), "{code}");
-        }
-        assert_eq!(super::form_error("<script>"), None, "unknown codes show nothing");
-        assert_eq!(super::form_error("too-many-x"), None);
-        assert_eq!(super::form_error("too-many-99999999"), None);
-    }
-}

@@ -136,4 +136,24 @@ mod tests {
         assert!(check_password("12345678").is_ok());
         assert!(check_password(&"x".repeat(129)).is_err());
     }
+
+    #[test]
+    fn every_form_error_code_comes_back_as_its_error() {
+        for e in [
+            AppError::BadCredentials,
+            AppError::EmailTaken,
+            parse_email("nope").unwrap_err(),
+            check_password("short").unwrap_err(),
+            check_password(&"x".repeat(200)).unwrap_err(),
+            AppError::TooManyAttempts { retry_after_secs: 42 },
+            AppError::Busy,
+            AppError::Internal,
+        ] {
+            let code = crate::model::form_error::form_error_code(&e);
+            assert_eq!(crate::model::form_error::form_error(&code), Some(e), "{code}");
+        }
+        assert_eq!(crate::model::form_error::form_error("<script>"), None, "unknown codes show nothing");
+        assert_eq!(crate::model::form_error::form_error("too-many-x"), None);
+        assert_eq!(crate::model::form_error::form_error("too-many-99999999"), None);
+    }
 }
