@@ -3,6 +3,7 @@
 //! /open-finance/success), pay against it from the server, and review or revoke consents
 //! (`Lean.manageConsents`). Statuses follow Lean's webhooks live.
 
+use crate::app::components::form_errors::{field_message, general_message};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
@@ -130,23 +131,6 @@ fn outcome_text(method: &str, data: &CallbackData) -> (String, &'static str) {
         ("CANCELLED", "manageConsents") => (t("consent-outcome-managed"), "notice"),
         ("CANCELLED", _) => (t("consent-outcome-cancelled"), "notice"),
         _ => (t_with("consent-outcome-error", &[("detail", arg(detail))]), "notice error"),
-    }
-}
-
-/// The message of an `Invalid` error about `field`.
-fn field_message(error: Option<AppError>, field: &str) -> Option<String> {
-    match error {
-        Some(AppError::Invalid { field: f, message }) if f == field => Some(message),
-        _ => None,
-    }
-}
-
-/// Any error not about one of `fields`, for showing under the form.
-fn general_message(error: Option<AppError>, fields: &[&str]) -> Option<String> {
-    match error {
-        Some(AppError::Invalid { field, .. }) if fields.contains(&field.as_str()) => None,
-        Some(e) => Some(e.localized()),
-        None => None,
     }
 }
 

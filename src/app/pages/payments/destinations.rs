@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{field_message, general_message};
 use crate::api::create_destination;
+use crate::app::components::form_errors::{field_message, general_message};
 use crate::i18n::{arg, t, t_with};
 use crate::model::{AppError, Destination};
 

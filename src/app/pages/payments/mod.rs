@@ -49,23 +49,6 @@ pub fn PaymentsPage() -> impl IntoView {
     }
 }
 
-/// The message of an `Invalid` error about `field`, for showing next to that field.
-fn field_message(error: Option<AppError>, field: &str) -> Option<String> {
-    match error {
-        Some(AppError::Invalid { field: f, message }) if f == field => Some(message),
-        _ => None,
-    }
-}
-
-/// Any error that is not about one of `fields`, for showing under the form.
-fn general_message(error: Option<AppError>, fields: &[&str]) -> Option<String> {
-    match error {
-        Some(AppError::Invalid { field, .. }) if fields.contains(&field.as_str()) => None,
-        Some(e) => Some(e.localized()),
-        None => None,
-    }
-}
-
 pub fn status_badge(status: &str) -> &'static str {
     match status {
         "ACCEPTED_BY_BANK" => "badge badge-ok",

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{field_message, general_message};
 use crate::api::create_payment;
+use crate::app::components::form_errors::{field_message, general_message};
 use crate::i18n::t;
 use crate::model::{parse_amount, AppError, Destination, CURRENCIES};
 

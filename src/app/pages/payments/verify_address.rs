@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{field_message, general_message, timestamp};
+use super::timestamp;
 use crate::api::{fetch_customer_name, launch_verify_address, recent_flows, save_customer_name};
+use crate::app::components::form_errors::{field_message, general_message};
 use crate::app::launch::launch;
 use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::Launch;
