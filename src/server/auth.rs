@@ -18,6 +18,7 @@ const USER_KEY: &str = "user_id";
 pub fn count_attempt(state: &AppState, client: IpAddr, email: &str) -> Result<(), AppError> {
     state.throttle.attempt(client, email).map_err(|TooMany(wait)| {
         tracing::warn!(%client, "sign-in throttled");
+        metrics::counter!(crate::server::metrics::SIGN_INS_THROTTLED).increment(1);
         AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) }
     })
 }

@@ -53,6 +53,8 @@ pub struct Config {
     pub csp_mode: super::security::CspMode,
     /// Users (by email, lower case) who may open `/diagnostics`.
     pub admin_emails: Vec<String>,
+    /// The bearer token a scraper shows for `/metrics`; without one, only this machine may read it.
+    pub metrics_token: Option<secrecy::SecretString>,
     /// The Link SDK's `customization` object (LEAN_SDK_* variables).
     pub sdk_customization: std::collections::BTreeMap<String, String>,
 }
@@ -220,6 +222,11 @@ impl Config {
         }
 
         let sdk_customization = super::sdk_look::from_vars(|k| v.get(k))?;
+        let metrics_token = match v.get("METRICS_TOKEN").map(|t| t.trim().to_owned()) {
+            Some(t) if t.len() >= 16 => Some(secrecy::SecretString::from(t)),
+            Some(t) if !t.is_empty() => return Err(err("METRICS_TOKEN", "must be at least 16 characters")),
+            _ => None,
+        };
 
         Ok(Config {
             addr,
@@ -232,6 +239,7 @@ impl Config {
             trusted_proxies,
             csp_mode,
             admin_emails,
+            metrics_token,
             sdk_customization,
         })
     }

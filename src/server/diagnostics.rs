@@ -23,6 +23,7 @@ pub const SETTINGS: &[&str] = &[
     "DATABASE_URL",
     "PUBLIC_URL",
     "ADMIN_EMAILS",
+    "METRICS_TOKEN",
     "LEPTOS_SITE_ADDR",
 ];
 

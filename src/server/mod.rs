@@ -17,6 +17,7 @@ pub mod language;
 pub mod launch;
 pub mod lean;
 pub mod live;
+pub mod metrics;
 pub mod observe;
 pub mod payments;
 pub mod request;

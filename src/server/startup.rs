@@ -45,6 +45,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(mut config: Config) -> anyhow::Result<Application> {
+        // Counted from the start: the facade drops what is recorded before a recorder exists.
+        super::metrics::handle();
         let db = db::connect(&config.database_url).await?;
         let worker_db = db::connect_background(&config.database_url, &db).await?;
         // One process owns a SQLite file, so a claim found now belongs to a run that died mid-event.
@@ -298,6 +300,8 @@ fn router(state: AppState) -> Router {
         .route("/webhooks/lean", post(endpoint::receive))
         .route("/live", get(sse::stream))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(super::metrics::ready))
+        .route("/metrics", get(super::metrics::scrape))
         .route("/lang/{code}", get(super::language::switch))
         .route("/i18n/{file}", get(super::language::messages))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))

@@ -14,6 +14,7 @@ mod diagnostics;
 mod fuzz;
 mod instances;
 mod lean_client;
+mod metrics;
 mod ordering;
 mod payments;
 mod security;

@@ -352,3 +352,14 @@ pub async fn customer_of(db: &Db, event_id: &str) -> Result<Option<Option<Custom
         .await?;
     row.map(|r| r.try_get::<Option<CustomerId>, _>(0)).transpose()
 }
+
+/// Events waiting for the worker (received or being applied), and when the oldest of them arrived.
+pub async fn backlog(db: &Db) -> Result<(i64, Option<String>), sqlx::Error> {
+    let row =
+        sqlx::query("SELECT COUNT(*), MIN(received_at) FROM webhook_events WHERE status = $1 OR status = $2")
+            .bind(RECEIVED)
+            .bind(PROCESSING)
+            .fetch_one(db)
+            .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}

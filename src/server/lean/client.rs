@@ -170,6 +170,7 @@ impl LeanClient {
     }
 
     pub(super) async fn audit(&self, method: &str, path: &str, status: Option<u16>, started: Instant) {
+        crate::server::metrics::lean_call(method, path, status, started.elapsed());
         let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let user = self.acting_for.as_ref();
         if let Err(e) = db::lean_api_calls::record(&self.db, user, method, path, status, ms, None).await {

@@ -95,8 +95,13 @@ pub async fn stream(
         }
         None => own.boxed(),
     };
+    // Counted open until the response body (and with it this guard) is dropped.
+    let open = crate::server::metrics::OpenStream::count();
     let body = replay
         .chain(follow)
+        .inspect(move |_| {
+            let _ = &open;
+        })
         .take_while(|e| futures::future::ready(e.is_some()))
         .filter_map(|e| futures::future::ready(e.map(Ok::<_, Infallible>)))
         .take_until(state.shutdown.clone().cancelled_owned());

@@ -41,8 +41,15 @@ pub fn customer_of(payload: Option<&serde_json::Value>) -> Option<CustomerId> {
 }
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    metrics::counter!(crate::server::metrics::WEBHOOKS_RECEIVED).increment(1);
     let header = headers.get("lean-signature").and_then(|v| v.to_str().ok());
     if let Err(e) = signature::verify(state.webhook_secret.expose_secret().as_bytes(), header, &body) {
+        let reason = match e {
+            signature::SignatureError::Missing => "missing",
+            signature::SignatureError::Malformed => "malformed",
+            signature::SignatureError::Mismatch => "mismatch",
+        };
+        metrics::counter!(crate::server::metrics::WEBHOOKS_REJECTED, "reason" => reason).increment(1);
         // Counted always; logged and shown only when sampled, so a flood costs no disk.
         if let Some(sampled) = state.rejected_webhooks.record(&e, &body) {
             tracing::warn!(reason = %e, total = state.rejected_webhooks.total(), "webhook rejected");
@@ -94,6 +101,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
 
     match stored {
         Ok(true) => {
+            metrics::counter!(crate::server::metrics::WEBHOOKS_STORED).increment(1);
             state.worker.wake();
             StatusCode::OK
         }

@@ -122,6 +122,7 @@ impl Worker {
                 Ok(()) => applied.push(ev.event_id),
                 Err(e) => {
                     failed = true;
+                    metrics::counter!(crate::server::metrics::WEBHOOKS_FAILED).increment(1);
                     let error = e.to_string();
                     tracing::warn!(event_id = %ev.event_id, error = %error, "webhook processing failed");
                     let give_up = ev.attempts + 1 >= MAX_ATTEMPTS;
@@ -135,6 +136,9 @@ impl Worker {
             }
         }
         let finished = inbox.in_turn(webhook_events::finish_applied(db, &applied)).await;
+        if finished.is_ok() {
+            metrics::counter!(crate::server::metrics::WEBHOOKS_APPLIED).increment(applied.len() as u64);
+        }
         if let Err(e) = finished {
             // They stay claimed and are applied again once the claim is released or goes stale.
             tracing::error!(error = %e, "could not record applied webhooks");
