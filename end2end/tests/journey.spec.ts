@@ -80,6 +80,9 @@ test('a new user connects a bank and sees it arrive live, and it survives reload
   await expect(page.getByTestId('flow-outcome')).toHaveAttribute('data-status', 'SUCCESS');
   const card = page.getByTestId('entity-card');
   await expect(card).toHaveCount(1);
+  // The entity's webhook lists the bank before the SDK closes; this was still the first connection.
+  await expect(page.getByTestId('flow-outcome')).toContainText('Bank connected');
+  await expect(page.getByTestId('flow-outcome')).not.toContainText('already connected');
   await expect(card).toContainText('Lean Mockbank');
   await expect(card).toContainText('Transactions');
   await expect(card.getByTestId('entity-data-status')).toHaveText('Data ready');

@@ -20,12 +20,19 @@ pub fn ConnectButton(
     /// The `data-testid` of the button, for pages that show more than one kind.
     #[prop(default = "connect-bank")]
     testid: &'static str,
+    /// Runs when the person clicks, before anything is launched: what a page knew then is what an
+    /// outcome is compared with (the entity's webhook often arrives before the SDK closes).
+    #[prop(optional)]
+    on_start: Option<Callback<()>>,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
     let ready = crate::app::hydrated::use_hydrated();
     let error = RwSignal::new(None::<String>);
     let label = label.unwrap_or_else(|| t("bank-connect"));
     let start = move |_| {
+        if let Some(on_start) = on_start {
+            on_start.run(());
+        }
         busy.set(true);
         error.set(None);
         spawn_local(async move {

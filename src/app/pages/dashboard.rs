@@ -10,7 +10,7 @@ use crate::app::components::flow_outcome::{status_label, FlowOutcomeView};
 use crate::app::components::live_badge::LiveBadge;
 use crate::app::live::{on_open, use_live_changes};
 use crate::i18n::t;
-use crate::model::{AppError, Entity, FlowOutcome};
+use crate::model::{AppError, Entity, FlowOutcome, FlowStatus};
 
 /// What the dashboard shows first, loaded on the server and handed to the island as its props.
 type Loaded<T> = Result<Vec<T>, AppError>;
@@ -81,6 +81,7 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
 
     // A webhook applied between the page's rendering and the stream opening is replayed by the stream
     // (from `since`, then from the last event seen when it reconnects), so opening needs no reload.
+    let known_at_start = StoredValue::new(Vec::<Entity>::new());
     let live = use_live_changes(since, reload);
     if since.is_none() {
         on_open(live, reload);
@@ -94,11 +95,19 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
             </div>
             <div class="dash-actions">
                 <LiveBadge live/>
-                <ConnectButton on_outcome=move |o: FlowOutcome| {
-                    // Lean keeps one entity per customer and bank: a repeat connect updates it.
-                    let known = entities.get_untracked().unwrap_or_default();
-                    let again = (o.status.as_str() == "SUCCESS")
-                        .then(|| known.into_iter().find(|e| Some(&e.bank_identifier) == o.bank_identifier.as_ref()))
+                <ConnectButton on_start=Callback::new(move |()| {
+                    known_at_start.set_value(entities.get_untracked().unwrap_or_default());
+                }) on_outcome=move |o: FlowOutcome| {
+                    // Lean keeps one entity per customer and bank: a repeat connect updates it. "Repeat"
+                    // means the bank was listed when the flow started; by the time the SDK closes, the
+                    // new entity's webhook has usually listed it already.
+                    let again = (o.status == FlowStatus::Success)
+                        .then(|| {
+                            known_at_start
+                                .get_value()
+                                .into_iter()
+                                .find(|e| Some(&e.bank_identifier) == o.bank_identifier.as_ref())
+                        })
                         .flatten()
                         .map(|e| e.bank_name);
                     repeat_bank.set(again);
