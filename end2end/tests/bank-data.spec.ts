@@ -98,9 +98,13 @@ test('accounts, balances, transactions and identity; reconnect after the bank se
   await expect(page.getByTestId('account-card').first()).toBeVisible();
   const accounts = await page.getByTestId('account-card').count();
   expect(accounts).toBeGreaterThanOrEqual(2);
-  await expect(page.getByTestId('account-balance').first()).toHaveText(/^-?\d+\.\d{2} AED$/);
+  await expect(page.getByTestId('account-balance').first()).toHaveText(/^-?\d{1,3}(,\d{3})*\.\d{2} AED$/);
   await expect(page.getByTestId('tx-row').first()).toBeVisible();
   await expect(page.getByTestId('identity')).toContainText('Name');
+  // Every amount is grouped by thousands, as the charts are: no run of four digits before the point.
+  for (const amount of await page.locator('[data-testid=account-balance], [data-testid=tx-row] td.num').allTextContents()) {
+    expect(amount).toMatch(/^-?\d{1,3}(,\d{3})*\.\d{2} AED$/);
+  }
   await expect(page.getByTestId('spending-chart')).toHaveAttribute('aria-label', /Spending by category: \w/);
   await expect(page.getByTestId('balance-chart')).toHaveAttribute('aria-label', /Balance from \d{4}-\d{2}-\d{2}/);
   await page.screenshot({ path: path.join(SHOTS, 'bank-data-en.png'), fullPage: true });
@@ -181,7 +185,7 @@ test('a PENDING answer: the data appears live when Lean sends results.ready', as
     new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
   await expect(page.getByTestId('account-card').first()).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByTestId('account-balance').first()).toHaveText(/^-?\d+\.\d{2} AED$/);
+  await expect(page.getByTestId('account-balance').first()).toHaveText(/^-?\d{1,3}(,\d{3})*\.\d{2} AED$/);
   await expect(page.getByTestId('tx-row').first()).toBeVisible();
   // Nothing but PENDING was shown before the data (results.ready may land before the recording starts).
   const seen: string[] = await page.evaluate(() => (window as any).__states);
@@ -247,6 +251,7 @@ test('the dashboard and the bank page in English and in Arabic, right to left', 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('بنوكك');
   await expect(page.getByRole('heading', { name: 'آخر نتائج Link SDK' })).toBeVisible();
   await expect(page.getByTestId('entity-status')).toHaveText('نشط');
+  await expect(page.locator('.bank-name')).toHaveText('بنك لين التجريبي');
   await expect(page.getByTestId('entity-data-status')).toHaveText('البيانات جاهزة');
   await expect(page.getByTestId('view-bank')).toHaveText('الحسابات والمعاملات');
   await expect(page.getByTestId('live-status')).toHaveText(/مباشر/);
@@ -262,6 +267,9 @@ test('the dashboard and the bank page in English and in Arabic, right to left', 
   await expect(page.getByTestId('refresh-data')).toHaveText('تحديث البيانات');
   await expect(page.getByTestId('tx-page')).toHaveText(/^الصفحة 1 من \d+$/);
   await expect(page.getByTestId('identity')).toContainText('الاسم');
+  for (const amount of await page.locator('[data-testid=account-balance], [data-testid=tx-row] td.num').allTextContents()) {
+    expect(amount).toMatch(/^-?\d{1,3}(,\d{3})*\.\d{2} AED$/);
+  }
   await expect(page.getByTestId('spending-chart')).toHaveAttribute('aria-label', /^الإنفاق حسب الفئة: /);
   await expect(page.getByTestId('balance-chart')).toHaveAttribute('aria-label', /^الرصيد من \d{4}-\d{2}-\d{2}/);
   // Categories Lean sends as codes are shown in Arabic, in the chart and in the table.
@@ -270,9 +278,9 @@ test('the dashboard and the bank page in English and in Arabic, right to left', 
   await expect(page.getByTestId('tx-table').locator('tbody')).toContainText('البقالة');
   // Time runs right to left in Arabic: the oldest date is on the right.
   expect(await firstDateSide(page)).toBe('right');
-  // No English heading is left on the Arabic page.
+  // The bank is named as Lean's Arabic bank list names it, and no English heading is left.
+  await expect(page.getByTestId('bank-title')).toHaveText('بنك لين التجريبي');
   for (const heading of await page.locator('main h1, main h2, main h3').allTextContents()) {
-    if (heading.trim() === 'Lean Mockbank') continue;
     expect(heading).toMatch(/[\u0600-\u06FF]/);
   }
   await page.screenshot({ path: path.join(SHOTS, 'bank-ar.png'), fullPage: true });

@@ -153,7 +153,7 @@ test('create, authorise at the bank, pay once, and revoke: every status live', a
   await hydrated(page);
   await expect(page.getByTestId('live-status')).toHaveText(/Live/);
   await expect(row.getByTestId('consent-status')).toHaveAttribute('data-status', 'AUTHORISED');
-  await expect(row.getByTestId('limit-bank')).toHaveText('LEAN_OF_RETAIL_UAE');
+  await expect(row.getByTestId('limit-bank')).toHaveText('Lean Open Finance MockBank');
 
   // Over the per-payment limit: refused before anything is sent.
   await row.getByTestId('consent-pay-amount').fill('150');
@@ -297,6 +297,27 @@ test('the consents page in Arabic, right to left', async ({ page }) => {
   await expectNoSeriousA11yIssues(page);
   await page.goto(`${app.url}/lang/en?back=/consents`);
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+});
+
+test('one view of the consents page asks Lean for each of its lists once', async ({ page }) => {
+  await signUp(page);
+  await addDestination(page);
+  // The console's own record of this user's Lean calls (newest first, paths without queries).
+  const calls = async () => page.evaluate(async () => {
+    const res = await fetch('/api/console_log', { method: 'POST' });
+    return ((await res.json()).calls as { method: string; path: string }[]).map((c) => `${c.method} ${c.path}`);
+  });
+  const before = await calls();
+  await page.goto(`${app.url}/consents`);
+  await hydrated(page);
+  await expect(page.getByTestId('live-status')).toHaveText(/Live/);
+  // Long enough for a reload on the stream's opening, had there been one, to reach Lean.
+  await page.waitForTimeout(1500);
+  const after = await calls();
+  const added = (line: string) => after.filter((c) => c === line).length - before.filter((c) => c === line).length;
+  expect(added('GET /consents/v1')).toBe(1);
+  expect(after.filter((c) => c.startsWith('GET /customers/v1/') && c.endsWith('/destinations')).length
+    - before.filter((c) => c.startsWith('GET /customers/v1/') && c.endsWith('/destinations')).length).toBe(1);
 });
 
 test('the consents page needs a signed-in user', async ({ page }) => {

@@ -114,6 +114,8 @@ test('closing the Link UI records a cancelled flow and connects nothing', async 
   await link.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('flow-outcome')).toHaveAttribute('data-status', 'CANCELLED');
   await expect(page.getByTestId('flow-outcome')).toContainText('Nothing was connected');
+  // A support reference reads like an error: a cancel shows none (the history still keeps it).
+  await expect(page.getByTestId('flow-outcome').getByTestId('correlation-id')).toHaveCount(0);
   await expect(page.getByTestId('entity-empty')).toBeVisible();
 });
 
@@ -196,7 +198,10 @@ test('a failed connect shows the bank\'s words and the correlation id to quote, 
   const row = page.getByTestId('flow-history').locator('tbody tr').first();
   await expect(row).toContainText('Error');
   await expect(row).toContainText(correlation);
+  // The exit point in words; its code is there for a developer, in the cell's title.
   await expect(row.locator('td').nth(4)).not.toBeEmpty();
+  await expect(row.locator('td').nth(4)).not.toHaveText(/^[A-Z_]+$/);
+  await expect(row.locator('td').nth(4)).toHaveAttribute('title', /^[A-Z_]+$/);
   await expect(page.getByTestId('entity-empty')).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS, 'dashboard-flow-error-en.png'), fullPage: true });
   await expectNoSeriousA11yIssues(page);
@@ -207,6 +212,7 @@ test('a failed connect shows the bank\'s words and the correlation id to quote, 
   const arRow = page.getByTestId('flow-history').locator('tbody tr').first();
   await expect(arRow).toContainText('خطأ');
   await expect(arRow).toContainText(correlation);
+  await expect(arRow.locator('td').nth(4)).toHaveText(/[\u0600-\u06FF]/);
   await expect(page.getByTestId('entity-empty')).toContainText('لم تربط أي بنك بعد');
   await page.screenshot({ path: path.join(SHOTS, 'dashboard-flow-error-ar.png'), fullPage: true });
   await expectNoSeriousA11yIssues(page);

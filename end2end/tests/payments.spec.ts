@@ -127,6 +127,11 @@ test('destinations, a checked payment, Pay with bank and the status moving live'
   // payment_source.* webhooks refresh the source and its cool-off status live.
   await expect(page.getByTestId('source-row')).toHaveCount(1);
   await expect(page.getByTestId('source-status')).toHaveAttribute('data-status', 'ACTIVE');
+  // The notice says what the list says, beside the button that was pressed, in a live region.
+  const sourceNotice = page.getByTestId('source-controls').getByTestId('payment-outcome');
+  await expect(sourceNotice).toHaveText('Payment source added. Acme Store is ready at your bank: “Pay with bank” can pay it now.');
+  await expect(sourceNotice).toBeInViewport();
+  await expect(page.locator('[aria-live="polite"]').filter({ has: sourceNotice })).toHaveCount(1);
 
   // Pay with bank: account selection, confirmation, done.
   await row.getByTestId('pay-with-bank').click();
@@ -138,6 +143,9 @@ test('destinations, a checked payment, Pay with bank and the status moving live'
   await expect(link.getByTestId('payment-status')).toHaveText('PENDING_WITH_BANK');
   await linkDone(link);
   await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'SUCCESS');
+  // The payment's outcome shows by the payments list, where the person pressed "Pay with bank".
+  await expect(page.getByTestId('payment-outcome')).toBeInViewport();
+  await expect(page.locator('section[aria-labelledby="payments-title"]').getByTestId('payment-outcome')).toHaveCount(1);
 
   // payment.created arrives by webhook and shows without a reload…
   await expect(row.getByTestId('payment-status')).toHaveAttribute('data-status', 'PENDING_WITH_BANK');
@@ -195,6 +203,19 @@ test('Pay with Open Finance: checkout, back to /open-finance/success, captureRed
   await expect(status).toHaveAttribute('data-status', 'ACCEPTED_BY_BANK');
   await page.screenshot({ path: path.join(SHOTS, 'open-finance-success.png'), fullPage: true });
   await expectNoSeriousA11yIssues(page);
+
+  // A reload is a revisit: the return was handled once; what was recorded is shown, nothing runs again.
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('capture-revisit')).toContainText('already handled');
+  await expect(page.getByTestId('capture-outcome')).toHaveAttribute('data-status', 'SUCCESS');
+  await expect(page.getByTestId('payment-status')).toHaveAttribute('data-status', 'ACCEPTED_BY_BANK');
+  await expect(page.locator('#lean-link-frame')).toHaveCount(0);
+  const captures = await page.evaluate(async () => {
+    const res = await fetch('/api/recent_flows', { method: 'POST' });
+    return ((await res.json()) as { method: string }[]).filter((f) => f.method === 'captureRedirect').length;
+  });
+  expect(captures).toBe(1);
 
   await page.getByRole('link', { name: '← Payments' }).click();
   await expect(page.getByTestId('payment-row').getByTestId('payment-status')).toHaveAttribute('data-status', 'ACCEPTED_BY_BANK');
@@ -283,7 +304,9 @@ test('payment sources: the picked destination, createBeneficiary, the cool-off v
   await linkDone(link);
   await sandboxSettings({ beneficiary_cool_off_ms: 0 });
   await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'SUCCESS');
-  await expect(page.getByTestId('payment-outcome')).toContainText('cool-off');
+  // While the list shows the cool-off, so does the notice, with its end.
+  await expect(page.getByTestId('payment-outcome')).toContainText(
+    /^Recipient added\. Your bank holds Acme Store in its cool-off period until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\./);
 
   await page.evaluate(() => ((window as any).__noReload = true));
   const added = page.locator(`[data-testid="beneficiary"][data-destination-id="${acme}"]`);
@@ -295,6 +318,7 @@ test('payment sources: the picked destination, createBeneficiary, the cool-off v
   await expect(added.getByTestId('beneficiary-status')).toHaveAttribute('data-status', 'ACTIVE', { timeout: 30_000 });
   await expect(added.getByTestId('beneficiary-status')).toHaveText('Ready');
   await expect(added.getByTestId('beneficiary-cool-off')).toHaveCount(0);
+  await expect(page.getByTestId('payment-outcome')).toHaveText('Recipient added. Acme Store is ready at your bank: “Pay with bank” can pay it now.');
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
 
   // Both launches are in the flow history.

@@ -136,6 +136,7 @@ of-capture-consent-success = اعتمد بنكك الموافقة.
 of-capture-consent-cancelled = أغلقت شاشة التأكيد من Lean. تبقى حالة الموافقة أدناه متابعةً لرد بنكك.
 of-capture-consent-error = لم يعتمد بنكك الموافقة: { $detail }
 of-capture-closed = أُغلقت شاشة التأكيد من Lean. تبقى الحالة أدناه متابعةً لرد بنكك.
+of-capture-revisit = عدت إلى هذه الصفحة: سبق أن عولج رد البنك في { $when } بالتوقيت العالمي، فلم يُشغَّل شيء من جديد. الحالة أدناه هي الأحدث.
 of-unknown-error = خطأ غير معروف
 of-payment-status = حالة الدفعة
 of-payment-summary = { $amount } { $currency } إلى { $name }

@@ -31,6 +31,14 @@ console-col-status = الحالة
 console-col-latency = زمن الاستجابة
 console-no-webhooks = لا توجد webhooks بعد. اربط بنكًا أو أرسل webhook تجريبيًا.
 console-no-calls = لا توجد طلبات إلى Lean بعد.
+console-filter-invalid = لا تستطيع وحدة التحكم عرض هذا الاختيار: اختر نوعًا وحالة من القائمتين.
+console-failed-calls-only = الطلبات الفاشلة فقط
+console-pages = الصفحات
+console-newest = الأحدث
+console-older = الأقدم
+console-filter-type = النوع
+console-filter-status = الحالة
+console-filter-all = الكل
 console-status-received = مستلَم
 console-status-processing = قيد المعالجة
 console-status-processed = تمت معالجته
@@ -93,10 +101,10 @@ panel-expire-hint = يسجّل البنك خروج المستخدم: تجيب ب
 panel-test-user = المستخدم التجريبي
 panel-expire-button = إنهاء الجلسة
 panel-expired = { $count ->
-    [0] لا توجد لدى { $user } بنوك مربوطة في بيئة التجربة، فلم يتغيّر شيء.
-    [one] سجّل البنك خروج { $user }: البنك المربوط بـ { $user } يطلب الآن إعادة الربط (RECONNECT_REQUIRED).
-    [two] سجّل البنك خروج { $user }: البنكان المربوطان بـ { $user } يطلبان الآن إعادة الربط (RECONNECT_REQUIRED).
-   *[other] سجّل البنك خروج { $user }: { $count } بنوك مربوطة بـ { $user } تطلب الآن إعادة الربط (RECONNECT_REQUIRED).
+    [0] سجّل البنك خروج { $user }. لا يوجد من بنوكك بنك مربوط بـ { $user }، فلم يتغيّر شيء يخصّك.
+    [one] سجّل البنك خروج { $user }: بنكك المربوط بـ { $user } يطلب منك الآن تسجيل الدخول من جديد (RECONNECT_REQUIRED). وتقول بطاقته في لوحة التحكم ذلك.
+    [two] سجّل البنك خروج { $user }: بنكاك المربوطان بـ { $user } يطلبان منك الآن تسجيل الدخول من جديد (RECONNECT_REQUIRED). وتقول بطاقتاهما في لوحة التحكم ذلك.
+   *[other] سجّل البنك خروج { $user }: { $count } من بنوكك المربوطة بـ { $user } تطلب منك الآن تسجيل الدخول من جديد (RECONNECT_REQUIRED). وتقول بطاقاتها في لوحة التحكم ذلك.
 }
 panel-next-title = طلب البيانات التالي
 panel-next-hint = لمرة واحدة: في المرة القادمة التي يقرأ فيها التطبيق بيانات هذا البنك، تجيب Lean بهذه الطريقة.

@@ -136,6 +136,7 @@ of-capture-consent-success = Your bank authorised the consent.
 of-capture-consent-cancelled = You closed Lean's confirmation. The consent status below still follows your bank.
 of-capture-consent-error = Your bank did not authorise the consent: { $detail }
 of-capture-closed = Lean's confirmation was closed. The status below still follows your bank.
+of-capture-revisit = You came back to this page: the bank's answer was already handled on { $when } UTC, so nothing ran again. The status below is the latest.
 of-unknown-error = unknown error
 of-payment-status = Payment status
 of-payment-summary = { $amount } { $currency } to { $name }

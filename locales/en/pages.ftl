@@ -28,6 +28,14 @@ console-col-status = Status
 console-col-latency = Latency
 console-no-webhooks = No webhooks yet. Connect a bank, or send a test webhook.
 console-no-calls = No calls to Lean yet.
+console-filter-invalid = The console cannot show that selection: pick a type and a state from the lists.
+console-failed-calls-only = Failed calls only
+console-pages = Pages
+console-newest = Newest
+console-older = Older
+console-filter-type = Type
+console-filter-status = State
+console-filter-all = All
 console-status-received = received
 console-status-processing = processing
 console-status-processed = processed
@@ -82,9 +90,9 @@ panel-expire-hint = The bank logs the user out: their banks answer RECONNECT_REQ
 panel-test-user = Test user
 panel-expire-button = Expire session
 panel-expired = { $count ->
-    [0] { $user } has no bank connections at the sandbox, so nothing changed.
-    [one] The bank logged { $user } out: the bank connected with { $user } now asks to reconnect (RECONNECT_REQUIRED).
-   *[other] The bank logged { $user } out: { $count } banks connected with { $user } now ask to reconnect (RECONNECT_REQUIRED).
+    [0] The bank logged { $user } out. None of your banks is connected with { $user }, so nothing of yours changed.
+    [one] The bank logged { $user } out: your bank connected with { $user } now asks you to log in again (RECONNECT_REQUIRED). Its card on the dashboard says so.
+   *[other] The bank logged { $user } out: your { $count } banks connected with { $user } now ask you to log in again (RECONNECT_REQUIRED). Their cards on the dashboard say so.
 }
 panel-next-title = Next data call
 panel-next-hint = One-shot: the next time the app reads this bank's data, Lean answers this way.

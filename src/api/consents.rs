@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{AppError, Consent, ConsentLaunch, ConsentPayment, ConsentsOverview};
+use crate::model::{AppError, Consent, ConsentLaunch, ConsentPayment, ConsentsOverview, Destination};
 
 /// The user's payment destinations and consents.
 #[server(endpoint = "consents_overview")]
@@ -15,6 +15,28 @@ pub async fn fetch_consents() -> Result<ConsentsOverview, AppError> {
     answer(async {
         let (state, user_id) = signed_in().await?;
         crate::server::consents::overview(&state, &user_id).await
+    })
+    .await
+}
+
+/// The user's consents alone, for the consents page's list.
+#[server(endpoint = "consents_list")]
+pub async fn fetch_consent_list() -> Result<Vec<Consent>, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::consents::list(&state, &user_id).await
+    })
+    .await
+}
+
+/// The user's payment destinations alone, for the new-consent form.
+#[server(endpoint = "consent_destinations")]
+pub async fn fetch_consent_destinations() -> Result<Vec<Destination>, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::consents::destinations(&state, &user_id).await
     })
     .await
 }

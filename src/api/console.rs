@@ -6,15 +6,29 @@ use leptos::prelude::*;
 pub use crate::model::console::*;
 use crate::model::AppError;
 
-/// The console's rows, newest first: the caller's own, or everyone's for an admin.
+/// One page of the console's rows, newest first: the caller's own, or everyone's for an admin. Every
+/// field of the query is optional (no fields: the newest page, unfiltered).
 #[server(endpoint = "console_log")]
-pub async fn fetch_console() -> Result<ConsoleLog, AppError> {
+pub async fn fetch_console(
+    #[server(default)] webhooks_before: Option<String>,
+    #[server(default)] calls_before: Option<String>,
+    #[server(default)] webhook_type: Option<String>,
+    #[server(default)] webhook_status: Option<String>,
+    #[server(default)] failed_calls: Option<bool>,
+) -> Result<ConsoleLog, AppError> {
     use crate::server::console;
     use crate::server::request::{answer, signed_in};
     answer(async {
         let (state, user_id) = signed_in().await?;
         let view = console::require(&state, &user_id).await?;
-        console::log(&state, &view).await
+        let query = ConsoleQuery {
+            webhooks_before,
+            calls_before,
+            webhook_type,
+            webhook_status,
+            failed_calls: failed_calls.unwrap_or(false),
+        };
+        console::log(&state, &view, &query).await
     })
     .await
 }

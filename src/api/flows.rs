@@ -42,6 +42,30 @@ pub async fn record_flow_outcome(method: String, data: CallbackData) -> Result<F
     .await
 }
 
+/// Records how `captureRedirect` handled an Open Finance return, once per return (see
+/// `server::flows::record_return`).
+#[server(endpoint = "record_return", input = Json)]
+pub async fn record_return(return_key: String, data: CallbackData) -> Result<FlowOutcome, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        crate::server::flows::check_outcome("captureRedirect", &data)?;
+        let (state, user_id) = signed_in().await?;
+        crate::server::flows::record_return(&state, &user_id, &return_key, &data).await
+    })
+    .await
+}
+
+/// The outcome recorded when this Open Finance return was first handled, if it was.
+#[server(endpoint = "recorded_return")]
+pub async fn recorded_return(return_key: String) -> Result<Option<FlowOutcome>, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::flows::recorded_return(&state, &user_id, &return_key).await
+    })
+    .await
+}
+
 /// The user's latest SDK outcomes, newest first.
 #[server(endpoint = "recent_flows")]
 pub async fn recent_flows() -> Result<Vec<FlowOutcome>, AppError> {
@@ -49,6 +73,17 @@ pub async fn recent_flows() -> Result<Vec<FlowOutcome>, AppError> {
     answer(async {
         let (state, user_id) = signed_in().await?;
         Ok(crate::server::db::flow_attempts::recent(&state.db, &user_id, 5).await?)
+    })
+    .await
+}
+
+/// The user's newest outcome of one Link SDK method (`None` when they never ran it).
+#[server(endpoint = "last_flow")]
+pub async fn last_flow(method: String) -> Result<Option<FlowOutcome>, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::flows::last(&state, &user_id, &method).await
     })
     .await
 }

@@ -14,14 +14,17 @@ pub mod sandbox_panel;
 
 pub use auth::{fetch_current_user, SignIn, SignOut, SignUp};
 pub use consents::{
-    create_consent, fetch_consent, fetch_consents, launch_consent, pay_with_consent, revoke_consent,
+    create_consent, fetch_consent, fetch_consent_destinations, fetch_consent_list, fetch_consents,
+    launch_consent, pay_with_consent, revoke_consent,
 };
 pub use data::{
     account_insights, account_transactions, fetch_entity_overview, launch_reconnect, RefreshEntity,
 };
 pub use diagnostics::{fetch_diagnostics, CatchUpNow};
 pub use entities::{list_entities, live_position, DisconnectEntity};
-pub use flows::{launch_connect, recent_flows, record_flow_outcome};
+pub use flows::{
+    last_flow, launch_connect, recent_flows, record_flow_outcome, record_return, recorded_return,
+};
 pub use payments::{
     create_destination, create_payment, fetch_customer_name, fetch_payments, launch_beneficiary,
     launch_payment, launch_payment_source, launch_verify_address, payment_status, save_customer_name,

@@ -20,8 +20,8 @@ pub async fn fetch_sandbox_panel() -> Result<SandboxPanel, AppError> {
 pub async fn sandbox_expire_session(username: String) -> Result<String, AppError> {
     use crate::server::request::{answer, signed_in};
     answer(async {
-        let (state, _) = signed_in().await?;
-        crate::server::sandbox_panel::expire_session(&state, &username).await
+        let (state, user_id) = signed_in().await?;
+        crate::server::sandbox_panel::expire_session(&state, &user_id, &username).await
     })
     .await
 }

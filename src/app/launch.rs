@@ -56,6 +56,20 @@ pub async fn launch<L>(
     method: impl FnOnce(&L) -> Launch,
     on_close: impl FnOnce(&L, &CallbackData),
 ) -> Result<FlowOutcome, LaunchError> {
+    launch_recorded(config, method, on_close, |name, data| record_flow_outcome(name.into(), data)).await
+}
+
+/// [`launch`], with the record written by `record` (the method's name and the callback) instead of
+/// `record_flow_outcome`: an Open Finance return is recorded once, under its return's key.
+pub async fn launch_recorded<L, R>(
+    config: impl Future<Output = Result<L, AppError>>,
+    method: impl FnOnce(&L) -> Launch,
+    on_close: impl FnOnce(&L, &CallbackData),
+    record: impl FnOnce(&'static str, CallbackData) -> R,
+) -> Result<FlowOutcome, LaunchError>
+where
+    R: Future<Output = Result<FlowOutcome, AppError>>,
+{
     let config = config.await.map_err(LaunchError::Config)?;
     let sdk = method(&config);
     let name = sdk.method();
@@ -67,7 +81,5 @@ pub async fn launch<L>(
     // The SDK calls back exactly once, when it closes (CANCELLED included).
     let data = callback.await.map_err(|_| LaunchError::NoCallback)?;
     on_close(&config, &data);
-    record_flow_outcome(name.into(), data.clone())
-        .await
-        .map_err(|error| LaunchError::NotSaved { data, error })
+    record(name, data.clone()).await.map_err(|error| LaunchError::NotSaved { data, error })
 }

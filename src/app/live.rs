@@ -28,6 +28,22 @@ pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<Liv
     use_live_stream("/live".into(), parsed(on_event))
 }
 
+/// [`use_live_events`] from the live position `after` the page's data was read at: what changed since
+/// is replayed as the stream opens, so the page need not ask for its data again then.
+pub fn use_live_events_after(
+    after: Option<i64>,
+    on_event: impl Fn(LiveEvent) + 'static,
+) -> ReadSignal<LiveStatus> {
+    use_live_stream(stream_url(after), parsed(on_event))
+}
+
+fn stream_url(after: Option<i64>) -> String {
+    match after {
+        Some(seq) => format!("/live?after={seq}"),
+        None => "/live".to_owned(),
+    }
+}
+
 /// The same stream plus the developer console's rows (`/live?console=1`), for the console page.
 pub fn use_live_console(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<LiveStatus> {
     use_live_stream("/live?console=1".into(), parsed(on_event))
@@ -38,11 +54,7 @@ pub fn use_live_console(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<Li
 /// dashboard's wasm and load with the pages that read them. `after` is the live position the page
 /// was rendered at (`api::live_position`): what changed since is replayed as the stream opens.
 pub fn use_live_changes(after: Option<i64>, on_change: impl Fn() + 'static) -> ReadSignal<LiveStatus> {
-    let url = match after {
-        Some(seq) => format!("/live?after={seq}"),
-        None => "/live".to_owned(),
-    };
-    use_live_stream(url, move |_| on_change())
+    use_live_stream(stream_url(after), move |_| on_change())
 }
 
 /// Runs `catch_up` each time the stream opens. A page that loads its data apart from the stream

@@ -37,13 +37,16 @@ pub struct Consent {
     pub reference: String,
     pub purpose: String,
     pub period_type: String,
-    pub max_individual: Option<String>,
-    pub max_per_period: Option<String>,
+    pub max_individual: Option<super::Money>,
+    pub max_per_period: Option<super::Money>,
     pub max_payments_per_period: Option<i64>,
-    pub max_total: Option<String>,
+    pub max_total: Option<super::Money>,
     pub max_payments: Option<i64>,
     pub expires_at: String,
     pub bank_identifier: Option<String>,
+    /// The bank's names, from Lean's bank list (None when Lean does not list the bank).
+    #[serde(default)]
+    pub bank_name: Option<super::BankName>,
     pub created_at: String,
     pub updated_at: String,
     /// Newest first.

@@ -1,4 +1,4 @@
-//! The developer console's rows, as they travel to the browser (fetched whole, then live).
+//! The developer console's rows, as they travel to the browser (a page fetched, then live).
 
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +70,55 @@ pub struct ConsoleLog {
     /// them is listed).
     #[serde(default)]
     pub refused_total: u64,
+    /// Older webhooks than this page's exist (for "Older").
+    #[serde(default)]
+    pub more_webhooks: bool,
+    /// Older calls than this page's exist.
+    #[serde(default)]
+    pub more_calls: bool,
 }
+
+/// Which rows the console shows: each table pages on its own, newest first, with its filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleQuery {
+    /// The page of webhooks received before this time (the last row of the page before); None: the
+    /// newest page, the one live rows arrive on.
+    #[serde(default)]
+    pub webhooks_before: Option<String>,
+    /// The page of calls made before this time.
+    #[serde(default)]
+    pub calls_before: Option<String>,
+    /// Only webhooks of this type.
+    #[serde(default)]
+    pub webhook_type: Option<String>,
+    /// Only webhooks in this state (`received`, `processing`, `processed`, `failed`, `rejected`).
+    #[serde(default)]
+    pub webhook_status: Option<String>,
+    /// Only calls that failed: no answer, or one outside 2xx.
+    #[serde(default)]
+    pub failed_calls: bool,
+}
+
+impl ConsoleQuery {
+    pub fn webhook_matches(&self, w: &ConsoleWebhook) -> bool {
+        self.webhook_type.as_ref().is_none_or(|t| *t == w.event_type)
+            && self.webhook_status.as_ref().is_none_or(|s| s.as_str() == w.status.as_str())
+    }
+
+    pub fn call_matches(&self, c: &ConsoleCall) -> bool {
+        !self.failed_calls || c.failed()
+    }
+}
+
+impl ConsoleCall {
+    /// No answer, or an answer outside 2xx.
+    pub fn failed(&self) -> bool {
+        !self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// The longest filter value the console takes (event types and statuses are far shorter).
+pub const MAX_FILTER_CHARS: usize = 100;
 
 /// One console row as it travels on the live stream, the moment it is recorded or changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,27 +130,47 @@ pub enum ConsoleEntry {
     Refresh,
 }
 
-/// How many rows of each kind the console shows.
-pub const ROWS: usize = 50;
+/// How many rows of each kind one page of the console shows.
+pub const ROWS: usize = 20;
 
 impl ConsoleLog {
-    /// Adds a row or replaces the one with the same key; newest first, at most [`ROWS`] of each kind.
-    pub fn apply(&mut self, entry: ConsoleEntry) {
+    /// Applies a live row to the page `query` shows: a row on the page takes its new state (or leaves,
+    /// if it no longer matches the filters); a new row joins the newest page if it matches. Newest
+    /// first, at most [`ROWS`] of each kind.
+    pub fn apply(&mut self, entry: ConsoleEntry, query: &ConsoleQuery) {
         match entry {
             ConsoleEntry::Call(c) => {
                 let key = c.key();
+                let shown = self.calls.iter().any(|x| x.key() == key);
+                if !shown && query.calls_before.is_some() {
+                    return;
+                }
                 self.calls.retain(|x| x.key() != key);
-                self.calls.push(c);
-                // RFC 3339 UTC strings sort as times.
-                self.calls.sort_by(|a, b| b.at.cmp(&a.at));
-                self.calls.truncate(ROWS);
+                if query.call_matches(&c) {
+                    self.calls.push(c);
+                    // RFC 3339 UTC strings sort as times.
+                    self.calls.sort_by(|a, b| b.at.cmp(&a.at));
+                    if self.calls.len() > ROWS {
+                        self.calls.truncate(ROWS);
+                        self.more_calls = true;
+                    }
+                }
             }
             ConsoleEntry::Webhook(w) => {
                 let key = w.key();
+                let shown = self.webhooks.iter().any(|x| x.key() == key);
+                if !shown && query.webhooks_before.is_some() {
+                    return;
+                }
                 self.webhooks.retain(|x| x.key() != key);
-                self.webhooks.push(w);
-                self.webhooks.sort_by(|a, b| b.at.cmp(&a.at));
-                self.webhooks.truncate(ROWS);
+                if query.webhook_matches(&w) {
+                    self.webhooks.push(w);
+                    self.webhooks.sort_by(|a, b| b.at.cmp(&a.at));
+                    if self.webhooks.len() > ROWS {
+                        self.webhooks.truncate(ROWS);
+                        self.more_webhooks = true;
+                    }
+                }
             }
             ConsoleEntry::Refresh => {}
         }
@@ -167,21 +235,86 @@ mod tests {
             webhooks: vec![hook("2026-01-01T00:00:01Z", "a", "received")],
             ..ConsoleLog::default()
         };
-        log.apply(ConsoleEntry::Webhook(hook("2026-01-01T00:00:02Z", "b", "received")));
-        log.apply(ConsoleEntry::Webhook(hook("2026-01-01T00:00:01Z", "a", "processed")));
+        let newest = ConsoleQuery::default();
+        log.apply(ConsoleEntry::Webhook(hook("2026-01-01T00:00:02Z", "b", "received")), &newest);
+        log.apply(ConsoleEntry::Webhook(hook("2026-01-01T00:00:01Z", "a", "processed")), &newest);
         let rows: Vec<_> = log.webhooks.iter().map(|w| (w.event_id.as_str(), w.status.as_str())).collect();
         assert_eq!(rows, [("b", "received"), ("a", "processed")]);
         // Two refusals claiming the same id are two rows.
         let mut refused = hook("2026-01-01T00:00:03Z", "a", "rejected");
         refused.signature_ok = false;
-        log.apply(ConsoleEntry::Webhook(refused.clone()));
+        log.apply(ConsoleEntry::Webhook(refused.clone()), &newest);
         refused.at = "2026-01-01T00:00:04Z".into();
-        log.apply(ConsoleEntry::Webhook(refused));
+        log.apply(ConsoleEntry::Webhook(refused), &newest);
         assert_eq!(log.webhooks.len(), 4);
         for i in 0..(ROWS + 5) {
-            log.apply(ConsoleEntry::Call(call(format!("2026-01-02T00:00:{i:02}Z"))));
+            log.apply(ConsoleEntry::Call(call(format!("2026-01-02T00:00:{i:02}Z"))), &newest);
         }
         assert_eq!(log.calls.len(), ROWS);
+        assert!(log.more_calls, "the rows pushed off the page are on the next one");
         assert!(log.calls[0].at > log.calls[1].at);
+    }
+
+    #[test]
+    fn live_rows_follow_the_page_and_its_filters() {
+        let hook = |at: &str, id: &str, kind: &str, status: &str| ConsoleWebhook {
+            at: at.into(),
+            event_type: kind.into(),
+            event_id: id.into(),
+            signature_ok: true,
+            verdict: "Valid signature".into(),
+            rejection: None,
+            status: status.into(),
+            attempts: 1,
+            error: None,
+            refused_bytes: None,
+            payload: None,
+            replayable: true,
+        };
+        // Failed webhooks only: a new failure joins, a success does not, and a row that recovers leaves.
+        let failed = ConsoleQuery { webhook_status: Some("failed".into()), ..ConsoleQuery::default() };
+        let mut log = ConsoleLog::default();
+        log.apply(
+            ConsoleEntry::Webhook(hook("2026-01-01T00:00:01Z", "a", "payment.created", "failed")),
+            &failed,
+        );
+        log.apply(
+            ConsoleEntry::Webhook(hook("2026-01-01T00:00:02Z", "b", "payment.created", "processed")),
+            &failed,
+        );
+        assert_eq!(log.webhooks.len(), 1);
+        log.apply(
+            ConsoleEntry::Webhook(hook("2026-01-01T00:00:01Z", "a", "payment.created", "processed")),
+            &failed,
+        );
+        assert!(log.webhooks.is_empty());
+
+        // An older page takes no new rows, but a row it shows still changes state.
+        let older =
+            ConsoleQuery { webhooks_before: Some("2026-01-01T00:00:05Z".into()), ..ConsoleQuery::default() };
+        let mut log = ConsoleLog {
+            webhooks: vec![hook("2026-01-01T00:00:01Z", "a", "entity.created", "received")],
+            ..ConsoleLog::default()
+        };
+        log.apply(
+            ConsoleEntry::Webhook(hook("2026-01-01T00:00:09Z", "n", "entity.created", "received")),
+            &older,
+        );
+        log.apply(
+            ConsoleEntry::Webhook(hook("2026-01-01T00:00:01Z", "a", "entity.created", "processed")),
+            &older,
+        );
+        let rows: Vec<_> = log.webhooks.iter().map(|w| (w.event_id.as_str(), w.status.as_str())).collect();
+        assert_eq!(rows, [("a", "processed")]);
+
+        // Failed calls only.
+        let failing = ConsoleQuery { failed_calls: true, ..ConsoleQuery::default() };
+        let mut log = ConsoleLog::default();
+        let mut bad = call("2026-01-02T00:00:01Z".into());
+        bad.status = Some(500);
+        log.apply(ConsoleEntry::Call(bad), &failing);
+        log.apply(ConsoleEntry::Call(call("2026-01-02T00:00:02Z".into())), &failing);
+        assert_eq!(log.calls.len(), 1);
+        assert_eq!(log.calls[0].status, Some(500));
     }
 }

@@ -42,8 +42,8 @@ pub struct AccountSummary {
     /// Last four characters only.
     pub iban_tail: String,
     pub currency: String,
-    /// Decimal string, e.g. "1250.40"; negative when the account is in debit.
-    pub balance: Option<String>,
+    /// Negative when the account is in debit.
+    pub balance: Option<super::Money>,
     /// Which of Lean's balance types is shown (see `pick_balance`).
     pub balance_type: Option<String>,
 }
@@ -63,9 +63,8 @@ pub struct TransactionRow {
     pub date: String,
     pub description: String,
     pub category: Option<String>,
-    /// Signed decimal string: negative for money out.
-    pub amount: String,
-    pub currency: String,
+    /// Negative for money out.
+    pub amount: super::Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,12 +30,29 @@ impl EntityStatus {
     }
 }
 
+/// A bank's name in Lean's two languages (`GET /banks/v1`: `name`, `arabic_name`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankName {
+    pub name: String,
+    pub arabic_name: Option<String>,
+}
+
+/// `english` or, on an Arabic page, Lean's Arabic name when it has one.
+pub fn bank_name_shown<'a>(english: &'a str, arabic: Option<&'a str>) -> &'a str {
+    match (crate::i18n::lang(), arabic) {
+        (crate::i18n::Lang::Ar, Some(ar)) if !ar.is_empty() => ar,
+        _ => english,
+    }
+}
+
 /// A bank connection (Lean "entity") as our database knows it from webhooks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
     pub id: super::EntityId,
     pub bank_identifier: String,
     pub bank_name: String,
+    /// Lean's Arabic name for the bank (from its bank list), shown on Arabic pages.
+    pub bank_arabic_name: Option<String>,
     pub bank_logo: Option<String>,
     pub main_color: Option<String>,
     pub background_color: Option<String>,
@@ -44,4 +61,11 @@ pub struct Entity {
     /// Last state of the data refresh Lean reported (`PENDING`, `FINISHED`, ...).
     pub refresh_status: Option<String>,
     pub created_at: String,
+}
+
+impl Entity {
+    /// The bank's name in the page's language.
+    pub fn shown_bank_name(&self) -> &str {
+        bank_name_shown(&self.bank_name, self.bank_arabic_name.as_deref())
+    }
 }

@@ -25,7 +25,7 @@ pub use data::{
     TransactionRow, TransactionsPage,
 };
 pub use diagnostics::{Check, Diagnostics, LastWebhook, Setting};
-pub use entity::{Entity, EntityStatus};
+pub use entity::{bank_name_shown, BankName, Entity, EntityStatus};
 pub use error::AppError;
 pub use flow::{CallbackBank, CallbackData, FlowOutcome, LaunchConfig};
 pub use ids::{

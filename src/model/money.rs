@@ -39,10 +39,36 @@ impl Money {
     }
 }
 
-/// "125.50 AED".
+impl Money {
+    /// The amount with its thousands grouped, for reading: "41,511.73", "-1,250.500".
+    ///
+    /// One form for both languages: the app writes Latin digits with a comma between thousands and a
+    /// point before the fraction, as CLDR's Arabic (`ar`, `ar-AE`) does with Latin digits, as Lean's
+    /// Link UI shows amounts, and as people type them into this app's forms.
+    pub fn grouped(&self) -> String {
+        let plain = self.decimal();
+        let (sign, rest) = plain.split_at(usize::from(plain.starts_with('-')));
+        let (whole, frac) = rest.split_once('.').unwrap_or((rest, ""));
+        let mut out = String::with_capacity(plain.len() + whole.len() / 3);
+        out.push_str(sign);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(frac);
+        }
+        out
+    }
+}
+
+/// "41,511.73 AED": how every amount in the app is shown (see [`Money::grouped`]).
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.decimal(), self.currency)
+        write!(f, "{} {}", self.grouped(), self.currency)
     }
 }
 
@@ -56,5 +82,15 @@ mod tests {
         assert_eq!(Money::new(-350, "SAR").decimal(), "-3.50");
         assert_eq!(Money::new(1_250, "KWD").decimal(), "1.250");
         assert_eq!(Money::new(5, "AED").decimal(), "0.05");
+    }
+
+    #[test]
+    fn amounts_are_shown_with_thousands_grouped() {
+        assert_eq!(Money::new(4_151_173, "AED").to_string(), "41,511.73 AED");
+        assert_eq!(Money::new(123_456_789, "SAR").grouped(), "1,234,567.89");
+        assert_eq!(Money::new(-1_250_500, "KWD").to_string(), "-1,250.500 KWD");
+        assert_eq!(Money::new(99_999, "BHD").grouped(), "99.999");
+        assert_eq!(Money::new(-5, "AED").grouped(), "-0.05");
+        assert_eq!(Money::new(100_000, "AED").grouped(), "1,000.00");
     }
 }

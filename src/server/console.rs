@@ -10,7 +10,9 @@
 use secrecy::ExposeSecret;
 
 use crate::i18n::t;
-use crate::model::console::{ConsoleCall, ConsoleLog, ConsoleWebhook, TestWebhookSent, ROWS};
+use crate::model::console::{
+    ConsoleCall, ConsoleLog, ConsoleQuery, ConsoleWebhook, TestWebhookSent, MAX_FILTER_CHARS, ROWS,
+};
 use crate::model::{AppError, CustomerId, UserId, WebhookStatus};
 use crate::server::db::{self, customers, lean_api_calls, users, webhook_events};
 use crate::server::webhooks::rejections::Rejected;
@@ -57,34 +59,72 @@ pub async fn require(state: &AppState, user_id: &UserId) -> Result<View, AppErro
     view_of(state, user_id).await?.ok_or(AppError::Forbidden)
 }
 
-/// The console's rows, newest first, as `view` may see them.
-pub async fn log(state: &AppState, view: &View) -> Result<ConsoleLog, AppError> {
+/// One page of the console's rows, newest first, as `view` may see them and `query` asks.
+pub async fn log(state: &AppState, view: &View, query: &ConsoleQuery) -> Result<ConsoleLog, AppError> {
+    check_query(query)?;
     let (user, customer) = match view {
         View::Everyone => (None, None),
         View::Own { user_id, customer_id } => (Some(user_id), customer_id.as_ref()),
     };
-    let calls = lean_api_calls::recent(&state.db, user, ROWS as i64)
+    // One row past the page says whether there is another.
+    let take = ROWS as i64 + 1;
+    let call_filter = lean_api_calls::CallFilter {
+        user_id: user,
+        before: query.calls_before.as_deref(),
+        failed_only: query.failed_calls,
+    };
+    let mut calls: Vec<ConsoleCall> = lean_api_calls::recent(&state.db, &call_filter, take)
         .await?
         .into_iter()
         .map(|c| call_row(c.created_at, c.method, &c.path, c.status, c.latency_ms, c.results_id))
         .collect();
+    let more_calls = calls.len() > ROWS;
+    calls.truncate(ROWS);
+
+    let everyone = *view == View::Everyone;
+    let event_filter = webhook_events::EventFilter {
+        customer_id: customer,
+        before: query.webhooks_before.as_deref(),
+        event_type: query.webhook_type.as_deref(),
+        status: query.webhook_status.as_deref(),
+    };
     let stored = match (view, customer) {
-        (View::Everyone, _) => webhook_events::recent(&state.db, None, ROWS as i64).await?,
-        (View::Own { .. }, Some(customer)) => {
-            webhook_events::recent(&state.db, Some(customer), ROWS as i64).await?
-        }
         (View::Own { .. }, None) => Vec::new(),
+        _ => webhook_events::recent(&state.db, &event_filter, take).await?,
     };
     let mut webhooks: Vec<ConsoleWebhook> = stored.into_iter().map(stored_webhook_row).collect();
-    let everyone = *view == View::Everyone;
     if everyone {
-        webhooks.extend(state.rejected_webhooks.recent().into_iter().map(rejected_webhook_row));
+        let refused = state.rejected_webhooks.recent().into_iter().map(rejected_webhook_row).filter(|w| {
+            query.webhook_matches(w) && query.webhooks_before.as_ref().is_none_or(|before| w.at < *before)
+        });
+        webhooks.extend(refused);
         // RFC 3339 UTC strings sort as times.
         webhooks.sort_by(|a, b| b.at.cmp(&a.at));
-        webhooks.truncate(ROWS);
     }
+    let more_webhooks = webhooks.len() > ROWS;
+    webhooks.truncate(ROWS);
     let refused_total = if everyone { state.rejected_webhooks.total() } else { 0 };
-    Ok(ConsoleLog { calls, webhooks, everyone, refused_total })
+    Ok(ConsoleLog { calls, webhooks, everyone, refused_total, more_webhooks, more_calls })
+}
+
+/// The filters a console page may ask for: known statuses, a plain event type, times as the rows
+/// carry them.
+fn check_query(query: &ConsoleQuery) -> Result<(), AppError> {
+    let plain = |s: &Option<String>| {
+        s.as_ref().is_none_or(|v| {
+            v.len() <= MAX_FILTER_CHARS && v.chars().all(|c| c.is_ascii_alphanumeric() || "._-:+".contains(c))
+        })
+    };
+    let statuses = ["received", "processing", "processed", "failed", "rejected"];
+    let known_status = query.webhook_status.as_deref().is_none_or(|s| statuses.contains(&s));
+    if !plain(&query.webhook_type)
+        || !plain(&query.webhooks_before)
+        || !plain(&query.calls_before)
+        || !known_status
+    {
+        return Err(AppError::invalid("filter", t("console-filter-invalid")));
+    }
+    Ok(())
 }
 
 /// Applies a stored webhook again through the worker. Idempotent: the handlers are upserts. Only

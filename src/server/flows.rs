@@ -56,11 +56,62 @@ pub async fn record(
     method: &str,
     data: &CallbackData,
 ) -> Result<FlowOutcome, AppError> {
+    record_once(state, user_id, method, data, None).await
+}
+
+async fn record_once(
+    state: &AppState,
+    user_id: &UserId,
+    method: &str,
+    data: &CallbackData,
+    return_key: Option<&str>,
+) -> Result<FlowOutcome, AppError> {
     tracing::info!(
         method,
         status = %data.status,
         lean_correlation_id = data.lean_correlation_id.as_deref().unwrap_or_default(),
         "Link SDK flow ended"
     );
-    Ok(crate::server::db::flow_attempts::insert(&state.db, user_id, method, data).await?)
+    Ok(crate::server::db::flow_attempts::insert(&state.db, user_id, method, data, return_key).await?)
+}
+
+/// An Open Finance return's key: Lean's `consent_attempt_id`, or the return URL's own parameters. It is
+/// only ever compared, so it is stored as its SHA-256: bounded, whatever the bank put in the URL.
+fn return_key_digest(key: &str) -> Result<String, AppError> {
+    use sha2::{Digest, Sha256};
+    let key = key.trim();
+    if key.is_empty() || key.len() > 4000 || key.chars().any(char::is_control) {
+        return Err(AppError::invalid("return_key", t("flow-error-return-key")));
+    }
+    Ok(hex::encode(Sha256::digest(key.as_bytes())))
+}
+
+/// Records the `captureRedirect` that handled an Open Finance return, once: a second report for the
+/// same return (a reload, a second tab) gets the first record back and stores nothing.
+pub async fn record_return(
+    state: &AppState,
+    user_id: &UserId,
+    return_key: &str,
+    data: &CallbackData,
+) -> Result<FlowOutcome, AppError> {
+    let key = return_key_digest(return_key)?;
+    record_once(state, user_id, "captureRedirect", data, Some(&key)).await
+}
+
+/// What was recorded when this return was first handled, if it was.
+pub async fn recorded_return(
+    state: &AppState,
+    user_id: &UserId,
+    return_key: &str,
+) -> Result<Option<FlowOutcome>, AppError> {
+    let key = return_key_digest(return_key)?;
+    Ok(crate::server::db::flow_attempts::by_return_key(&state.db, user_id, &key).await?)
+}
+
+/// The user's newest outcome of `method`, one of the SDK's methods.
+pub async fn last(state: &AppState, user_id: &UserId, method: &str) -> Result<Option<FlowOutcome>, AppError> {
+    if !METHODS.contains(&method) {
+        return Err(AppError::invalid("method", t_with("flow-error-method", &[("method", arg(method))])));
+    }
+    Ok(crate::server::db::flow_attempts::latest(&state.db, user_id, method).await?)
 }

@@ -25,13 +25,15 @@ pub async fn panel(state: &AppState, user_id: &UserId) -> Result<SandboxPanel, A
         otp: "1111".into(),
         entities: entities
             .into_iter()
-            .map(|e| PanelEntity { id: e.id.into_string(), bank_name: e.bank_name })
+            .map(|e| PanelEntity { bank_name: e.shown_bank_name().to_owned(), id: e.id.into_string() })
             .collect(),
     })
 }
 
-/// The bank logs the test user out: every bank that user connected needs reconnecting.
-pub async fn expire_session(state: &AppState, username: &str) -> Result<String, AppError> {
+/// The bank logs the test user out: every bank that user connected needs reconnecting. The sandbox's
+/// test users are shared by every account of this app, so the answer speaks only of the person's own
+/// banks, and the app reads each of them once so their cards say "reconnect" at once.
+pub async fn expire_session(state: &AppState, user_id: &UserId, username: &str) -> Result<String, AppError> {
     let base = sandbox_url(state)?;
     let username = username.trim();
     if !TEST_USERS.iter().any(|(u, _, _)| *u == username) {
@@ -39,8 +41,22 @@ pub async fn expire_session(state: &AppState, username: &str) -> Result<String, 
     }
     let body = serde_json::json!({"username": username});
     let res = sandbox_call(reqwest::Method::POST, &base, "expire-session", Some(body)).await?;
-    let n = res["entities"].as_array().map(Vec::len).unwrap_or(0);
-    Ok(t_with("panel-expired", &[("user", arg(username)), ("count", num(n as i64))]))
+    let expired: Vec<&str> = res["entities"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|e| e["entity_id"].as_str()).collect())
+        .unwrap_or_default();
+    let mine: Vec<_> = match customers::for_user(&state.db, user_id).await? {
+        Some(c) => entities::list_for_customer(&state.db, &c.customer_id)
+            .await?
+            .into_iter()
+            .filter(|e| expired.contains(&e.id.as_str()))
+            .collect(),
+        None => Vec::new(),
+    };
+    for entity in &mine {
+        crate::server::bank_data::check_connection(state, user_id, entity).await?;
+    }
+    Ok(t_with("panel-expired", &[("user", arg(username)), ("count", num(mine.len() as i64))]))
 }
 
 /// One-shot: the entity's next data call ends with `status` (and, for FAILED, a granular code).
@@ -76,7 +92,7 @@ pub async fn next_data_call(
         "FAILED" => format!("FAILED ({})", if code.is_empty() { "BANK_ISSUE" } else { code }),
         other => other.to_owned(),
     };
-    Ok(t_with("panel-next-call-set", &[("bank", arg(entity.bank_name)), ("how", arg(how))]))
+    Ok(t_with("panel-next-call-set", &[("bank", arg(entity.shown_bank_name())), ("how", arg(how))]))
 }
 
 /// Adds a fault rule for the sandbox's API routes: 500s, 429s or added latency, at a rate.

@@ -239,6 +239,10 @@ async fn one_attempt_pays_once_and_webhooks_move_consent_and_payment() {
     // The attempt id the page would send with "Pay now", and two identical submissions at once
     // (a double click): one payment at Lean, the same payment in both answers.
     let (_, list) = app.call(&browser, "consents_overview", &[]).await;
+    // The bank is named from Lean's bank list, in both languages, not only by its code.
+    let bank = &list["consents"][0]["bank_name"];
+    assert_eq!(bank["name"], "Lean Open Finance MockBank", "{list}");
+    assert_eq!(bank["arabic_name"], "بنك لين التجريبي للتمويل المفتوح");
     let attempt = list["consents"][0]["pay_attempt"].as_str().expect("attempt id").to_owned();
     let form = [("consent_id", id.as_str()), ("amount", "25.00"), ("attempt", attempt.as_str())];
     let (a, b) = tokio::join!(

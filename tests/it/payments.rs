@@ -457,3 +457,47 @@ async fn payment_validation_speaks_the_callers_language() {
     assert_eq!(ar["Invalid"]["message"], "هذا المبلغ أعلى من أقصى دفعة يسمح بها البنك.", "{ar}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_open_finance_return_is_recorded_once_per_user() {
+    let app = TestApp::spawn().await;
+    let ann = app.browser();
+    app.sign_up(&ann, "return-ann@example.com").await;
+    let key = "consent_attempt_id:8f0c1d2e-0000-4000-8000-000000000001";
+    let report = |client: &reqwest::Client, status: &str| {
+        let body = json!({"return_key": key, "data": {"status": status, "lean_correlation_id": "corr-r"}});
+        let req = client.post(format!("{}/api/record_return", app.url)).json(&body);
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let (_, none) = app.call(&ann, "recorded_return", &[("return_key", key)]).await;
+    assert_eq!(none, Value::Null, "not handled yet");
+    let (status, first) = report(&ann, "SUCCESS").await;
+    assert_eq!(status, 200, "{first}");
+    // A reload reports the same return again: the first record is the answer, nothing new is kept.
+    let (status, again) = report(&ann, "CANCELLED").await;
+    assert_eq!(status, 200);
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["status"], "SUCCESS");
+    let (_, found) = app.call(&ann, "recorded_return", &[("return_key", key)]).await;
+    assert_eq!(found["id"], first["id"]);
+    let (_, flows) = app.call(&ann, "recent_flows", &[]).await;
+    let captures = flows.as_array().unwrap().iter().filter(|f| f["method"] == "captureRedirect").count();
+    assert_eq!(captures, 1, "{flows}");
+
+    // Keys are per user: the same return reported by someone else is theirs, and Ann's stays hidden.
+    let bob = app.browser();
+    app.sign_up(&bob, "return-bob@example.com").await;
+    let (_, hidden) = app.call(&bob, "recorded_return", &[("return_key", key)]).await;
+    assert_eq!(hidden, Value::Null);
+    let (status, bobs) = report(&bob, "CANCELLED").await;
+    assert_eq!(status, 200);
+    assert_ne!(bobs["id"], first["id"]);
+
+    // A key no return URL could give is refused in plain words.
+    let (status, body) = app.call(&ann, "recorded_return", &[("return_key", "")]).await;
+    assert_eq!(status, 400, "{body}");
+    app.stop().await;
+}

@@ -426,15 +426,31 @@ async fn oversized_input_gets_a_clear_error_and_nothing_is_stored() {
         .unwrap();
     assert_eq!(res.status(), 413);
 
-    // A user's stored history is capped: the newest outcomes are kept.
+    // A user's stored history is capped: the newest outcomes are kept, and each method's newest too
+    // (the payments page shows the last address check however many flows came after it).
+    let res = ann
+        .post(format!("{}/api/record_flow_outcome", app.url))
+        .header("content-type", "application/json")
+        .body(
+            json!({"method": "verifyAddress", "data": {"status": "SUCCESS", "lean_correlation_id": "v-1"}})
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     for i in 0..210 {
         let (status, body) =
             record(json!({"status": "CANCELLED", "lean_correlation_id": format!("c-{i}")})).await;
         assert_eq!(status, 200, "{body}");
     }
-    assert_eq!(flows().await, lean_merchant::server::db::flow_attempts::KEPT_PER_USER);
+    assert_eq!(flows().await, lean_merchant::server::db::flow_attempts::KEPT_PER_USER + 1);
     let (_, recent) = app.call(&ann, "recent_flows", &[]).await;
     assert_eq!(recent[0]["lean_correlation_id"], "c-209");
+    let (_, last) = app.call(&ann, "last_flow", &[("method", "verifyAddress")]).await;
+    assert_eq!(last["lean_correlation_id"], "v-1", "{last}");
+    let (status, _) = app.call(&ann, "last_flow", &[("method", "bogus")]).await;
+    assert_eq!(status, 400);
     app.stop().await;
 }
 

@@ -26,6 +26,8 @@ async fn a_signed_event_is_stored_once_and_applied() {
     .await;
     assert_eq!(list[0]["id"], "ent-1");
     assert_eq!(list[0]["bank_name"], "Lean Open Finance MockBank");
+    // The webhook names the bank in English only; Lean's bank list gives its Arabic name.
+    assert_eq!(list[0]["bank_arabic_name"], "بنك لين التجريبي للتمويل المفتوح");
     assert_eq!(list[0]["main_color"], "#1beb75");
 
     // Lean redelivers (it retries, and duplicates are expected): 200, applied once.

@@ -9,20 +9,10 @@
 use leptos::prelude::*;
 
 use crate::i18n::{arg, lang, t, t_with, Lang};
-use crate::model::{BalancePoint, CategoryTotal};
+use crate::model::{BalancePoint, CategoryTotal, Money};
 
-fn money(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let whole = (minor.abs() / 100).to_string();
-    // Thousands separators for reading at a glance.
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}.{:02}", minor.abs() % 100)
+fn money(minor: i64, currency: &str) -> String {
+    Money::new(minor, currency).grouped()
 }
 
 /// The insights category codes Lean's enrichment uses that have a translated label.
@@ -78,7 +68,7 @@ pub fn SpendingChart(spending: Vec<CategoryTotal>, currency: String) -> impl Int
     let height = ROW * spending.len() as f64;
     let summary = spending
         .iter()
-        .map(|c| format!("{}: {} {currency}", category_label(&c.category), money(c.minor)))
+        .map(|c| format!("{}: {} {currency}", category_label(&c.category), money(c.minor, &currency)))
         .collect::<Vec<_>>()
         .join("; ");
     view! {
@@ -97,7 +87,7 @@ pub fn SpendingChart(spending: Vec<CategoryTotal>, currency: String) -> impl Int
                     <g>
                         <text x=label_x y=y + 21.0 text-anchor=label_anchor class="chart-label">{category_label(&c.category)}</text>
                         <rect x=bar_x y=y + 6.0 width=w height="20" rx="4" class="chart-bar"/>
-                        <text x=value_x y=y + 21.0 text-anchor=value_anchor class="chart-value">{money(c.minor)}</text>
+                        <text x=value_x y=y + 21.0 text-anchor=value_anchor class="chart-value">{money(c.minor, &currency)}</text>
                     </g>
                 }
             }).collect_view()}
@@ -148,10 +138,10 @@ pub fn BalanceChart(points: Vec<BalancePoint>, currency: String) -> impl IntoVie
         &[
             ("from", arg(&first.date)),
             ("to", arg(&last.date)),
-            ("start", arg(format!("{} {currency}", money(first.minor)))),
-            ("end", arg(format!("{} {currency}", money(last.minor)))),
-            ("low", arg(format!("{} {currency}", money(lo)))),
-            ("high", arg(format!("{} {currency}", money(hi)))),
+            ("start", arg(format!("{} {currency}", money(first.minor, &currency)))),
+            ("end", arg(format!("{} {currency}", money(last.minor, &currency)))),
+            ("low", arg(format!("{} {currency}", money(lo, &currency)))),
+            ("high", arg(format!("{} {currency}", money(hi, &currency)))),
         ],
     );
     // Month ticks on the first of each month (not at the very ends, where the dates are written).
@@ -164,8 +154,8 @@ pub fn BalanceChart(points: Vec<BalancePoint>, currency: String) -> impl IntoVie
     // The start of the reading direction holds the oldest date and the high mark.
     let (start_x, start_anchor, end_x, end_anchor) =
         if rtl { (W - PAD, "end", PAD, "start") } else { (PAD, "start", W - PAD, "end") };
-    let high = t_with("bank-chart-high", &[("amount", arg(format!("{} {currency}", money(hi))))]);
-    let low = t_with("bank-chart-low", &[("amount", arg(format!("{} {currency}", money(lo))))]);
+    let high = t_with("bank-chart-high", &[("amount", arg(format!("{} {currency}", money(hi, &currency))))]);
+    let low = t_with("bank-chart-low", &[("amount", arg(format!("{} {currency}", money(lo, &currency))))]);
     view! {
         <svg class="chart" data-testid="balance-chart" viewBox=format!("0 0 {W} {H}") role="img"
             direction="ltr" aria-label=description>
@@ -192,10 +182,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money_groups_thousands() {
-        assert_eq!(money(123_456_789), "1,234,567.89");
-        assert_eq!(money(-5), "-0.05");
-        assert_eq!(money(100_000), "1,000.00");
+    fn chart_values_use_the_currency_s_digits() {
+        assert_eq!(money(123_456_789, "AED"), "1,234,567.89");
+        assert_eq!(money(-5, "SAR"), "-0.05");
+        assert_eq!(money(1_000_000, "KWD"), "1,000.000");
     }
 
     /// Category and month keys are built at run time, so the source scan in i18n cannot see them.

@@ -40,14 +40,16 @@ pub fn EntityCard(
         EntityStatus::ConsentExpired => (t("bank-status-consent-expired"), "warn"),
         EntityStatus::Deleted => (t("bank-status-deleted"), "muted"),
     };
-    let data_text = match entity.refresh_status.as_deref() {
-        None | Some("PENDING") => t("bank-data-fetching"),
-        Some("OK") | Some("FINISHED") => t("bank-data-ready"),
-        Some("FAILED") => t("bank-data-failed"),
-        Some(_) => t("bank-data-refreshing"),
+    let data_text = match (entity.status, entity.refresh_status.as_deref()) {
+        (EntityStatus::ReconnectRequired, _) => t("bank-data-login-needed"),
+        (EntityStatus::ConsentExpired, _) => t("bank-data-consent-ended"),
+        (_, None | Some("PENDING")) => t("bank-data-fetching"),
+        (_, Some("OK") | Some("FINISHED")) => t("bank-data-ready"),
+        (_, Some("FAILED")) => t("bank-data-failed"),
+        (_, Some(_)) => t("bank-data-refreshing"),
     };
     let initials: String =
-        entity.bank_name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+        entity.shown_bank_name().split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
         <article class="entity" data-testid="entity-card" data-entity-id=entity.id.to_string()
             style=format!("--bank-accent: {accent}")>
@@ -57,7 +59,7 @@ pub fn EntityCard(
                     None => view! { <span class="bank-logo initials" aria-hidden="true">{initials}</span> }.into_any(),
                 }}
                 <div>
-                    <h3 class="bank-name">{entity.bank_name.clone()}</h3>
+                    <h3 class="bank-name">{entity.shown_bank_name().to_owned()}</h3>
                     <p class="muted small">{entity.bank_identifier.clone()}</p>
                 </div>
                 <span class=format!("badge badge-{status_class}") data-testid="entity-status"
@@ -67,14 +69,15 @@ pub fn EntityCard(
                 {entity.permissions.iter().map(|p| view! { <li class="chip">{permission_label(p)}</li> }).collect_view()}
             </ul>
             <p class="small muted" data-testid="entity-data-status">{data_text}</p>
-            <a href=format!("/banks/{}", entity.id) class="button ghost small-btn" data-testid="view-bank">
+            <a href=format!("/banks/{}", entity.id) data-testid="view-bank"
+                class=if entity.status == EntityStatus::Active { "button ghost small-btn" } else { "button small-btn" }>
                 {match entity.status {
                     EntityStatus::ReconnectRequired => t("bank-reconnect"),
                     EntityStatus::ConsentExpired => t("bank-connect-again"),
                     _ => t("bank-view-data"),
                 }}
             </a>
-            <Disconnect entity_id=entity.id.to_string() bank_name=entity.bank_name.clone() on_done=on_disconnected/>
+            <Disconnect entity_id=entity.id.to_string() bank_name=entity.shown_bank_name().to_owned() on_done=on_disconnected/>
         </article>
     }
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{arg, t, t_with};
-use crate::model::FlowOutcome;
+use crate::model::{FlowOutcome, FlowStatus};
 
 /// A Link SDK status (`SUCCESS`, `ERROR`, …) in the reader's language; an unknown one as sent.
 pub fn status_label(status: &str) -> String {
@@ -13,6 +13,36 @@ pub fn status_label(status: &str) -> String {
         "LINK_CLOSED_PROGRAMMATICALLY" => t("flow-status-closed"),
         other => other.to_owned(),
     }
+}
+
+/// Where in the Link UI a flow ended, in plain words. Lean publishes no list of exit points; these are
+/// the screens the Link UI shows. Another one is shown in words made from its code (the code itself is
+/// in the cell's title, for a developer).
+pub fn exit_point_label(code: &str) -> String {
+    let key = match code {
+        "LOADING" | "INITIALIZATION" => "exit-point-loading",
+        "BANK_SELECTION" => "exit-point-bank-selection",
+        "LOGIN" => "exit-point-login",
+        "OTP" | "MFA" => "exit-point-otp",
+        "CONSENT" => "exit-point-consent",
+        "ACCOUNT_SELECTION" => "exit-point-account-selection",
+        "PAYMENT_CONFIRMATION" => "exit-point-payment-confirmation",
+        "BANK_AUTHORISATION" => "exit-point-bank-authorisation",
+        "BENEFICIARY" => "exit-point-beneficiary",
+        "MANAGE_CONSENTS" => "exit-point-manage-consents",
+        "REDIRECT" => "exit-point-redirect",
+        "SUCCESS" => "exit-point-success",
+        "ERROR" => "exit-point-error",
+        "NOT_AVAILABLE" => "exit-point-not-available",
+        other => {
+            let mut words = other.replace('_', " ").to_lowercase();
+            if let Some(first) = words.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            return words;
+        }
+    };
+    t(key)
 }
 
 /// The result of the SDK flow just finished, in plain words. Errors carry the correlation id to quote
@@ -44,7 +74,8 @@ pub fn FlowOutcomeView(
     view! {
         <div class=class role="status" data-testid="flow-outcome" data-status=outcome.status.to_string()>
             <p>{text} {lean_words.map(|w| view! { " " <bdi>{w}</bdi> })}</p>
-            {outcome.lean_correlation_id.clone().filter(|_| outcome.status.as_str() != "SUCCESS").map(|id| view! {
+            // A reference for support reads like an error: shown with failures only (the history keeps all).
+            {outcome.lean_correlation_id.clone().filter(|_| outcome.status == FlowStatus::Error).map(|id| view! {
                 <p class="small">{t("flow-support-reference")} " " <bdi><code data-testid="correlation-id">{id}</code></bdi></p>
             })}
         </div>

@@ -96,7 +96,7 @@ fn Overview(
     entity_id: String,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let bank = o.entity.bank_name.clone();
+    let bank = o.entity.shown_bank_name().to_owned();
     let bank_identifier = o.entity.bank_identifier.clone();
     expect_context::<ConnectAgain>().shown.set(bank_identifier.clone());
     view! {
@@ -256,7 +256,7 @@ fn Accounts(accounts: Vec<AccountSummary>, entity_id: String, range: (String, St
                                 <span class="account-name"><bdi>{a.name.clone()}</bdi></span>
                                 <span class="small muted">{kind_label(&a.kind)} " " <bdi>{format!("···· {}", a.iban_tail)}</bdi></span>
                                 <bdi class="account-balance" data-testid="account-balance">
-                                    {a.balance.clone().map(|b| format!("{b} {}", a.currency)).unwrap_or_else(|| "—".into())}
+                                    {a.balance.as_ref().map(ToString::to_string).unwrap_or_else(|| "—".into())}
                                 </bdi>
                                 <span class="small muted">{balance_label(a.balance_type.as_deref())}</span>
                             </button>
@@ -328,14 +328,14 @@ fn TransactionTable(p: TransactionsPage, page: RwSignal<u32>) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {p.rows.into_iter().map(|row| {
-                    let out = row.amount.starts_with('-');
+                    let out = row.amount.minor < 0;
                     view! {
                         <tr data-testid="tx-row">
                             // Dates stay ISO (YYYY-MM-DD) in both languages, as everywhere in the app.
                             <td><bdi class="nowrap">{row.date}</bdi></td>
                             <td><bdi>{row.description}</bdi></td>
                             <td>{category_label(&row.category.unwrap_or_default())}</td>
-                            <td class=if out { "num out" } else { "num in" }><bdi>{format!("{} {}", row.amount, row.currency)}</bdi></td>
+                            <td class=if out { "num out" } else { "num in" }><bdi>{row.amount.to_string()}</bdi></td>
                         </tr>
                     }
                 }).collect_view()}

@@ -9,25 +9,40 @@ use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
 use crate::api::consents::{CreateConsent, PayWithConsent, RevokeConsent};
-use crate::api::{fetch_consents, fetch_current_user, launch_connect, launch_consent};
+use crate::api::{
+    fetch_consent_destinations, fetch_consent_list, fetch_current_user, launch_connect, launch_consent,
+    live_position,
+};
 use crate::app::components::live_badge::LiveBadge;
 use crate::app::launch::{launch, LaunchError};
-use crate::app::live::{on_open, use_live_events};
+use crate::app::live::{on_open, use_live_events_after};
 use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::Launch;
 use crate::model::{
-    AppError, CallbackData, Consent, ConsentPayment, Destination, LiveEvent, CURRENCIES, PERIOD_TYPES,
-    PURPOSE_CODES,
+    bank_name_shown, AppError, CallbackData, Consent, ConsentPayment, Destination, LiveEvent, Money,
+    CURRENCIES, PERIOD_TYPES, PURPOSE_CODES,
 };
 
 #[component]
 pub fn ConsentsPage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| fetch_current_user());
+    // The live position is read before the island reads its data: whatever changes in between is
+    // replayed by the stream, so the page does not ask Lean again when the stream opens.
+    let user = Resource::new(
+        || (),
+        |_| async {
+            let user = fetch_current_user().await;
+            let since = match &user {
+                Ok(Some(_)) => live_position().await.ok(),
+                _ => None,
+            };
+            user.map(|u| u.map(|_| since))
+        },
+    );
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || {
                 user.get().map(|u| match u {
-                    Ok(Some(_)) => view! { <Consents/> }.into_any(),
+                    Ok(Some(since)) => view! { <Consents since/> }.into_any(),
                     Ok(None) | Err(AppError::SignInRequired) => view! { <Redirect path="/signin"/> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                 })
@@ -150,21 +165,25 @@ fn report_error(e: &LaunchError, outcome: Outcome) {
 
 /// The island (a wasm chunk of its own): consents update live and launch their flows.
 #[island(lazy)]
-fn Consents() -> impl IntoView {
+fn Consents(since: Option<i64>) -> impl IntoView {
     crate::app::hydrated::island_started();
     let version = RwSignal::new(0u32);
     let create = ServerAction::<CreateConsent>::new();
-    // The form's destinations load once: a live update must not re-render a form being filled in.
-    let form_data = Resource::new(|| (), |_| fetch_consents());
-    let overview = Resource::new(move || (version.get(), create.version().get()), |_| fetch_consents());
-    let live = use_live_events(move |event| {
+    // The form's destinations load once (a live update must not re-render a form being filled in),
+    // and apart from the list: a page view asks Lean for each list once.
+    let form_data = Resource::new(|| (), |_| fetch_consent_destinations());
+    let list = Resource::new(move || (version.get(), create.version().get()), |_| fetch_consent_list());
+    let live = use_live_events_after(since, move |event| {
         if matches!(event, LiveEvent::ConsentChanged { .. }) {
             version.update(|v| *v += 1);
         }
     });
     let reload = move || version.update(|v| *v += 1);
-    // A webhook applied between the first load and the stream opening is caught by a reload then.
-    on_open(live, reload);
+    // Without a live position, a webhook applied between the first load and the stream opening is
+    // caught by a reload then.
+    if since.is_none() {
+        on_open(live, reload);
+    }
     let outcome: Outcome = RwSignal::new(None);
 
     view! {
@@ -182,7 +201,7 @@ fn Consents() -> impl IntoView {
         <div class="pay-grid">
             <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
                 {move || form_data.get().map(|r| match r {
-                    Ok(o) => view! { <CreateConsentForm destinations=o.destinations action=create/> }.into_any(),
+                    Ok(destinations) => view! { <CreateConsentForm destinations action=create/> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                 })}
             </Transition>
@@ -192,13 +211,13 @@ fn Consents() -> impl IntoView {
         <section class="history" aria-labelledby="consents-list-title">
             <h2 id="consents-list-title">{t("consent-list-title")}</h2>
             <Transition fallback=|| view! { <p class="muted">{t("consent-list-loading")}</p> }>
-                {move || overview.get().map(|r| match r {
-                    Ok(o) if o.consents.is_empty() => view! {
+                {move || list.get().map(|r| match r {
+                    Ok(consents) if consents.is_empty() => view! {
                         <p class="muted" data-testid="consents-empty">{t("consent-list-empty")}</p>
                     }.into_any(),
-                    Ok(o) => view! {
+                    Ok(consents) => view! {
                         <div class="consent-list" data-testid="consent-list">
-                            {o.consents.into_iter().map(|c| view! { <ConsentCard consent=c outcome on_change=reload/> }).collect_view()}
+                            {consents.into_iter().map(|c| view! { <ConsentCard consent=c outcome on_change=reload/> }).collect_view()}
                         </div>
                     }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
@@ -373,7 +392,7 @@ fn ConsentCard(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let c = consent;
-    let money = |v: &Option<String>, cur: &str| v.as_ref().map(|a| format!("{a} {cur}"));
+    let money = |v: &Option<Money>, _: &str| v.as_ref().map(ToString::to_string);
     let period = period_text(&c.period_type);
     let mut limits: Vec<(String, String, &'static str)> = Vec::new();
     if let Some(v) = money(&c.max_individual, &c.currency) {
@@ -400,7 +419,12 @@ fn ConsentCard(
         c.expires_at.get(..10).unwrap_or(&c.expires_at).to_owned(),
         "limit-expires",
     ));
-    if let Some(bank) = c.bank_identifier.clone() {
+    // The bank by its name in the page's language; its code only where Lean does not name it.
+    if let Some(code) = c.bank_identifier.clone() {
+        let bank = match &c.bank_name {
+            Some(n) => bank_name_shown(&n.name, n.arabic_name.as_deref()).to_owned(),
+            None => code,
+        };
         limits.push((t("consent-limit-bank"), bank, "limit-bank"));
     }
     let id = StoredValue::new(c.consent_id.to_string());

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::api::console::{
-    fetch_console, ConsoleCall, ConsoleEntry, ConsoleLog, ConsoleWebhook, ReplayWebhook, SendTestWebhook,
-    TEST_WEBHOOK_TYPES,
+    fetch_console, ConsoleCall, ConsoleEntry, ConsoleLog, ConsoleQuery, ConsoleWebhook, ReplayWebhook,
+    SendTestWebhook, TEST_WEBHOOK_TYPES,
 };
 use crate::app::components::live_badge::LiveBadge;
 use crate::app::live::{on_open, use_live_console};
@@ -11,9 +11,11 @@ use crate::model::{AppError, LiveEvent};
 
 /// The developer console: what this app asked of Lean and what Lean told it, as it happens.
 ///
-/// The log is fetched once (server-rendered), then rows arrive on the live stream the moment they are
-/// recorded. Each time the stream (re)connects the log is fetched again, since rows recorded while it
-/// was down are not replayed; rows that arrive during that fetch are applied on top of its answer.
+/// A page of each table is fetched (server-rendered at first), then rows arrive on the live stream the
+/// moment they are recorded: new ones join the newest page when they match its filters, and rows on
+/// any page take their new state. Each time the stream (re)connects the page is fetched again, since
+/// rows recorded while it was down are not replayed; rows that arrive during that fetch are applied
+/// on top of its answer. Each table pages and filters on its own.
 #[component]
 pub fn ConsolePage() -> impl IntoView {
     view! { <Console/> }
@@ -24,8 +26,25 @@ pub fn ConsolePage() -> impl IntoView {
 fn Console() -> impl IntoView {
     crate::app::hydrated::island_started();
     let refresh = RwSignal::new(0u32);
-    let fetched = Resource::new(move || refresh.get(), |_| fetch_console());
+    let query = RwSignal::new(ConsoleQuery::default());
+    let fetched = Resource::new(
+        move || (refresh.get(), query.get()),
+        |(_, q)| {
+            fetch_console(
+                q.webhooks_before,
+                q.calls_before,
+                q.webhook_type,
+                q.webhook_status,
+                Some(q.failed_calls),
+            )
+        },
+    );
     let arrived = RwSignal::new(Vec::<ConsoleEntry>::new());
+    // A new page or filter starts from its own answer.
+    let ask = move |change: &dyn Fn(&mut ConsoleQuery)| {
+        arrived.set(Vec::new());
+        query.update(|q| change(q));
+    };
     let replay = ServerAction::<ReplayWebhook>::new();
     let send = ServerAction::<SendTestWebhook>::new();
 
@@ -46,12 +65,23 @@ fn Console() -> impl IntoView {
     let log = move || -> Option<Result<ConsoleLog, AppError>> {
         fetched.get().map(|r| {
             r.map(|mut log| {
+                let q = query.get();
                 for entry in arrived.get() {
-                    log.apply(entry);
+                    log.apply(entry, &q);
                 }
                 log
             })
         })
+    };
+    let more_webhooks = move || log().and_then(Result::ok).is_some_and(|l| l.more_webhooks);
+    let more_calls = move || log().and_then(Result::ok).is_some_and(|l| l.more_calls);
+    let older_webhooks = move |_| {
+        let last = webhooks_now(log).last().map(|w| w.at.clone());
+        ask(&|q| q.webhooks_before = last.clone());
+    };
+    let older_calls = move |_| {
+        let last = log().and_then(Result::ok).and_then(|l| l.calls.last().map(|c| c.at.clone()));
+        ask(&|q| q.calls_before = last.clone());
     };
     let failure = move || log().and_then(Result::err);
     let webhooks = move || log().and_then(Result::ok).map(|l| l.webhooks).unwrap_or_default();
@@ -89,6 +119,7 @@ fn Console() -> impl IntoView {
                         <h2 id="console-webhooks">{t("console-webhooks-title")}</h2>
                         <SendTestWebhookForm send/>
                     </div>
+                    <WebhookFilters query ask/>
                     <p class="small" role="status" data-testid="replay-result">
                         {move || replay.value().get().map(|r| match r {
                             Ok(()) => t("console-replay-started"),
@@ -114,9 +145,30 @@ fn Console() -> impl IntoView {
                     <Show when=move || webhooks().is_empty()>
                         <p class="muted" data-testid="no-webhooks">{t("console-no-webhooks")}</p>
                     </Show>
+                    <Pager
+                        testid="webhooks-pager"
+                        newer=Signal::derive(move || query.with(|q| q.webhooks_before.is_some()))
+                        older=Signal::derive(more_webhooks)
+                        on_newest=move |_| ask(&|q| q.webhooks_before = None)
+                        on_older=older_webhooks
+                    />
                 </section>
                 <section class="history console" aria-labelledby="console-calls">
-                    <h2 id="console-calls">{t("console-calls-title")}</h2>
+                    <div class="console-head">
+                        <h2 id="console-calls">{t("console-calls-title")}</h2>
+                        <label class="inline-check">
+                            <input type="checkbox" data-testid="failed-calls-only"
+                                prop:checked=move || query.with(|q| q.failed_calls)
+                                on:change=move |ev| {
+                                    let only = event_target_checked(&ev);
+                                    ask(&|q| {
+                                        q.failed_calls = only;
+                                        q.calls_before = None;
+                                    });
+                                }/>
+                            " " {t("console-failed-calls-only")}
+                        </label>
+                    </div>
                     <table class="table console-table" data-testid="calls-table">
                         <caption class="sr-only">{t("console-calls-caption")}</caption>
                         <thead><tr>
@@ -138,9 +190,89 @@ fn Console() -> impl IntoView {
                     <Show when=move || calls().is_empty()>
                         <p class="muted">{t("console-no-calls")}</p>
                     </Show>
+                    <Pager
+                        testid="calls-pager"
+                        newer=Signal::derive(move || query.with(|q| q.calls_before.is_some()))
+                        older=Signal::derive(more_calls)
+                        on_newest=move |_| ask(&|q| q.calls_before = None)
+                        on_older=older_calls
+                    />
                 </section>
             </Show>
         </Transition>
+    }
+}
+
+fn webhooks_now(log: impl Fn() -> Option<Result<ConsoleLog, AppError>>) -> Vec<ConsoleWebhook> {
+    log().and_then(Result::ok).map(|l| l.webhooks).unwrap_or_default()
+}
+
+/// "Newest" and "Older" for one table.
+#[component]
+fn Pager(
+    testid: &'static str,
+    /// An older page is shown: "Newest" goes back to the first.
+    newer: Signal<bool>,
+    /// Rows older than these exist.
+    older: Signal<bool>,
+    on_newest: impl Fn(leptos::ev::MouseEvent) + 'static,
+    on_older: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    view! {
+        <nav class="pager" data-testid=testid aria-label=t("console-pages")>
+            <button type="button" class="button ghost small" data-testid="newest" on:click=on_newest
+                disabled=move || !newer.get()>
+                {t("console-newest")}
+            </button>
+            <button type="button" class="button ghost small" data-testid="older" on:click=on_older
+                disabled=move || !older.get()>
+                {t("console-older")}
+            </button>
+        </nav>
+    }
+}
+
+/// Which webhooks the table lists: a type, a state, or all.
+#[component]
+fn WebhookFilters(
+    query: RwSignal<ConsoleQuery>,
+    ask: impl Fn(&dyn Fn(&mut ConsoleQuery)) + Copy + 'static,
+) -> impl IntoView {
+    let pick = |v: String| (!v.is_empty()).then_some(v);
+    view! {
+        <div class="field-row console-filters">
+            <div class="field">
+                <label for="webhook-type-filter">{t("console-filter-type")}</label>
+                <select id="webhook-type-filter" data-testid="webhook-type-filter" dir="ltr"
+                    prop:value=move || query.with(|q| q.webhook_type.clone().unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = pick(event_target_value(&ev));
+                        ask(&|q| {
+                            q.webhook_type = v.clone();
+                            q.webhooks_before = None;
+                        });
+                    }>
+                    <option value="">{t("console-filter-all")}</option>
+                    {TEST_WEBHOOK_TYPES.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="webhook-status-filter">{t("console-filter-status")}</label>
+                <select id="webhook-status-filter" data-testid="webhook-status-filter"
+                    prop:value=move || query.with(|q| q.webhook_status.clone().unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = pick(event_target_value(&ev));
+                        ask(&|q| {
+                            q.webhook_status = v.clone();
+                            q.webhooks_before = None;
+                        });
+                    }>
+                    <option value="">{t("console-filter-all")}</option>
+                    {["received", "processing", "processed", "failed", "rejected"].into_iter()
+                        .map(|s| view! { <option value=s>{status_text(s)}</option> }).collect_view()}
+                </select>
+            </div>
+        </div>
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_router::components::Redirect;
 use crate::api::{list_entities, live_position, recent_flows};
 use crate::app::components::connect_button::ConnectButton;
 use crate::app::components::entity_card::{Confirming, EntityCard};
-use crate::app::components::flow_outcome::{status_label, FlowOutcomeView};
+use crate::app::components::flow_outcome::{exit_point_label, status_label, FlowOutcomeView};
 use crate::app::components::live_badge::LiveBadge;
 use crate::app::live::{on_open, use_live_changes};
 use crate::i18n::t;
@@ -109,7 +109,7 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
                                 .find(|e| Some(&e.bank_identifier) == o.bank_identifier.as_ref())
                         })
                         .flatten()
-                        .map(|e| e.bank_name);
+                        .map(|e| e.shown_bank_name().to_owned());
                     repeat_bank.set(again);
                     latest.set(Some(o));
                     reload();
@@ -159,7 +159,7 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
                                                 <td><bdi><code>{f.method}</code></bdi></td>
                                                 <td><span class=badge>{status_label(f.status.as_str())}</span></td>
                                                 <td><bdi>{f.secondary_status.or(f.message).unwrap_or_default()}</bdi></td>
-                                                <td><bdi>{f.exit_point.unwrap_or_default()}</bdi></td>
+                                                <td title=f.exit_point.clone()><bdi>{f.exit_point.as_deref().map(exit_point_label).unwrap_or_default()}</bdi></td>
                                                 <td><bdi><code>{f.lean_correlation_id.unwrap_or_default()}</code></bdi></td>
                                             </tr>
                                         }}).collect_view()}

@@ -2,14 +2,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_query_map};
 
-use crate::api::{fetch_consent, launch_connect, payment_status};
-use crate::app::launch::launch;
+use crate::api::{fetch_consent, launch_connect, payment_status, record_return, recorded_return};
+use crate::app::launch::launch_recorded;
 use crate::app::live::{on_open, use_live_events};
 use crate::app::pages::consents::{consent_badge, consent_status_text, launch_error_text};
 use crate::app::pages::payments::status_badge;
 use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::{Launch, RedirectParams};
-use crate::model::{AppError, LaunchConfig, LiveEvent, PaymentRow};
+use crate::model::{AppError, CallbackData, LaunchConfig, LiveEvent, PaymentRow};
 
 /// Which flow sent the browser to the bank: `checkout` (a payment intent) or `authorizeConsent`
 /// (an Account-on-File consent). The consent's redirect URLs carry `flow=consent` (see
@@ -33,13 +33,19 @@ pub fn OpenFinancePage() -> impl IntoView {
     let intent_id = param("intent_id").unwrap_or_default();
     // Our own parameter first; Lean's `consent_id` where it adds one.
     let consent_id = param("for_consent").or_else(|| param("consent_id")).unwrap_or_default();
+    // One return, one key: Lean's attempt id where it sends one, else the return address itself.
+    let location = use_location();
+    let return_key = match param("consent_attempt_id") {
+        Some(attempt) => format!("consent_attempt_id:{attempt}"),
+        None => format!("{}?{}", location.pathname.get_untracked(), location.search.get_untracked()),
+    };
     let params = RedirectParams {
         consent_attempt_id: param("consent_attempt_id"),
         consent_id: param("consent_id"),
         granular_status_code: param("granular_status_code"),
         status_additional_info: param("status_additional_info"),
     };
-    view! { <OpenFinance failed consent intent_id consent_id params/> }
+    view! { <OpenFinance failed consent intent_id consent_id params return_key/> }
 }
 
 /// The island (a wasm chunk of its own): runs `captureRedirect` and follows the payment or consent.
@@ -50,6 +56,7 @@ fn OpenFinance(
     intent_id: String,
     consent_id: String,
     params: RedirectParams,
+    return_key: String,
 ) -> impl IntoView {
     crate::app::hydrated::island_started();
     let flow = if consent { Flow::Consent } else { Flow::Payment };
@@ -57,39 +64,43 @@ fn OpenFinance(
     let code = params.granular_status_code.clone();
 
     let capture = RwSignal::new(None::<(String, String)>);
+    // When this return was handled before (a reload, the back button, a bookmark): its record's time.
+    let handled_before = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let params = StoredValue::new(params);
+    let return_key = StoredValue::new(return_key);
     // Runs once, in the browser: the SDK lives there.
     Effect::new(move |done: Option<()>| {
         if done.is_some() {
             return;
         }
         spawn_local(async move {
+            // A return is handled once: a revisit shows what was recorded and runs nothing again.
+            match recorded_return(return_key.get_value()).await {
+                Ok(Some(first)) => {
+                    let detail = first.message.clone().or(first.secondary_status.clone());
+                    capture.set(Some((
+                        first.status.to_string(),
+                        capture_text(first.status.as_str(), detail, flow),
+                    )));
+                    handled_before.set(Some(first.created_at.replace('T', " ").chars().take(16).collect()));
+                    return;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    error.set(Some(e.localized()));
+                    return;
+                }
+            }
             let capture_redirect =
                 |config: &LaunchConfig| Launch::capture_redirect(config, &params.get_value());
-            let ended = launch(launch_connect(), capture_redirect, |_, data| {
-                let text = match (data.status.as_str(), flow) {
-                    ("SUCCESS", Flow::Payment) => t("of-capture-success"),
-                    ("SUCCESS", Flow::Consent) => t("of-capture-consent-success"),
-                    ("CANCELLED", Flow::Payment) => t("of-capture-cancelled"),
-                    ("CANCELLED", Flow::Consent) => t("of-capture-consent-cancelled"),
-                    // Closed by this page (or Lean's script), not by the bank: no verdict to report.
-                    ("LINK_CLOSED_PROGRAMMATICALLY", _) => t("of-capture-closed"),
-                    (_, f) => {
-                        let detail = data
-                            .message
-                            .clone()
-                            .or(data.secondary_status.clone())
-                            .unwrap_or_else(|| t("of-unknown-error"));
-                        let key =
-                            if f == Flow::Consent { "of-capture-consent-error" } else { "of-capture-error" };
-                        t_with(key, &[("detail", arg(detail))])
-                    }
-                };
-                capture.set(Some((data.status.to_string(), text)));
-            })
-            .await;
-            if let Err(e) = ended {
+            let on_close = |_: &LaunchConfig, data: &CallbackData| {
+                let detail = data.message.clone().or(data.secondary_status.clone());
+                capture
+                    .set(Some((data.status.to_string(), capture_text(data.status.as_str(), detail, flow))));
+            };
+            let record = |_, data| record_return(return_key.get_value(), data);
+            if let Err(e) = launch_recorded(launch_connect(), capture_redirect, on_close, record).await {
                 error.set(Some(launch_error_text(&e)));
             }
         });
@@ -112,6 +123,11 @@ fn OpenFinance(
                 {code.map(|c| view! { <p class="small">{t("of-lean-code")} " " <code>{c}</code></p> })}
             </div>
         })}
+        {move || handled_before.get().map(|when| view! {
+            <p class="small muted" data-testid="capture-revisit">
+                {t_with("of-capture-revisit", &[("when", arg(when))])}
+            </p>
+        })}
         {move || match capture.get() {
             Some((s, text)) => view! {
                 <div class=if s == "SUCCESS" { "notice ok" } else { "notice" } role="status"
@@ -126,6 +142,23 @@ fn OpenFinance(
             Flow::Payment => view! { <PaymentStatus intent_id/> }.into_any(),
             Flow::Consent => view! { <ConsentStatus consent_id/> }.into_any(),
         }}
+    }
+}
+
+/// How `captureRedirect` ended, in words for the flow that sent the browser to the bank.
+fn capture_text(status: &str, detail: Option<String>, flow: Flow) -> String {
+    match (status, flow) {
+        ("SUCCESS", Flow::Payment) => t("of-capture-success"),
+        ("SUCCESS", Flow::Consent) => t("of-capture-consent-success"),
+        ("CANCELLED", Flow::Payment) => t("of-capture-cancelled"),
+        ("CANCELLED", Flow::Consent) => t("of-capture-consent-cancelled"),
+        // Closed by this page (or Lean's script), not by the bank: no verdict to report.
+        ("LINK_CLOSED_PROGRAMMATICALLY", _) => t("of-capture-closed"),
+        (_, f) => {
+            let detail = detail.unwrap_or_else(|| t("of-unknown-error"));
+            let key = if f == Flow::Consent { "of-capture-consent-error" } else { "of-capture-error" };
+            t_with(key, &[("detail", arg(detail))])
+        }
     }
 }
 
@@ -152,7 +185,7 @@ fn PaymentStatus(intent_id: String) -> impl IntoView {
                     Ok(p) => view! {
                         <p>
                             <bdi>{t_with("of-payment-summary", &[
-                                ("amount", arg(p.amount.decimal())), ("currency", arg(&p.amount.currency)),
+                                ("amount", arg(p.amount.grouped())), ("currency", arg(&p.amount.currency)),
                                 ("name", arg(p.destination_name.clone().unwrap_or_default())),
                             ])}</bdi>
                             " — "

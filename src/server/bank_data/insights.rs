@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{check_account_id, data_call, own_entity, track, views};
 use crate::model::{AccountInsights, AppError, BalancePoint, CategoryTotal, DataState, UserId};
-use crate::server::lean::amounts::signed_minor;
+use crate::server::lean::amounts::signed_money;
 use crate::server::AppState;
 
 /// At most this many pages of 100 transactions are read for one chart.
@@ -40,13 +40,9 @@ pub async fn account_insights(
         .iter()
         .find_map(|k| balances.iter().find(|b| kind(b) == *k))
         .or_else(|| balances.first());
-    let currency = booked
-        .and_then(|b| b.get("amount"))
-        .and_then(|a| a.get("currency"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    let mut running = booked.map(signed_minor).unwrap_or(0);
+    let start = booked.map(signed_money);
+    let currency = start.as_ref().map(|m| m.currency.clone()).unwrap_or_default();
+    let mut running = start.map_or(0, |m| m.minor);
 
     let mut transactions = Vec::new();
     for page in 0..MAX_PAGES {
@@ -69,7 +65,7 @@ pub async fn account_insights(
     let mut by_category: BTreeMap<String, i64> = BTreeMap::new();
     for t in &transactions {
         let row = views::transaction(t);
-        let amount = signed_minor(t);
+        let amount = row.amount.minor;
         *by_day.entry(row.date.clone()).or_default() += amount;
         if amount < 0 {
             *by_category.entry(row.category.unwrap_or_else(|| "OTHER".into())).or_default() -= amount;

@@ -73,6 +73,17 @@ pub async fn track<T>(state: &AppState, user_id: &UserId, entity: &mut Entity, o
     }
 }
 
+/// Reads the entity's accounts once so the app learns now, from Lean's own answer, whether the bank
+/// wants a new login (the dashboard is told live by [`track`]) rather than on the next visit to the
+/// bank's page.
+pub async fn check_connection(state: &AppState, user_id: &UserId, entity: &Entity) -> Result<(), AppError> {
+    let mut entity = entity.clone();
+    let path = format!("/data/v2/accounts?entity_id={}&page=0&size=100", entity.id);
+    let outcome = data_call(state, user_id, &entity, &path).await?;
+    track(state, user_id, &mut entity, &outcome).await;
+    Ok(())
+}
+
 /// One data call for one of the user's entities, with Lean's asynchronous answers handled: a
 /// PENDING answer is remembered by its `results_id`; while it waits for `results.ready` the call is
 /// not repeated (Lean said "wait for a webhook"), and once the results are fetched (see

@@ -2,9 +2,8 @@
 
 use serde_json::Value;
 
-use crate::model::format_minor as decimal;
-use crate::model::{AccountSummary, IdentitySummary, TransactionRow};
-use crate::server::lean::amounts::signed_minor;
+use crate::model::{AccountSummary, IdentitySummary, Money, TransactionRow};
+use crate::server::lean::amounts::signed_money;
 
 fn text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_owned)
@@ -17,7 +16,7 @@ pub fn items(data: &Value, key: &str) -> Vec<Value> {
 
 /// What a person means by "balance": what they can spend now if Lean reports it, else the last
 /// booked closing balance, else whatever Lean sent first.
-pub fn pick_balance(balances: &[Value]) -> Option<(String, String)> {
+pub fn pick_balance(balances: &[Value]) -> Option<(Money, String)> {
     const PREFERENCE: [&str; 4] =
         ["INTERIM_AVAILABLE", "CLOSING_AVAILABLE", "CLOSING_BOOKED", "INTERIM_BOOKED"];
     let kind = |b: &Value| b.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
@@ -25,7 +24,7 @@ pub fn pick_balance(balances: &[Value]) -> Option<(String, String)> {
         .iter()
         .find_map(|wanted| balances.iter().find(|b| kind(b) == *wanted))
         .or_else(|| balances.first())
-        .map(|b| (decimal(signed_minor(b)), kind(b)))
+        .map(|b| (signed_money(b), kind(b)))
 }
 
 pub fn account(v: &Value) -> AccountSummary {
@@ -64,8 +63,7 @@ pub fn transaction(v: &Value) -> TransactionRow {
             .or_else(|| text(v, "transaction_information"))
             .unwrap_or_default(),
         category: text(&insights, "category"),
-        amount: decimal(signed_minor(v)),
-        currency: v.get("amount").and_then(|a| text(a, "currency")).unwrap_or_default(),
+        amount: signed_money(v),
     }
 }
 
@@ -79,7 +77,7 @@ mod tests {
         let b = |kind: &str, amount: f64| json!({"type": kind, "amount": {"amount": amount, "currency": "AED"}, "credit_debit_indicator": "CREDIT"});
         let picked =
             pick_balance(&[b("OPENING_BOOKED", 1.0), b("CLOSING_BOOKED", 2.0), b("INTERIM_AVAILABLE", 3.0)]);
-        assert_eq!(picked, Some(("3.00".into(), "INTERIM_AVAILABLE".into())));
+        assert_eq!(picked, Some((crate::model::Money::new(300, "AED"), "INTERIM_AVAILABLE".into())));
         assert_eq!(pick_balance(&[b("OPENING_BOOKED", 1.0)]).map(|p| p.1), Some("OPENING_BOOKED".into()));
     }
 }

@@ -13,8 +13,8 @@ pub use pay::pay;
 
 use crate::i18n::{arg, t, t_with};
 use crate::model::{
-    AppError, Consent, ConsentId, ConsentLaunch, ConsentStatus, ConsentsOverview, CustomerId, LiveEvent,
-    UserId,
+    AppError, Consent, ConsentId, ConsentLaunch, ConsentStatus, ConsentsOverview, CustomerId, Destination,
+    LiveEvent, UserId,
 };
 use crate::server::accounts::ensure_customer;
 use crate::server::db::consents;
@@ -43,11 +43,22 @@ async fn own(
 
 /// The consent as the list shows it (with its payments and next attempt id).
 async fn listed(state: &AppState, user_id: &UserId, consent_id: &ConsentId) -> Result<Consent, AppError> {
-    consents::list_for_user(&state.db, user_id)
+    let found = consents::list_for_user(&state.db, user_id)
         .await?
         .into_iter()
         .find(|c| c.consent_id == *consent_id)
-        .ok_or(AppError::Forbidden)
+        .ok_or(AppError::Forbidden)?;
+    Ok(with_bank_names(state, vec![found]).await.remove(0))
+}
+
+/// Names each consent's bank as Lean's bank list does (the consent itself carries only its code).
+async fn with_bank_names(state: &AppState, mut list: Vec<Consent>) -> Vec<Consent> {
+    for c in &mut list {
+        if let Some(bank) = &c.bank_identifier {
+            c.bank_name = state.lean.bank_name(bank).await;
+        }
+    }
+    list
 }
 
 /// Takes Lean's word for a consent's status (a missed or late webhook must not leave the page wrong),
@@ -93,15 +104,25 @@ fn plain(e: LeanError) -> AppError {
     AppError::invalid(field.0, field.1)
 }
 
-/// The user's payment destinations and consents.
-pub async fn overview(state: &AppState, user_id: &UserId) -> Result<ConsentsOverview, AppError> {
+/// The user's payment destinations.
+pub async fn destinations(state: &AppState, user_id: &UserId) -> Result<Vec<Destination>, AppError> {
     let customer_id = ensure_customer(state, user_id).await?;
     let lean = state.lean.for_user(user_id);
-    let destinations =
-        lean.customer_destinations(&customer_id).await?.iter().map(views::destination).collect();
+    Ok(lean.customer_destinations(&customer_id).await?.iter().map(views::destination).collect())
+}
+
+/// The user's payment destinations and consents.
+pub async fn overview(state: &AppState, user_id: &UserId) -> Result<ConsentsOverview, AppError> {
+    let destinations = destinations(state, user_id).await?;
+    Ok(ConsentsOverview { destinations, consents: list(state, user_id).await? })
+}
+
+/// The user's consents, their statuses as Lean has them now.
+pub async fn list(state: &AppState, user_id: &UserId) -> Result<Vec<Consent>, AppError> {
+    let customer_id = ensure_customer(state, user_id).await?;
     // Lean's list is the truth for statuses; a failure here only means the page shows what the
     // webhooks last said.
-    match lean.customer_consents(&customer_id).await {
+    match state.lean.for_user(user_id).customer_consents(&customer_id).await {
         Ok(list) => {
             for c in &list {
                 adopt_status(state, c).await;
@@ -109,8 +130,7 @@ pub async fn overview(state: &AppState, user_id: &UserId) -> Result<ConsentsOver
         }
         Err(e) => tracing::warn!(error = %e, "could not list consents at Lean"),
     }
-    let consents = consents::list_for_user(&state.db, user_id).await?;
-    Ok(ConsentsOverview { destinations, consents })
+    Ok(with_bank_names(state, consents::list_for_user(&state.db, user_id).await?).await)
 }
 
 /// One of the user's consents (the redirect landing page), with Lean's current status.

@@ -1,9 +1,7 @@
 //! Paying against an authorised consent, server to server (no SDK), exactly once per attempt.
 
 use crate::i18n::{arg, t, t_with};
-use crate::model::{
-    format_minor, parse_amount, AppError, ConsentPayment, ConsentPaymentStatus, LiveEvent, Money, UserId,
-};
+use crate::model::{parse_amount, AppError, ConsentPayment, ConsentPaymentStatus, LiveEvent, Money, UserId};
 use crate::server::db::consents;
 use crate::server::errors::internal;
 use crate::server::lean::amounts::wire_number;
@@ -33,16 +31,12 @@ pub async fn pay(
     if !consent.authorised() {
         return Err(AppError::invalid("amount", t("consent-error-not-authorised")));
     }
-    let over = |limit: &Option<String>| {
-        limit.as_deref().and_then(|l| parse_amount(l).ok()).is_some_and(|l| minor > l)
-    };
-    if over(&consent.max_individual) {
-        let limit = consent.max_individual.clone().unwrap_or_default();
+    if let Some(limit) = consent.max_individual.as_ref().filter(|l| minor > l.minor) {
         return Err(AppError::invalid(
             "amount",
             t_with(
                 "consent-error-over-individual",
-                &[("limit", arg(limit)), ("currency", arg(&consent.currency))],
+                &[("limit", arg(limit.grouped())), ("currency", arg(&consent.currency))],
             ),
         ));
     }
@@ -77,7 +71,8 @@ pub async fn pay(
     }
     if stored.amount_minor != minor {
         // An unanswered attempt is repeated as it was, never changed: Lean keys it by its key.
-        let args = [("amount", arg(format_minor(stored.amount_minor))), ("currency", arg(&stored.currency))];
+        let unfinished = Money::new(stored.amount_minor, &stored.currency);
+        let args = [("amount", arg(unfinished.grouped())), ("currency", arg(&stored.currency))];
         return Err(AppError::invalid("amount", t_with("consent-error-unfinished", &args)));
     }
     let body = serde_json::json!({

@@ -6,8 +6,8 @@ use sqlx::Row;
 
 use super::{now, Db};
 use crate::model::{
-    format_minor, Consent, ConsentId, ConsentPayment, ConsentPaymentStatus, ConsentStatus, CustomerId,
-    DestinationId, Money, UserId,
+    Consent, ConsentId, ConsentPayment, ConsentPaymentStatus, ConsentStatus, CustomerId, DestinationId,
+    Money, UserId,
 };
 
 pub struct NewConsent<'a> {
@@ -96,8 +96,9 @@ macro_rules! consent_select {
 }
 
 fn consent_from_row(r: &AnyRow) -> Result<(UserId, CustomerId, Consent), sqlx::Error> {
-    let money = |i: usize| -> Result<Option<String>, sqlx::Error> {
-        Ok(r.try_get::<Option<i64>, _>(i)?.map(format_minor))
+    let currency: String = r.try_get(4)?;
+    let money = |i: usize| -> Result<Option<Money>, sqlx::Error> {
+        Ok(r.try_get::<Option<i64>, _>(i)?.map(|minor| Money::new(minor, &currency)))
     };
     Ok((
         r.try_get(17)?,
@@ -107,7 +108,7 @@ fn consent_from_row(r: &AnyRow) -> Result<(UserId, CustomerId, Consent), sqlx::E
             status: r.try_get(1)?,
             destination_id: r.try_get(2)?,
             destination_name: r.try_get(3)?,
-            currency: r.try_get(4)?,
+            currency: currency.clone(),
             reference: r.try_get(5)?,
             purpose: r.try_get(6)?,
             period_type: r.try_get(7)?,
@@ -118,6 +119,7 @@ fn consent_from_row(r: &AnyRow) -> Result<(UserId, CustomerId, Consent), sqlx::E
             max_payments: r.try_get(12)?,
             expires_at: r.try_get(13)?,
             bank_identifier: r.try_get(14)?,
+            bank_name: None,
             created_at: r.try_get(15)?,
             updated_at: r.try_get(16)?,
             payments: Vec::new(),

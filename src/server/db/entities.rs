@@ -10,6 +10,8 @@ pub struct EntityUpsert<'a> {
     pub customer_id: &'a CustomerId,
     pub bank_identifier: &'a str,
     pub bank_name: &'a str,
+    /// From Lean's bank list; None keeps the one stored.
+    pub bank_arabic_name: Option<&'a str>,
     pub bank_logo: Option<&'a str>,
     pub main_color: Option<&'a str>,
     pub background_color: Option<&'a str>,
@@ -18,7 +20,7 @@ pub struct EntityUpsert<'a> {
 
 macro_rules! columns {
     () => {
-        "id, bank_identifier, bank_name, bank_logo, main_color, background_color, permissions, status, refresh_status, created_at"
+        "id, bank_identifier, bank_name, bank_logo, main_color, background_color, permissions, status, refresh_status, created_at, bank_arabic_name"
     };
 }
 
@@ -36,6 +38,7 @@ fn from_row(r: &AnyRow) -> Result<Entity, sqlx::Error> {
         status: EntityStatus::parse(&status).unwrap_or(EntityStatus::Active),
         refresh_status: r.try_get(8)?,
         created_at: r.try_get(9)?,
+        bank_arabic_name: r.try_get(10)?,
     })
 }
 
@@ -45,10 +48,11 @@ pub async fn upsert(db: &Db, e: &EntityUpsert<'_>) -> Result<(), sqlx::Error> {
     let ts = now();
     sqlx::query(
         "INSERT INTO entities (id, customer_id, bank_identifier, bank_name, bank_logo, main_color,
-                               background_color, permissions, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9)
+                               background_color, permissions, status, created_at, updated_at, bank_arabic_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9, $10)
          ON CONFLICT (id) DO UPDATE SET
             bank_identifier = excluded.bank_identifier, bank_name = excluded.bank_name,
+            bank_arabic_name = COALESCE(excluded.bank_arabic_name, entities.bank_arabic_name),
             bank_logo = excluded.bank_logo, main_color = excluded.main_color,
             background_color = excluded.background_color, permissions = excluded.permissions,
             status = 'active', updated_at = excluded.updated_at",
@@ -62,6 +66,7 @@ pub async fn upsert(db: &Db, e: &EntityUpsert<'_>) -> Result<(), sqlx::Error> {
     .bind(e.background_color)
     .bind(permissions)
     .bind(ts)
+    .bind(e.bank_arabic_name)
     .execute(db)
     .await?;
     Ok(())

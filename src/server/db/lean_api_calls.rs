@@ -38,30 +38,41 @@ pub struct ApiCallRow {
     pub created_at: String,
 }
 
-/// The most recent outbound calls, newest first: every call, or those made for one user.
-pub async fn recent(db: &Db, user_id: Option<&UserId>, limit: i64) -> Result<Vec<ApiCallRow>, sqlx::Error> {
+/// Which calls the console lists: whose (None: everyone's), made before when, failed ones only.
+pub struct CallFilter<'a> {
+    pub user_id: Option<&'a UserId>,
+    pub before: Option<&'a str>,
+    pub failed_only: bool,
+}
+
+/// The most recent outbound calls the filter lets through, newest first.
+pub async fn recent(db: &Db, filter: &CallFilter<'_>, limit: i64) -> Result<Vec<ApiCallRow>, sqlx::Error> {
     use sqlx::Row;
-    let rows = match user_id {
-        None => {
-            sqlx::query(
-                "SELECT method, path, status, latency_ms, results_id, created_at FROM lean_api_calls
-                 ORDER BY created_at DESC LIMIT $1",
-            )
-            .bind(limit)
-            .fetch_all(db)
-            .await?
-        }
-        Some(user_id) => {
-            sqlx::query(
-                "SELECT method, path, status, latency_ms, results_id, created_at FROM lean_api_calls
-                 WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2",
-            )
-            .bind(user_id)
-            .bind(limit)
-            .fetch_all(db)
-            .await?
-        }
-    };
+    let mut conditions = Vec::new();
+    let mut binds: Vec<&str> = Vec::new();
+    if let Some(user_id) = filter.user_id {
+        binds.push(user_id.as_str());
+        conditions.push(format!("user_id = ${}", binds.len()));
+    }
+    if let Some(before) = filter.before {
+        binds.push(before);
+        conditions.push(format!("created_at < ${}", binds.len()));
+    }
+    if filter.failed_only {
+        conditions.push("(status IS NULL OR status < 200 OR status >= 300)".to_owned());
+    }
+    let sql = format!(
+        "SELECT method, path, status, latency_ms, results_id, created_at FROM lean_api_calls {}
+         ORDER BY created_at DESC LIMIT ${}",
+        where_clause(&conditions),
+        binds.len() + 1
+    );
+    // Built from this function's fixed fragments only; every value is bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        query = query.bind(b);
+    }
+    let rows = query.bind(limit).fetch_all(db).await?;
     rows.iter()
         .map(|r| {
             Ok(ApiCallRow {
@@ -74,4 +85,13 @@ pub async fn recent(db: &Db, user_id: Option<&UserId>, limit: i64) -> Result<Vec
             })
         })
         .collect()
+}
+
+/// `WHERE a AND b`, or nothing.
+pub(super) fn where_clause(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
 }

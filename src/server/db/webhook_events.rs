@@ -287,30 +287,43 @@ pub struct StoredEvent {
     pub last_error: Option<String>,
 }
 
-/// The most recently received events, newest first: all of them, or those about one customer.
-pub async fn recent(
-    db: &Db,
-    customer_id: Option<&CustomerId>,
-    limit: i64,
-) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let rows =
-        match customer_id {
-            None => sqlx::query(
-                "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
-                 FROM webhook_events ORDER BY received_at DESC LIMIT $1",
-            )
-            .bind(limit)
-            .fetch_all(db)
-            .await?,
-            Some(customer_id) => sqlx::query(
-                "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
-                 FROM webhook_events WHERE customer_id = $1 ORDER BY received_at DESC LIMIT $2",
-            )
-            .bind(customer_id)
-            .bind(limit)
-            .fetch_all(db)
-            .await?,
-        };
+/// Which stored events the console lists: about whom (None: everyone), received before when, of
+/// which type, in which state.
+pub struct EventFilter<'a> {
+    pub customer_id: Option<&'a CustomerId>,
+    pub before: Option<&'a str>,
+    pub event_type: Option<&'a str>,
+    pub status: Option<&'a str>,
+}
+
+/// The most recently received events the filter lets through, newest first.
+pub async fn recent(db: &Db, filter: &EventFilter<'_>, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let mut conditions = Vec::new();
+    let mut binds: Vec<&str> = Vec::new();
+    let wanted = [
+        ("customer_id =", filter.customer_id.map(CustomerId::as_str)),
+        ("received_at <", filter.before),
+        ("event_type =", filter.event_type),
+        ("status =", filter.status),
+    ];
+    for (test, value) in wanted {
+        if let Some(v) = value {
+            binds.push(v);
+            conditions.push(format!("{test} ${}", binds.len()));
+        }
+    }
+    let sql = format!(
+        "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
+         FROM webhook_events {} ORDER BY received_at DESC LIMIT ${}",
+        super::lean_api_calls::where_clause(&conditions),
+        binds.len() + 1
+    );
+    // Built from this function's fixed fragments only; every value is bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        query = query.bind(b);
+    }
+    let rows = query.bind(limit).fetch_all(db).await?;
     rows.iter()
         .map(|r| {
             Ok(StoredEvent {

@@ -4,8 +4,16 @@
 
 use serde_json::Value;
 
+use crate::model::Money;
+
 /// A JSON number or numeric string as minor units (hundredths).
 pub fn minor_units(v: &Value) -> Option<i64> {
+    minor_units_in(v, 2)
+}
+
+/// A JSON number or numeric string as minor units with `places` digits after the point (three for a
+/// dinar); digits beyond those are dropped, as a bank statement shows them.
+pub fn minor_units_in(v: &Value, places: u32) -> Option<i64> {
     let text = match v {
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.trim().to_owned(),
@@ -22,8 +30,10 @@ pub fn minor_units(v: &Value) -> Option<i64> {
     {
         return None;
     }
-    let cents: i64 = format!("{:0<2}", frac.get(..2).unwrap_or(frac)).parse().ok()?;
-    let value = whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(cents)?;
+    let width = places as usize;
+    let kept = frac.get(..width).unwrap_or(frac);
+    let fraction: i64 = if width == 0 { 0 } else { format!("{kept:0<width$}").parse().ok()? };
+    let value = whole.parse::<i64>().ok()?.checked_mul(10i64.pow(places))?.checked_add(fraction)?;
     Some(if neg { -value } else { value })
 }
 
@@ -34,15 +44,17 @@ pub fn wire_number(minor: i64) -> f64 {
     minor as f64 / 100.0
 }
 
-/// A Lean amount object `{amount, currency}` with its credit/debit indicator, in signed minor units.
-pub fn signed_minor(item: &Value) -> i64 {
-    let value = item.get("amount").and_then(|a| a.get("amount")).and_then(minor_units).unwrap_or(0);
+/// A Data API item's `amount: {amount, currency}` with its credit/debit indicator, as signed money in
+/// that currency's own minor units.
+pub fn signed_money(item: &Value) -> Money {
+    let amount = item.get("amount");
+    let currency = amount.and_then(|a| a.get("currency")).and_then(Value::as_str).unwrap_or_default();
+    let value = amount
+        .and_then(|a| a.get("amount"))
+        .and_then(|v| minor_units_in(v, Money::minor_digits(currency)))
+        .unwrap_or(0);
     let debit = item.get("credit_debit_indicator").and_then(Value::as_str) == Some("DEBIT");
-    if debit {
-        -value.abs()
-    } else {
-        value
-    }
+    Money::new(if debit { -value.abs() } else { value }, currency)
 }
 
 #[cfg(test)]
@@ -57,6 +69,17 @@ mod tests {
         assert_eq!(minor_units(&json!(25)), Some(2_500));
         assert_eq!(minor_units(&json!("-3.5")), Some(-350));
         assert_eq!(minor_units(&json!("abc")), None);
+    }
+
+    #[test]
+    fn data_amounts_keep_their_currency_s_digits() {
+        let kwd =
+            json!({"amount": {"amount": 1017.925, "currency": "KWD"}, "credit_debit_indicator": "DEBIT"});
+        assert_eq!(signed_money(&kwd), Money::new(-1_017_925, "KWD"));
+        let aed =
+            json!({"amount": {"amount": "41511.734", "currency": "AED"}, "credit_debit_indicator": "CREDIT"});
+        assert_eq!(signed_money(&aed), Money::new(4_151_173, "AED"));
+        assert_eq!(minor_units_in(&json!(7), 3), Some(7_000));
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct LeanClient {
     /// The user these calls are made for (see [`LeanClient::for_user`]), so each user's console shows
     /// their own calls; None for app-wide calls (tokens, event catch-up).
     acting_for: Option<UserId>,
+    /// Banks' names in both languages, from Lean's bank list. Shared by clones.
+    pub(super) banks: Arc<super::banks::BankDirectory>,
 }
 
 /// Whether a call may be repeated after a transient failure (see [`LeanClient::call`]).
@@ -78,7 +80,13 @@ impl LeanClient {
             db,
             console: Arc::default(),
             acting_for: None,
+            banks: Arc::default(),
         }
+    }
+
+    /// The same client, its calls attributed to nobody (app-wide, as token requests are).
+    pub(super) fn app_wide(&self) -> LeanClient {
+        LeanClient { acting_for: None, ..self.clone() }
     }
 
     /// The same client, with every call it records attributed to `user_id`.

@@ -11,6 +11,7 @@ mod payments;
 mod tokens;
 
 pub mod amounts;
+pub mod banks;
 
 pub use client::LeanClient;
 pub use customers::LeanCustomer;

@@ -193,6 +193,14 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
     let event: Value = serde_json::from_str(body)?;
     let event_type = event.get("type").and_then(Value::as_str).unwrap_or_default();
     let payload = event.get("payload").cloned().unwrap_or(Value::Null);
+    // A connected bank's Arabic name comes from Lean's bank list (cached; read before this event's
+    // turn, so a slow list does not hold up the events behind it).
+    let bank_arabic_name = match payload.pointer("/bank_details/identifier").and_then(Value::as_str) {
+        Some(bank) if event_type.starts_with("entity.") => {
+            lean.bank_name(bank).await.and_then(|b| b.arabic_name)
+        }
+        _ => None,
+    };
     // results.ready fetches the results from Lean first: the turn is not held across that call.
     let _turn = if event_type == "results.ready" { None } else { inbox.turn().await };
     match event_type {
@@ -205,6 +213,7 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
                     customer_id: &p.customer_id,
                     bank_identifier: &p.bank_details.identifier,
                     bank_name: &p.bank_details.name,
+                    bank_arabic_name: bank_arabic_name.as_deref(),
                     bank_logo: p.bank_details.logo.as_deref(),
                     main_color: p.bank_details.main_color.as_deref(),
                     background_color: p.bank_details.background_color.as_deref(),

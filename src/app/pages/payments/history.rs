@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{outcome_text, show_error, status_badge, Outcome, Overview};
+use super::{outcome_text, show, show_error, status_badge, Outcome, OutcomeNotice, Overview, Section};
 use crate::api::launch_payment;
 use crate::app::launch::{launch, LaunchError};
 use crate::i18n::t;
@@ -20,6 +20,7 @@ pub(super) fn HistorySection(
     view! {
         <section class="history" aria-labelledby="payments-title">
             <h2 id="payments-title">{t("pay-history-title")}</h2>
+            <OutcomeNotice outcome section=Section::Payments/>
             <Transition fallback=|| view! { <p class="muted">{t("pay-history-loading")}</p> }>
                 {move || overview.get().map(|r| match r {
                     Ok(o) if o.payments.is_empty() => view! {
@@ -98,15 +99,17 @@ fn PayButton(
             let sdk = if method == "checkout" { Launch::checkout } else { Launch::pay };
             let ended = launch(launch_payment(intent.get_value()), sdk, |_, data| {
                 let (text, class) = outcome_text(method, data);
-                outcome.set(Some((text, class, data.status.to_string())));
+                show(outcome, Section::Payments, text, class, data.status.to_string());
             })
             .await;
             match ended {
                 Ok(_) => {}
-                Err(e @ LaunchError::NotSaved { .. }) => show_error(outcome, e.localized()),
+                Err(e @ LaunchError::NotSaved { .. }) => {
+                    show_error(outcome, Section::Payments, e.localized())
+                }
                 // Nothing was launched, so nothing changed.
                 Err(e) => {
-                    show_error(outcome, e.localized());
+                    show_error(outcome, Section::Payments, e.localized());
                     busy.set(false);
                     return;
                 }

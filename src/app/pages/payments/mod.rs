@@ -11,36 +11,108 @@ mod verify_address;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::{fetch_current_user, fetch_payments};
+use crate::api::{fetch_current_user, fetch_payments, live_position};
 use crate::app::components::live_badge::LiveBadge;
-use crate::app::live::{on_open, use_live_events, LiveStatus};
+use crate::app::live::{on_open, use_live_events_after, LiveStatus};
 use crate::i18n::{arg, t, t_with};
-use crate::model::{AppError, CallbackData, Destination, LiveEvent, PaymentSource};
+use crate::model::{AppError, CallbackData, Destination, DestinationId, LiveEvent, PaymentSource};
 use destinations::{DestinationForm, DestinationsSection};
 use history::HistorySection;
 use payment_form::NewPaymentForm;
 use sources::SourcesSection;
 use verify_address::VerifyAddress;
 
-/// An outcome notice: (text, CSS class, Lean status for tests and styling).
-type Outcome = RwSignal<Option<(String, &'static str, String)>>;
+/// The section whose button launched a flow: its outcome is shown there, beside that button, not at
+/// the top of a long page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Payments,
+    Sources,
+}
+
+/// What an outcome notice says.
+#[derive(Debug, Clone)]
+enum Said {
+    Text(String),
+    /// A payment source flow succeeded for this destination: the notice says what the bank's list says
+    /// of that recipient (confirming, in cool-off until …, ready) and follows it live.
+    Recipient {
+        destination: DestinationId,
+        new_source: bool,
+    },
+}
+
+/// How the last flow launched from the page ended.
+#[derive(Debug, Clone)]
+struct Notice {
+    said: Said,
+    class: &'static str,
+    /// Lean's status, for tests and styling.
+    status: String,
+    section: Section,
+}
+
+type Outcome = RwSignal<Option<Notice>>;
 
 type Overview = Resource<Result<crate::model::PaymentsOverview, AppError>>;
 
-/// Shows `text` as the page's outcome notice, as a failure.
-fn show_error(outcome: Outcome, text: String) {
-    outcome.set(Some((text, "notice error", "ERROR".into())));
+/// Shows `text` as the section's outcome notice.
+fn show(outcome: Outcome, section: Section, text: String, class: &'static str, status: String) {
+    outcome.set(Some(Notice { said: Said::Text(text), class, status, section }));
+}
+
+/// Shows `text` as the section's outcome notice, as a failure.
+fn show_error(outcome: Outcome, section: Section, text: String) {
+    show(outcome, section, text, "notice error", "ERROR".into());
+}
+
+/// The outcome of a flow launched from `section`, in a live region that is always in the page, so a
+/// screen reader announces each new outcome; it sits beside the section's buttons.
+#[component]
+fn OutcomeNotice(
+    outcome: Outcome,
+    section: Section,
+    /// The sources and destinations a [`Said::Recipient`] notice reads (the sources section only).
+    #[prop(optional)]
+    recipients: Option<(RwSignal<Vec<PaymentSource>>, RwSignal<Vec<Destination>>)>,
+) -> impl IntoView {
+    view! {
+        <div class="outcome-slot" aria-live="polite" aria-atomic="true">
+            {move || outcome.get().filter(|n| n.section == section).map(|n| {
+                let (text, class) = match (&n.said, recipients) {
+                    (Said::Text(text), _) => (text.clone(), n.class),
+                    (Said::Recipient { destination, new_source }, Some((sources, destinations))) => {
+                        sources::recipient_notice(&sources.get(), &destinations.get(), destination, *new_source)
+                    }
+                    (Said::Recipient { .. }, None) => (String::new(), n.class),
+                };
+                view! { <div class=class data-testid="payment-outcome" data-status=n.status><p>{text}</p></div> }
+            })}
+        </div>
+    }
 }
 
 #[component]
 pub fn PaymentsPage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| fetch_current_user());
+    // The live position before the island's data (see the consents page): no second look at Lean
+    // when the stream opens.
+    let user = Resource::new(
+        || (),
+        |_| async {
+            let user = fetch_current_user().await;
+            let since = match &user {
+                Ok(Some(_)) => live_position().await.ok(),
+                _ => None,
+            };
+            user.map(|u| u.map(|_| since))
+        },
+    );
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || {
                 user.get()
                     .map(|u| match u {
-                        Ok(Some(_)) => view! { <Payments/> }.into_any(),
+                        Ok(Some(since)) => view! { <Payments since/> }.into_any(),
                         Ok(None) | Err(AppError::SignInRequired) => view! { <Redirect path="/signin"/> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                     })
@@ -92,7 +164,7 @@ fn timestamp(text: &str) -> String {
 
 /// The island (a wasm chunk of its own): every section updates live and launches payment flows.
 #[island(lazy)]
-fn Payments() -> impl IntoView {
+fn Payments(since: Option<i64>) -> impl IntoView {
     crate::app::hydrated::island_started();
     let version = RwSignal::new(0u32);
     let overview = Resource::new(move || version.get(), |_| fetch_payments());
@@ -104,21 +176,21 @@ fn Payments() -> impl IntoView {
             sources.set(o.sources);
         }
     });
-    let live = use_live_events(move |event| {
+    let live = use_live_events_after(since, move |event| {
         if matches!(event, LiveEvent::PaymentChanged { .. } | LiveEvent::PaymentSourceChanged { .. }) {
             version.update(|v| *v += 1);
         }
     });
     let reload = move || version.update(|v| *v += 1);
-    // A webhook applied between the first load and the stream opening is caught by a reload then.
-    on_open(live, reload);
+    // Without a live position, a webhook applied between the first load and the stream opening is
+    // caught by a reload then.
+    if since.is_none() {
+        on_open(live, reload);
+    }
     let outcome: Outcome = RwSignal::new(None);
 
     view! {
         <PaymentsHead live/>
-        {move || outcome.get().map(|(text, class, status)| view! {
-            <div class=class role="status" data-testid="payment-outcome" data-status=status><p>{text}</p></div>
-        })}
         <div class="pay-grid">
             <NewPaymentForm destinations on_created=reload/>
             <DestinationForm on_created=reload/>

@@ -4,12 +4,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{outcome_text, show_error, timestamp, Outcome, Overview};
+use super::{
+    outcome_text, show, show_error, timestamp, Notice, Outcome, OutcomeNotice, Overview, Said, Section,
+};
 use crate::api::{launch_beneficiary, launch_payment_source};
 use crate::app::launch::launch;
 use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::Launch;
-use crate::model::{Beneficiary, CallbackData, Destination, PaymentSource};
+use crate::model::{Beneficiary, CallbackData, Destination, DestinationId, FlowStatus, PaymentSource};
 
 #[component]
 pub(super) fn SourcesSection(
@@ -62,7 +64,7 @@ fn PaymentSourceControls(
         }
     });
     let fail = move |text: String| {
-        show_error(outcome, text);
+        show_error(outcome, Section::Sources, text);
         busy.set(false);
     };
     let run = move |method: &'static str| {
@@ -74,7 +76,20 @@ fn PaymentSourceControls(
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let closed = move |data: &CallbackData| outcome.set(Some(source_outcome(method, data)));
+            let destination = DestinationId::from(destination_id.as_str());
+            let closed = move |data: &CallbackData| {
+                if data.status == FlowStatus::Success {
+                    outcome.set(Some(Notice {
+                        said: Said::Recipient { destination, new_source: method == "createPaymentSource" },
+                        class: "notice ok",
+                        status: data.status.to_string(),
+                        section: Section::Sources,
+                    }));
+                } else {
+                    let (text, class) = outcome_text(method, data);
+                    show(outcome, Section::Sources, text, class, data.status.to_string());
+                }
+            };
             let ended = match method {
                 "createPaymentSource" => {
                     let config = launch_payment_source(destination_id);
@@ -160,6 +175,7 @@ fn PaymentSourceControls(
                     {t("pay-source-create-beneficiary")}
                 </button>
             </div>
+            <OutcomeNotice outcome section=Section::Sources recipients=(sources, destinations)/>
             {move || (!no_destination() && no_source()).then(|| view! {
                 <p class="small muted">{t("pay-source-recipient-needs-source")}</p>
             })}
@@ -168,23 +184,35 @@ fn PaymentSourceControls(
     .into_any()
 }
 
-/// How a payment source flow ended, in plain words: (text, notice class, Lean's status).
-fn source_outcome(method: &str, data: &CallbackData) -> (String, &'static str, String) {
-    let text = match (data.status.as_str(), data.secondary_status.as_deref()) {
-        ("SUCCESS", Some("PENDING_BENEFICIARY_COOL_OFF")) if method == "createPaymentSource" => {
-            t("pay-source-added-cool-off")
-        }
-        ("SUCCESS", _) if method == "createPaymentSource" => t("pay-source-added"),
-        ("SUCCESS", Some("PENDING_BENEFICIARY_COOL_OFF")) => t("pay-recipient-added-cool-off"),
-        ("SUCCESS", _) => t("pay-recipient-added"),
-        _ => outcome_text(method, data).0,
+/// After a payment source flow succeeded: what the bank's list says of the recipient now, not what the
+/// SDK said when it closed (the source's webhooks come after it, and the cool-off ends later still).
+/// Re-read whenever the list changes, so the notice and the list below never disagree.
+pub(super) fn recipient_notice(
+    sources: &[PaymentSource],
+    destinations: &[Destination],
+    destination: &DestinationId,
+    new_source: bool,
+) -> (String, &'static str) {
+    let name = destinations
+        .iter()
+        .find(|d| &d.id == destination)
+        .map(|d| d.display_name.clone())
+        .unwrap_or_else(|| destination.to_string());
+    let listed: Vec<&Beneficiary> =
+        sources.iter().flat_map(|s| &s.beneficiaries).filter(|b| &b.destination_id == destination).collect();
+    let recipient = arg(&name);
+    let (state, class) = if listed.iter().any(|b| !b.cooling_off()) {
+        (t_with("pay-recipient-state-ready", &[("recipient", recipient)]), "notice ok")
+    } else if let Some(until) = listed.iter().find_map(|b| b.cool_off_expiry.clone()) {
+        let args = [("recipient", recipient), ("until", arg(timestamp(&until)))];
+        (t_with("pay-recipient-state-cool-off", &args), "notice")
+    } else if !listed.is_empty() {
+        (t_with("pay-recipient-state-cool-off-undated", &[("recipient", recipient)]), "notice")
+    } else {
+        (t_with("pay-recipient-state-confirming", &[("recipient", recipient)]), "notice")
     };
-    let class = match data.status.as_str() {
-        "SUCCESS" => "notice ok",
-        "CANCELLED" => "notice",
-        _ => "notice error",
-    };
-    (text, class, data.status.to_string())
+    let head = if new_source { t("pay-source-added-head") } else { t("pay-recipient-added-head") };
+    (format!("{head} {state}"), class)
 }
 
 /// Lean's payment source and beneficiary statuses in plain words, with the cool-off visible.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::timestamp;
-use crate::api::{fetch_customer_name, launch_verify_address, recent_flows, save_customer_name};
+use crate::api::{fetch_customer_name, last_flow, launch_verify_address, save_customer_name};
 use crate::app::components::form_errors::{field_message, general_message};
 use crate::app::launch::launch;
 use crate::i18n::{arg, t, t_with};
@@ -17,10 +17,7 @@ use crate::model::{parse_full_name, AppError, CallbackData, FlowOutcome};
 #[component]
 pub(super) fn VerifyAddress() -> impl IntoView {
     let saved = Resource::new(|| (), |_| fetch_customer_name());
-    let last = Resource::new(
-        || (),
-        |_| async { recent_flows().await.map(|list| list.into_iter().find(|f| f.method == "verifyAddress")) },
-    );
+    let last = Resource::new(|| (), |_| last_flow("verifyAddress".to_owned()));
     let name = RwSignal::new(String::new());
     let kept = RwSignal::new(None::<String>);
     Effect::new(move |_| {

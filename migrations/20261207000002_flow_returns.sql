@@ -1,0 +1,9 @@
+-- The whole Link SDK callback, as the browser reported it (bounded field by field before it is
+-- stored), so the history keeps what the columns above leave out: bank.is_supported,
+-- last_api_response, open_banking_redirect_url.
+ALTER TABLE flow_attempts ADD COLUMN callback TEXT;
+
+-- An Open Finance return (checkout, authorizeConsent) is handled once: its key is Lean's
+-- consent_attempt_id, else the return URL's own parameters. A revisit finds the outcome by it.
+ALTER TABLE flow_attempts ADD COLUMN return_key TEXT;
+CREATE UNIQUE INDEX flow_attempts_by_return ON flow_attempts (user_id, return_key);
