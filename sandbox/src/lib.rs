@@ -25,6 +25,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
+pub use link::Region;
 pub use state::FLUSH_EVERY;
 
 /// How to start a sandbox. `addr` may use port 0.
@@ -112,6 +113,10 @@ impl Sandbox {
     /// `{base_url}/link/loader/prod/ae/latest/lean-link-loader.min.js`
     pub fn loader_url(&self) -> String {
         format!("{}{}", self.base_url, link::LOADER_PATH)
+    }
+    /// The loader of `region`: the KSA one makes Link list the Saudi banks.
+    pub fn loader_url_in(&self, region: Region) -> String {
+        format!("{}{}", self.base_url, region.loader_path())
     }
     /// Stops accepting connections and waits for the server task to end.
     pub async fn shutdown(self) {

@@ -84,7 +84,6 @@ const IBAN_2: &str = "GB82 WEST 1234 5698 7654 32";
 
 /// Operations in the exports that the sandbox does not implement (listed, not failures).
 const NOT_IMPLEMENTED: &[(&str, &str)] = &[
-    ("GET", "/customers/v1/entities"),
     ("GET", "/data/v2/accounts/{account_id}/beneficiaries"),
     ("GET", "/data/v2/accounts/{account_id}/direct-debits"),
     ("GET", "/data/v2/accounts/{account_id}/identities"),
@@ -383,13 +382,15 @@ async fn sandbox_matches_lean_openapi_and_webhook_samples() {
     sb.shutdown().await;
 
     let mut failures = Vec::new();
+    let guides = guide_payloads();
     match &exports {
         Some(e) => {
             check_operations(&e.ops, &x.log.lock().unwrap(), &mut failures);
-            check_webhooks(&e.samples, &hooks, &wanted, &mut failures);
+            check_webhooks(&e.samples, &guides, &hooks, &wanted, &mut failures);
         }
-        // Every type is sent, and every envelope is Lean's; no sample to compare payloads with.
-        None => check_webhooks(&BTreeMap::new(), &hooks, &wanted, &mut failures),
+        // Every type is sent, and every envelope is Lean's; no sample to compare payloads with, but
+        // the payloads Lean's guides print (fixtures in the repository) are still compared.
+        None => check_webhooks(&BTreeMap::new(), &guides, &hooks, &wanted, &mut failures),
     }
     assert!(failures.is_empty(), "{} contract failure(s):\n{}", failures.len(), failures.join("\n"));
 }
@@ -506,6 +507,23 @@ async fn run_flows(x: &Driver, sb: &lean_sandbox::Sandbox) {
         None,
     )
     .await;
+
+    // The application's entities by creation date (customers.yml, entities.yml).
+    let today = chrono::Utc::now().date_naive();
+    let range = "/customers/v1/entities";
+    let (st, v) = x
+        .api(
+            "GET",
+            range,
+            &format!("{range}?start_date={today}&end_date={today}&page_number=0&page_size=10"),
+            None,
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    assert!(v["data"].as_array().unwrap().iter().any(|e| e["id"] == entity.as_str()), "{v}");
+    x.api("GET", range, &format!("{range}?start_date={today}"), None).await;
+    let tomorrow = today.succ_opt().unwrap();
+    x.api("GET", range, &format!("{range}?start_date={today}&end_date={tomorrow}"), None).await;
 
     // Data API v2 (data.yml, bank-data.yml).
     let (_, accts) =
@@ -645,6 +663,9 @@ async fn run_flows(x: &Driver, sb: &lean_sandbox::Sandbox) {
     assert_eq!(v["outcome"], "SUCCESS", "{v}");
     x.api("GET", one, &format!("/consents/v1/{consent}"), None).await;
     x.api("GET", balance, &format!("/consents/v1/{consent}/balance"), None).await;
+    // The older path Lean's Postman collection uses; no export defines it.
+    let (st, older) = x.raw("GET", &format!("/consents/{consent}/balance"), Some(&x.api), json!(null)).await;
+    assert_eq!((st, &older["currency"]), (200, &json!("AED")), "{older}");
     x.api("GET", "/consents/v1", &format!("/consents/v1?customer_id={alice}"), None).await;
     x.api("GET", "/consents/v1", "/consents/v1?status=AUTHORISED&page_number=0&page_size=5", None).await;
     let risk = json!({"transaction_indicators": {"channel": "WEB"}});
@@ -902,8 +923,28 @@ fn load_samples(dir: &Path) -> BTreeMap<String, Vec<(String, Value)>> {
     out
 }
 
+/// The payloads printed in Lean's integration guides, by event type: the repository's
+/// `tests/fixtures/lean-webhooks/seed-*.json`. They are the only word Lean gives on types without a
+/// published sample (`entity.reconnected`, `results.ready`).
+fn guide_payloads() -> BTreeMap<String, Value> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lean-webhooks");
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("seed-") && name.ends_with(".json") {
+            let v: Value = serde_json::from_slice(&std::fs::read(&p).unwrap())
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            out.insert(v["type"].as_str().unwrap().to_string(), v["payload"].clone());
+        }
+    }
+    assert!(out.contains_key("entity.reconnected"), "no guide payloads in {}", dir.display());
+    out
+}
+
 fn check_webhooks(
     samples: &BTreeMap<String, Vec<(String, Value)>>,
+    guides: &BTreeMap<String, Value>,
     hooks: &[Value],
     wanted: &[&str],
     failures: &mut Vec<String>,
@@ -955,6 +996,11 @@ fn check_webhooks(
                         None => problems.push(format!("{at}: {what}")),
                     }
                 }
+            } else if let Some(payload) = guides.get(ty.as_str()) {
+                // No published sample: the guide's payload, key for key.
+                let mut diffs = Vec::new();
+                spec::shape_diff(payload, &h["payload"], "/payload", &mut diffs);
+                problems.extend(diffs.into_iter().map(|(at, what)| format!("{at}: {what} (Lean's guide)")));
             }
         }
         problems.sort();
@@ -964,6 +1010,7 @@ fn check_webhooks(
                 "sample shape ({})",
                 ss.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(", ")
             ),
+            None if guides.contains_key(ty.as_str()) => "payload of Lean's guide".to_string(),
             None => "envelope only (no sample)".to_string(),
         };
         let verdict = if !problems.is_empty() {

@@ -541,7 +541,14 @@ async fn account_on_file_consents_and_idempotent_payments() {
     };
     for (body, http, code) in [
         (with("control_parameters", Value::Null), 400, "MISSING_PARAMETERS"),
-        (with("control_parameters.type", Value::Null), 400, "MISSING_PARAMETERS"),
+        (with("control_parameters.period_type", Value::Null), 400, "MISSING_PARAMETERS"),
+        (with("control_parameters.max_individual_amount", json!("12.345")), 400, "INVALID_PARAMETERS"),
+        (with("control_parameters.max_individual_amount", json!("ten")), 400, "INVALID_PARAMETERS"),
+        (
+            with("control_parameters.max_cumulative_number_of_payments", json!("1.5")),
+            400,
+            "INVALID_PARAMETERS",
+        ),
         (with("control_parameters.type", json!("Fixed")), 400, "INVALID_PARAMETERS"),
         (with("control_parameters.period_type", json!("Hour")), 400, "INVALID_PARAMETERS"),
         (with("control_parameters.max_individual_amount", json!(500)), 400, "INVALID_PARAMETERS"),
@@ -582,6 +589,33 @@ async fn account_on_file_consents_and_idempotent_payments() {
     assert_eq!(c["reference"], "ACME-LINK-1");
     assert!(c["application_id"].is_string());
     let cid = c["id"].as_str().unwrap().to_string();
+
+    // As Lean's own requests send them: amounts and counts as text, no `type`, unused limits empty.
+    let mut lean_style = good.clone();
+    lean_style["reference"] = json!("ACME-LINK-TEXT");
+    lean_style["control_parameters"] = json!({"period_type": "Day", "max_individual_amount": "5",
+        "max_cumulative_amount": "50000", "max_cumulative_number_of_payments": "",
+        "max_cumulative_amount_per_period": null, "max_cumulative_number_of_payments_per_period": "10"});
+    lean_style["immediate_payment"] = json!({"amount": "5", "reference": "first"});
+    let (s, c2) = t.post("/consents/v1/account-on-file", lean_style).await;
+    assert_eq!(s, 200, "{c2}");
+    let cp = &c2["control_parameters"];
+    assert_eq!(cp["type"], "VariableOnDemand");
+    assert_eq!(
+        (cp["max_individual_amount"].as_f64(), cp["max_cumulative_amount"].as_f64()),
+        (Some(5.0), Some(50000.0))
+    );
+    assert_eq!(cp["max_cumulative_number_of_payments_per_period"], 10);
+    assert!(
+        cp["max_cumulative_number_of_payments"].is_null() && cp["max_cumulative_amount_per_period"].is_null()
+    );
+    assert_eq!(c2["immediate_payment"]["amount"].as_f64(), Some(5.0));
+    let mut too_big = good.clone();
+    too_big["immediate_payment"] = json!({"amount": "6"});
+    too_big["control_parameters"]["max_individual_amount"] = json!("5.00");
+    let (s, v) = t.post("/consents/v1/account-on-file", too_big).await;
+    assert_error(s, &v, 400, "INVALID_PARAMETERS");
+
     let (s, got) = t.get(&format!("/consents/v1/{cid}")).await;
     assert_eq!(s, 200);
     assert_eq!(got["consent_id"], cid.as_str());
@@ -589,7 +623,8 @@ async fn account_on_file_consents_and_idempotent_payments() {
     let (s, v) = t.get("/consents/v1/00000000-0000-4000-8000-000000000000").await;
     assert_error(s, &v, 404, "UNKNOWN_CONSENT");
     let (_, page) = t.get(&format!("/consents/v1?customer_id={cust}&status=AWAITING_AUTHORISATION")).await;
-    assert_eq!(page["page"]["total_elements"], 1);
+    // This one and the one made as Lean's own requests are.
+    assert_eq!(page["page"]["total_elements"], 2);
     // The older path serves the same consent.
     let (s, _) = t.get(&format!("/consents/{cid}")).await;
     assert_eq!(s, 200);
@@ -638,6 +673,10 @@ async fn account_on_file_consents_and_idempotent_payments() {
     assert_eq!(ev["payload"]["id"], cid.as_str());
     assert_eq!(ev["payload"]["customer_id"], cust.as_str());
     assert_eq!(ev["payload"]["consent_type"], "ACCOUNT_ON_FILE");
+    // Only the keys integrators see; the bank is for GET /consents/v1/{id} to say.
+    let mut keys: Vec<&String> = ev["payload"].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["consent_type", "customer_id", "id", "status"]);
     let (_, got) = t.get(&format!("/consents/v1/{cid}")).await;
     assert_eq!(got["status"], "AUTHORISED");
     assert_eq!(got["bank_identifier"], "LEAN_OF_RETAIL_UAE");
@@ -657,9 +696,21 @@ async fn account_on_file_consents_and_idempotent_payments() {
     assert_eq!(p1["type"], "ACCOUNT_ON_FILE");
     assert_eq!(p1["amount"], json!({"currency": "AED", "amount": 40}));
     assert_eq!(p1["consent_id"], cid.as_str());
-    let (s, again) = pay(Some("k-1"), json!({"consent_id": cid, "amount": 99, "risk_details": risk})).await;
-    assert_eq!(s, 200);
+    // The same request again (the amount as text this time, which Lean reads as the same number)
+    // is a retry: the first payment. Another request under that key is refused, never answered
+    // with the first one's payment.
+    let (s, again) = pay(Some("k-1"), json!({"risk_details": risk, "amount": "40", "consent_id": cid})).await;
+    assert_eq!(s, 200, "{again}");
     assert_eq!(again["id"], p1["id"]);
+    let (s, v) = pay(Some("k-1"), json!({"consent_id": cid, "amount": 99, "risk_details": risk})).await;
+    assert_error(s, &v, 422, "IDEMPOTENCY_KEY_REUSED");
+    assert!(v.get("id").is_none(), "{v}");
+    let (s, v) = pay(
+        Some("k-1"),
+        json!({"consent_id": cid, "amount": 40, "risk_details": risk, "reference": "other"}),
+    )
+    .await;
+    assert_error(s, &v, 422, "IDEMPOTENCY_KEY_REUSED");
     // Concurrent repeats also yield one payment.
     let (a, b) = tokio::join!(pay(Some("k-2"), body.clone()), pay(Some("k-2"), body.clone()));
     assert_eq!(a.1["id"], b.1["id"]);
@@ -685,7 +736,7 @@ async fn account_on_file_consents_and_idempotent_payments() {
 
     // manageConsents lists it; revocation.
     let (_, list) = t.call("GET", "/link/api/consents", &ct, None).await;
-    assert_eq!(list["consents"][0]["consent_id"], cid.as_str());
+    assert!(list["consents"].as_array().unwrap().iter().any(|c| c["consent_id"] == cid.as_str()), "{list}");
     let (s, v) = t.post(&format!("/consents/v1/{cid}/revocation"), json!({})).await;
     assert_eq!((s, v), (200, json!({})));
     wait_event(&rx, &secret, "consent.status.updated", |v| v["payload"]["status"] == "REVOKED").await;

@@ -280,6 +280,118 @@ async fn banks_and_link_assets_are_served() {
     let page = c.get(format!("{base}/link/lean-sdk.html?method=connect")).send().await.unwrap();
     assert!(page.text().await.unwrap().contains("/link/assets/ui.js"));
 
+    // KSA: Lean's `/prod/sa/` paths serve the same script, which tells Link it runs for Saudi banks.
+    let ksa = sb.loader_url_in(lean_sandbox::Region::Ksa);
+    assert!(ksa.ends_with("/link/loader/prod/sa/latest/lean-link-loader.min.js"), "{ksa}");
+    assert_eq!(sb.loader_url_in(lean_sandbox::Region::Uae), sb.loader_url());
+    for path in
+        ["/link/loader/prod/sa/latest/lean-link-loader.min.js", "/link/sdk/web/v2/prod/sa/latest/Lean.min.js"]
+    {
+        let res = c.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/javascript"));
+        assert_eq!(res.text().await.unwrap(), js, "{path}");
+    }
+    assert!(js.contains("/prod\\/sa\\/") && js.contains("\"country\", \"sa\""));
+    let page = c
+        .get(format!("{base}/link/loader/prod/sa/latest/lean-sdk.html?method=connect"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let ui = c.get(format!("{base}/link/assets/ui.js")).send().await.unwrap().text().await.unwrap();
+    assert!(ui.contains("/banks/v1?country_codes=SAU"));
+    let saudi: Value = c
+        .get(format!("{base}/banks/v1?country_codes=SAU"))
+        .bearer_auth(&ct)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let saudi = saudi.as_array().unwrap();
+    assert!(!saudi.is_empty() && saudi.iter().all(|b| b["country_code"] == "SAU"), "{saudi:?}");
+
+    sb.shutdown().await;
+}
+
+/// Lean's SDK takes `access_token` as optional: without one, the Link UI opens a session from the
+/// app token and the customer (or the intent's or the reconnect's customer), for that customer only.
+#[tokio::test]
+async fn link_sessions_open_without_an_access_token_for_one_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = start(&dir.path().join("s.json"), None, 1.0).await;
+    let c = http();
+    let base = sb.base_url();
+    let api = token(&c, &sb, "api").await;
+    let ann = create_customer(&c, &sb, &api, "ann").await;
+    let bob = create_customer(&c, &sb, &api, "bob").await;
+    let app_token = sb.credentials().app_token;
+    let open = |body: Value| {
+        let req = c.post(format!("{base}/link/api/token")).json(&body);
+        async move {
+            let r = req.send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (s, v) = open(json!({"customer_id": ann})).await;
+    assert_eq!((s, v["status"].as_str()), (400, Some("MISSING_PARAMETERS")), "{v}");
+    let (s, v) = open(json!({"app_token": "someone-else", "customer_id": ann})).await;
+    assert_eq!((s, v["status"].as_str()), (400, Some("INVALID_PARAMETERS")), "{v}");
+    let (s, v) = open(json!({"app_token": app_token})).await;
+    assert_eq!((s, v["status"].as_str()), (400, Some("MISSING_PARAMETERS")), "{v}");
+    let (s, v) =
+        open(json!({"app_token": app_token, "customer_id": "00000000-0000-4000-8000-000000000000"})).await;
+    assert_eq!((s, v["status"].as_str()), (404, Some("CUSTOMER_NOT_FOUND")), "{v}");
+    let (s, v) =
+        open(json!({"app_token": app_token, "reconnect_id": "00000000-0000-4000-8000-000000000000"})).await;
+    assert_eq!((s, v["status"].as_str()), (400, Some("INVALID_PARAMETERS")), "{v}");
+
+    let (s, v) = open(json!({"app_token": app_token, "customer_id": ann})).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["customer_id"], ann.as_str());
+    let session = v["access_token"].as_str().unwrap().to_owned();
+    let check = |customer: &str| {
+        c.get(format!("{base}/link/api/session?customer_id={customer}&app_token={app_token}"))
+            .bearer_auth(&session)
+            .send()
+    };
+    assert_eq!(check(&ann).await.unwrap().status(), 200);
+    // Ann's session is not Bob's, and it opens none of the backend API.
+    assert_eq!(check(&bob).await.unwrap().status(), 401);
+    let res = c.get(format!("{base}/customers/v1/")).bearer_auth(&session).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+
+    // pay and checkout name no customer: the intent's is used.
+    let (_, dest) = {
+        let r = c
+            .post(format!("{base}/payments/v1/destinations"))
+            .bearer_auth(&api)
+            .json(&json!({"name": "Acme Trading", "display_name": "Acme", "country": "ARE",
+                "iban": "AE070331234567890123456"}))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json::<Value>().await.unwrap())
+    };
+    let intent: Value = c
+        .post(format!("{base}/payments/v1/intents"))
+        .bearer_auth(&api)
+        .json(&json!({"customer_id": bob, "amount": 10, "currency": "AED", "payment_destination_id": dest["id"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let intent_id = intent["payment_intent_id"].as_str().expect("intent created").to_owned();
+    let (s, v) = open(json!({"app_token": app_token, "payment_intent_id": intent_id})).await;
+    assert_eq!((s, v["customer_id"].as_str()), (200, Some(bob.as_str())), "{v}");
+    let (s, v) =
+        open(json!({"app_token": app_token, "payment_intent_id": "00000000-0000-4000-8000-000000000000"}))
+            .await;
+    assert_eq!(s, 404, "{v}");
     sb.shutdown().await;
 }
 

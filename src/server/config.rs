@@ -18,6 +18,8 @@ pub enum LeanTarget {
         app_token: Option<String>,
         client_secret: Option<SecretString>,
         webhook_secret: Option<SecretString>,
+        /// `LEAN_REGION`: which of the sandbox's loaders the pages use (the KSA one lists Saudi banks).
+        region: lean_sandbox::Region,
     },
     /// A Lean reached over the network: the real sandbox, production, or a standalone lean-sandbox.
     Remote(RemoteLean),
@@ -167,7 +169,11 @@ impl Config {
                         })?
                     }
                 };
+                let region = v.get("LEAN_REGION").unwrap_or_else(|| "ae".into());
+                let region = lean_sandbox::Region::parse(&region)
+                    .ok_or_else(|| err("LEAN_REGION", format!("'{region}' must be ae or sa")))?;
                 LeanTarget::Embedded {
+                    region,
                     addr: v.addr("LEAN_SANDBOX_ADDR", "127.0.0.1:4010")?,
                     state_path: data_dir.join("sandbox.json"),
                     retry_scale,
@@ -309,5 +315,16 @@ mod tests {
         assert_eq!(r.api_url, "https://sandbox.sa.leantech.me");
         assert_eq!(r.auth_url, "https://auth.sandbox.sa.leantech.me");
         assert!(r.loader_url.contains("/prod/sa/"));
+    }
+
+    #[test]
+    fn the_embedded_sandbox_takes_the_region_too() {
+        let region = |vars: &[(&str, &str)]| match config(vars).expect("valid").lean {
+            LeanTarget::Embedded { region, .. } => region,
+            LeanTarget::Remote(_) => panic!("embedded expected"),
+        };
+        assert_eq!(region(&[]), lean_sandbox::Region::Uae);
+        assert_eq!(region(&[("LEAN_REGION", "sa")]), lean_sandbox::Region::Ksa);
+        assert_eq!(config(&[("LEAN_REGION", "ksa")]).unwrap_err().var, "LEAN_REGION");
     }
 }

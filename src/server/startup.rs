@@ -80,6 +80,7 @@ impl Application {
                 app_token,
                 client_secret,
                 webhook_secret,
+                region,
             } => {
                 let sandbox = Sandbox::start(SandboxConfig {
                     addr: *sb_addr,
@@ -105,7 +106,7 @@ impl Application {
                     db.clone(),
                 );
                 let public = PublicConfig {
-                    loader_url: sandbox.loader_url(),
+                    loader_url: sandbox.loader_url_in(*region),
                     sandbox: true,
                     csp: Csp::sandbox(&base),
                     sandbox_url: Some(base.clone()),

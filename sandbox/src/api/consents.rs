@@ -23,7 +23,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::payments::account_on_file::{check_consent_limits, revoke_consent, start_aof_payment};
 use crate::payments::errors::{unknown_consent, unknown_destination};
 use crate::payments::sources::resolve_destination;
-use crate::payments::validation::{check_currency, parse_amount, PURPOSE_CODES};
+use crate::payments::validation::{
+    check_currency, decimal_text, parse_amount, parse_aof_amount, PURPOSE_CODES,
+};
 use crate::payments::views::{aof_payment_json, consent_json, ts};
 use crate::payments::webhooks::emit_consent_status;
 use crate::payments::{AofConsent, AofPayment};
@@ -39,6 +41,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/consents/v1/{id}/revocation", post(revoke))
         .route("/consents/{id}/revocation", post(revoke))
         .route("/consents/v1/{id}/balance", get(balance))
+        .route("/consents/{id}/balance", get(balance))
         .route("/consents/v1/{id}/history", get(history))
         .route("/consents/{id}/history", get(history))
         .route("/payments/v1/account-on-file", post(pay))
@@ -55,9 +58,11 @@ fn cp_error(msg: impl Into<String>) -> ApiError {
     ApiError::invalid_parameters(msg)
 }
 
-/// AccountOnFileControlParameters: `type` VariableOnDemand, `period_type`, at least one of the
-/// three lifetime limits, amounts ≥ 0.01 with 2 decimals, counts ≥ 1, and the individual
-/// limit within the cumulative ones.
+/// AccountOnFileControlParameters: `period_type`, at least one of the three lifetime limits,
+/// amounts ≥ 0.01 with 2 decimals, counts ≥ 1, and the individual limit within the cumulative
+/// ones. As Lean's own requests show, amounts and counts may be text ("1000.00", "100"), a limit
+/// left empty ("" or null) is not set, and `type` may be left out (it can only be
+/// VariableOnDemand). Returns the parameters with numbers for numbers and the unset limits gone.
 fn control_parameters(v: Option<&Value>) -> ApiResult<Value> {
     let cp = match v {
         None | Some(Value::Null) => {
@@ -66,68 +71,67 @@ fn control_parameters(v: Option<&Value>) -> ApiResult<Value> {
         Some(Value::Object(m)) => m,
         Some(_) => return Err(cp_error("control_parameters must be an object.")),
     };
-    match cp.get("type") {
-        Some(Value::String(t)) if t == "VariableOnDemand" => {}
-        None | Some(Value::Null) => {
-            return Err(ApiError::missing_parameters(
-                "control_parameters.type is required (VariableOnDemand).",
-            ))
-        }
-        Some(_) => return Err(cp_error("control_parameters.type must be VariableOnDemand.")),
-    }
-    match cp.get("period_type") {
-        Some(Value::String(p)) if PERIODS.contains(&p.as_str()) => {}
-        None | Some(Value::Null) => {
-            return Err(ApiError::missing_parameters("control_parameters.period_type is required."))
-        }
-        Some(_) => return Err(cp_error("control_parameters.period_type must be Day, Week, Month or Year.")),
-    }
-    for k in cp.keys() {
-        if k != "type"
-            && k != "period_type"
+    let blank = |v: &Value| v.is_null() || v.as_str().is_some_and(|t| t.trim().is_empty());
+    let mut out = serde_json::Map::new();
+    for (k, v) in cp {
+        if !["type", "period_type"].contains(&k.as_str())
             && !AMOUNT_KEYS.contains(&k.as_str())
             && !COUNT_KEYS.contains(&k.as_str())
         {
             return Err(cp_error(format!("control_parameters.{k} is not a known field.")));
         }
+        if !blank(v) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    match out.get("type") {
+        None => {}
+        Some(Value::String(t)) if t == "VariableOnDemand" => {}
+        Some(_) => return Err(cp_error("control_parameters.type must be VariableOnDemand.")),
+    }
+    match out.get("period_type") {
+        Some(Value::String(p)) if PERIODS.contains(&p.as_str()) => {}
+        None => return Err(ApiError::missing_parameters("control_parameters.period_type is required.")),
+        Some(_) => return Err(cp_error("control_parameters.period_type must be Day, Week, Month or Year.")),
     }
     for k in AMOUNT_KEYS {
-        if let Some(v) = cp.get(k).filter(|v| !v.is_null()) {
-            let a =
-                parse_amount(&format!("control_parameters.{k}"), Some(v)).map_err(|e| cp_error(e.message))?;
+        if let Some(v) = out.get(k).map(decimal_text) {
+            let a = parse_amount(&format!("control_parameters.{k}"), Some(&v))
+                .map_err(|e| cp_error(e.message))?;
             if a < 0.01 {
                 return Err(cp_error(format!("control_parameters.{k} must be at least 0.01.")));
             }
+            out.insert(k.to_string(), v);
         }
     }
     for k in COUNT_KEYS {
-        if let Some(v) = cp.get(k).filter(|v| !v.is_null()) {
+        if let Some(v) = out.get(k).map(decimal_text) {
             if v.as_u64().is_none_or(|n| n < 1) {
                 return Err(cp_error(format!(
                     "control_parameters.{k} must be a whole number of at least 1."
                 )));
             }
+            out.insert(k.to_string(), v);
         }
     }
-    let has = |k: &str| cp.get(k).is_some_and(|v| !v.is_null());
-    if !has("max_individual_amount")
-        && !has("max_cumulative_amount")
-        && !has("max_cumulative_number_of_payments")
+    if !["max_individual_amount", "max_cumulative_amount", "max_cumulative_number_of_payments"]
+        .iter()
+        .any(|k| out.contains_key(*k))
     {
         return Err(cp_error(
             "control_parameters needs at least one of max_individual_amount, max_cumulative_amount or max_cumulative_number_of_payments.",
         ));
     }
-    if let Some(ind) = cp.get("max_individual_amount").and_then(Value::as_f64) {
+    if let Some(ind) = out.get("max_individual_amount").and_then(Value::as_f64) {
         for k in ["max_cumulative_amount", "max_cumulative_amount_per_period"] {
-            if cp.get(k).and_then(Value::as_f64).is_some_and(|m| ind > m) {
+            if out.get(k).and_then(Value::as_f64).is_some_and(|m| ind > m) {
                 return Err(cp_error(format!(
                     "control_parameters.max_individual_amount must not exceed {k}."
                 )));
             }
         }
     }
-    Ok(Value::Object(cp.clone()))
+    Ok(Value::Object(out))
 }
 
 fn parse_dt(v: &Value, field: &str) -> ApiResult<Option<DateTime<Utc>>> {
@@ -194,19 +198,21 @@ async fn create(
     }
     let immediate = match b.get("immediate_payment") {
         None | Some(Value::Null) => None,
-        Some(ip @ Value::Object(_)) => {
-            let amount = parse_amount("immediate_payment.amount", ip.get("amount"))?;
+        Some(Value::Object(ip)) => {
+            let amount = parse_aof_amount("immediate_payment.amount", ip.get("amount"))?;
             if cp["max_individual_amount"].as_f64().is_some_and(|m| amount > m) {
                 return Err(ApiError::invalid_parameters(
                     "immediate_payment.amount exceeds max_individual_amount.",
                 ));
             }
-            if ip["reference"].as_str().is_some_and(|r| r.chars().count() > 64) {
+            if ip.get("reference").and_then(Value::as_str).is_some_and(|r| r.chars().count() > 64) {
                 return Err(ApiError::invalid_parameters(
                     "immediate_payment.reference must be at most 64 characters.",
                 ));
             }
-            Some(ip.clone())
+            let mut ip = ip.clone();
+            ip.insert("amount".into(), json!(amount));
+            Some(Value::Object(ip))
         }
         Some(_) => return Err(ApiError::invalid_parameters("immediate_payment must be an object.")),
     };
@@ -355,6 +361,43 @@ async fn history(
     Ok(Json(paginate(items, 0, 50)))
 }
 
+/// The request as Lean would compare it: every field of the body, amounts as the numbers they
+/// spell (so "5" and 5 are the same request), keys in a fixed order.
+fn request_fingerprint(b: &Value) -> String {
+    fn canonical(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let sorted: std::collections::BTreeMap<&String, Value> =
+                    m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, canonical(v))).collect();
+                json!(sorted)
+            }
+            Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+            other => other.clone(),
+        }
+    }
+    let mut b = canonical(b);
+    if let Some(amount) = b.get("amount").map(decimal_text).and_then(|v| v.as_f64()) {
+        b["amount"] = json!(amount);
+    }
+    b.to_string()
+}
+
+/// An `Idempotency-Key` names one request. Reused with another body it is refused: answering with
+/// the first request's payment would tell the caller its new request was made. Lean documents only
+/// the identical retry; 422 and `IDEMPOTENCY_KEY_REUSED` are this sandbox's choice (the status the
+/// IETF Idempotency-Key draft gives this case). Payments stored before fingerprints were kept have
+/// none and are answered as before.
+fn same_request<'a>(p: &'a AofPayment, fingerprint: &str) -> ApiResult<&'a AofPayment> {
+    match &p.request_fingerprint {
+        Some(first) if first != fingerprint => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IDEMPOTENCY_KEY_REUSED",
+            "This Idempotency-Key was already used for a different request. Use a new key for a new payment.",
+        )),
+        _ => Ok(p),
+    }
+}
+
 async fn pay(
     _: ApiCaller,
     State(app): State<Arc<App>>,
@@ -369,15 +412,16 @@ async fn pay(
         .ok_or_else(|| ApiError::missing_parameters("The Idempotency-Key header is required."))?
         .to_string();
     let app_id = app.credentials().app_token;
-    // A repeated key returns the original payment, whatever the body.
+    let b = body_object(body)?;
+    // What makes two requests the same one: a retry with this body and key gets the first answer.
+    let fingerprint = request_fingerprint(&b);
     if let Some(p) =
         app.store.read(|s| s.payments.aof_payments.iter().find(|p| p.idempotency_key == key).cloned())
     {
-        return Ok(Json(aof_payment_json(&p, &app_id)));
+        return same_request(&p, &fingerprint).map(|p| Json(aof_payment_json(p, &app_id)));
     }
-    let b = body_object(body)?;
     let cid = consent_id(req_str(&b, "consent_id")?)?;
-    let amount = parse_amount("amount", b.get("amount"))?;
+    let amount = parse_aof_amount("amount", b.get("amount"))?;
     match b.get("risk_details") {
         Some(Value::Object(r)) => {
             if let Some(ch) = r.get("transaction_indicators").and_then(|t| t.get("channel")) {
@@ -401,7 +445,7 @@ async fn pay(
     // Check and insert under one lock so two requests with the same key create one payment.
     let (payment, fresh) = app.store.update(|s| -> ApiResult<(AofPayment, bool)> {
         if let Some(p) = s.payments.aof_payments.iter().find(|p| p.idempotency_key == key) {
-            return Ok((p.clone(), false));
+            return same_request(p, &fingerprint).map(|p| (p.clone(), false));
         }
         let c = s.payments.consents.iter().find(|c| c.id == cid).cloned().ok_or_else(unknown_consent)?;
         if c.status != "AUTHORISED" {
@@ -431,6 +475,7 @@ async fn pay(
             failure_details: None,
             created_at: now,
             last_modified_at: now,
+            request_fingerprint: Some(fingerprint.clone()),
         };
         s.payments.aof_payments.push(p.clone());
         Ok((p, true))

@@ -23,6 +23,9 @@ pub const DELETED: &str = "DELETED";
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
+        // A fixed segment: matched before `/customers/v1/{customer_id}`, never read as an id.
+        .route("/customers/v1/entities", get(list_in_range))
+        .route("/customers/v1/entities/", get(list_in_range))
         .route("/customers/v1/{customer_id}/entities", get(list))
         .route("/customers/v1/{customer_id}/entities/", get(list))
         .route("/customers/v1/{customer_id}/entities/{entity_id}", get(fetch).delete(remove))
@@ -98,6 +101,65 @@ async fn list(
         })
         .map(|v| Json(Value::Array(v)))
         .ok_or_else(ApiError::customer_not_found)
+}
+
+#[derive(Deserialize)]
+struct RangeQuery {
+    start_date: Option<String>,
+    end_date: Option<String>,
+    page_number: Option<String>,
+    page_size: Option<String>,
+}
+
+/// `GET /customers/v1/entities?start_date&end_date[&page_number&page_size]` (customers.yml,
+/// entities.yml): the application's entities created in the date range, both days included, oldest
+/// first. Both dates are required and, as the exports annotate them, in the past or present, the
+/// end not before the start. Each entity also says its `status` and `updated_at` (the exports'
+/// EntityResponse), so deleted ones are listed too, as `DELETED`.
+async fn list_in_range(
+    _: ApiCaller,
+    State(app): State<Arc<App>>,
+    query: Result<Query<RangeQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let Query(q) = query.map_err(|e| ApiError::invalid_parameters(e.body_text()))?;
+    let today = chrono::Utc::now().date_naive();
+    let date = |field: &str, raw: Option<String>| -> ApiResult<chrono::NaiveDate> {
+        let raw = raw
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| ApiError::missing_parameters(format!("{field} is required.")))?;
+        let day = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+            .map_err(|_| ApiError::invalid_parameters(format!("{field} must be a date (YYYY-MM-DD).")))?;
+        if day > today {
+            return Err(ApiError::invalid_parameters(format!("{field} must be in the past or present.")));
+        }
+        Ok(day)
+    };
+    let start = date("start_date", q.start_date)?;
+    let end = date("end_date", q.end_date)?;
+    if end < start {
+        return Err(ApiError::invalid_parameters("end_date must not be before start_date."));
+    }
+    let number = |field: &str, raw: Option<String>, default: usize| -> ApiResult<usize> {
+        match raw.filter(|r| !r.trim().is_empty()) {
+            None => Ok(default),
+            Some(r) => r
+                .trim()
+                .parse()
+                .map_err(|_| ApiError::invalid_parameters(format!("{field} must be a whole number."))),
+        }
+    };
+    let page = number("page_number", q.page_number, 0)?;
+    let size = number("page_size", q.page_size, 50)?;
+    let mut entities: Vec<Entity> = app.store.read(|s| {
+        s.entities.iter().filter(|e| (start..=end).contains(&e.created_at.date_naive())).cloned().collect()
+    });
+    entities.sort_by_key(|e| e.created_at);
+    Ok(Json(super::paginate_with(entities, page, size, |e| {
+        let mut v = entity_json(&e);
+        v["status"] = json!(e.status);
+        v["updated_at"] = json!(millis(e.updated_at));
+        v
+    })))
 }
 
 fn ids(customer_id: &str, entity_id: &str) -> ApiResult<(Uuid, Uuid)> {

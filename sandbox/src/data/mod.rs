@@ -422,7 +422,7 @@ pub fn compute(app: &Arc<App>, q: &DataQuery, version: Version) -> Result<(Value
             let account = account.ok_or_else(|| DataError::missing("account_id"))?;
             let h = generator::history(&entity, &account, now);
             if v == Version::V2 {
-                page_v2(type_name, "balances", views::balances_v2(&account, &h, now), q)
+                page_v2(type_name, "balances", views::balances_v2(&entity, &account, &h, now), q)
             } else {
                 let kind = generator::Kind::of(&account);
                 json!({
@@ -471,6 +471,8 @@ fn page_v2(type_name: &str, key: &str, items: Vec<Value>, q: &DataQuery) -> Valu
             "size": size,
             "total_elements": total,
             "total_pages": total.div_ceil(size),
+            // PageMetadata's sort: Lean's Data API takes no sort parameter, so none was applied.
+            "sort": [],
         }
     })
 }
@@ -494,10 +496,7 @@ pub fn find_reconnect(app: &App, reconnect_id: Uuid) -> Option<(Uuid, Uuid)> {
 pub fn reconnect(app: &Arc<App>, entity_id: Uuid, reconnect_id: Uuid) -> ApiResult<()> {
     let now = Utc::now();
     let outcome = app.store.update(|s| -> ApiResult<(Value, Vec<Uuid>)> {
-        let app_user_id = {
-            let e = live_entity(s, entity_id).ok_or_else(ApiError::unknown_entity)?;
-            s.customer(e.customer_id).map(|c| c.app_user_id.clone()).unwrap_or_default()
-        };
+        live_entity(s, entity_id).ok_or_else(ApiError::unknown_entity)?;
         let entity =
             s.entities.iter_mut().find(|e| e.id == entity_id).ok_or_else(ApiError::unknown_entity)?;
         if entity.reconnect_id != Some(reconnect_id) {
@@ -507,15 +506,9 @@ pub fn reconnect(app: &Arc<App>, entity_id: Uuid, reconnect_id: Uuid) -> ApiResu
         }
         entity.reconnect_id = None;
         entity.updated_at = now;
-        let bank = generator::bank_of(entity);
-        let payload = json!({
-            "id": entity.id,
-            "customer_id": entity.customer_id,
-            "app_user_id": app_user_id,
-            "reconnect_id": reconnect_id,
-            "permissions": entity.permissions,
-            "bank_details": bank.webhook_details(&app.base_url),
-        });
+        // Lean documents this payload as the entity id and the reconnect id, nothing more (the
+        // "Handle reconnection OTPs" guide); a merchant must find the rest in what it stored.
+        let payload = json!({ "id": entity.id, "reconnect_id": reconnect_id });
         let mut ids = Vec::new();
         for r in s.data.results.iter_mut().filter(|r| r.awaiting_reconnect == Some(reconnect_id)) {
             r.awaiting_reconnect = None;

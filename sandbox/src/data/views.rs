@@ -84,7 +84,7 @@ fn amount(cur: &str, minor: i64) -> Value {
 }
 
 /// OPENING_BOOKED at the start of the history, then CLOSING_BOOKED and INTERIM_AVAILABLE now.
-pub fn balances_v2(account: &Account, h: &History, now: DateTime<Utc>) -> Vec<Value> {
+pub fn balances_v2(entity: &Entity, account: &Account, h: &History, now: DateTime<Utc>) -> Vec<Value> {
     let cur = h.currency;
     let credit_line = if h.kind == Kind::CreditCard {
         json!([{"included": false, "amount": amount(cur, h.credit_limit), "type": "CREDIT"}])
@@ -93,6 +93,7 @@ pub fn balances_v2(account: &Account, h: &History, now: DateTime<Utc>) -> Vec<Va
     };
     let mut out = vec![
         json!({
+            "entity_id": entity.id,
             "account_id": account.account_id,
             "credit_debit_indicator": indicator(h.opening),
             "amount": amount(cur, h.opening),
@@ -101,6 +102,7 @@ pub fn balances_v2(account: &Account, h: &History, now: DateTime<Utc>) -> Vec<Va
             "credit_line": credit_line,
         }),
         json!({
+            "entity_id": entity.id,
             "account_id": account.account_id,
             "credit_debit_indicator": indicator(h.closing),
             "amount": amount(cur, h.closing),
@@ -111,6 +113,7 @@ pub fn balances_v2(account: &Account, h: &History, now: DateTime<Utc>) -> Vec<Va
     ];
     let available = if h.kind == Kind::CreditCard { h.credit_limit + h.closing } else { h.closing };
     out.push(json!({
+        "entity_id": entity.id,
         "account_id": account.account_id,
         "credit_debit_indicator": indicator(available),
         "amount": amount(cur, available),

@@ -32,6 +32,68 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/link/api/session", get(session))
         .route("/link/api/login", post(login))
         .route("/link/api/connect", post(connect))
+        .route("/link/api/token", post(open_session))
+}
+
+#[derive(Deserialize)]
+struct OpenSession {
+    #[serde(default)]
+    app_token: Option<String>,
+    #[serde(default)]
+    customer_id: Option<String>,
+    #[serde(default)]
+    payment_intent_id: Option<String>,
+    #[serde(default)]
+    reconnect_id: Option<String>,
+}
+
+fn uuid_field(value: &str, field: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(value.trim())
+        .map_err(|_| ApiError::invalid_parameters(format!("{field} is not a valid UUID.")))
+}
+
+/// A Link session for a launch without `access_token`, which Lean's SDK takes as optional. Lean
+/// does not say how its SDK then identifies the customer; this sandbox uses what the config names:
+/// `customer_id`, else the customer of the `payment_intent_id` (`pay`, `checkout`) or of the
+/// `reconnect_id` (`reconnect`). The token is that one customer's, like a merchant-minted one, so
+/// every later check (the customer's intents, sources, consents) holds as before. Anyone holding
+/// the app token and a customer's id can open such a session: that is why Lean recommends
+/// `access_token` in production.
+async fn open_session(
+    State(app): State<Arc<App>>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let req: OpenSession = parse_body(body)?;
+    let present = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let app_token =
+        present(req.app_token).ok_or_else(|| ApiError::missing_parameters("app_token is required."))?;
+    if app_token.trim() != app.credentials().app_token {
+        return Err(ApiError::invalid_parameters("app_token does not match this application."));
+    }
+    let customer_id = if let Some(id) = present(req.customer_id) {
+        let id = uuid_field(&id, "customer_id")?;
+        app.store.read(|s| s.customer(id).map(|_| id)).ok_or_else(ApiError::customer_not_found)?
+    } else if let Some(id) = present(req.payment_intent_id) {
+        let id = uuid_field(&id, "payment_intent_id")?;
+        app.store
+            .read(|s| s.payments.intents.iter().find(|i| i.id == id).map(|i| i.customer_id))
+            .ok_or_else(crate::payments::errors::unknown_intent)?
+    } else if let Some(id) = present(req.reconnect_id) {
+        let id = uuid_field(&id, "reconnect_id")?;
+        crate::data::find_reconnect(&app, id)
+            .map(|(_, customer)| customer)
+            .ok_or_else(|| ApiError::invalid_parameters("No pending reconnect for this reconnect_id."))?
+    } else {
+        return Err(ApiError::missing_parameters("customer_id is required."));
+    };
+    let (token, claims) = crate::auth::mint(&app, &crate::auth::TokenKind::Customer(customer_id))
+        .map_err(ApiError::internal)?;
+    Ok(Json(json!({
+        "status": "OK",
+        "access_token": token,
+        "customer_id": customer_id,
+        "token_expires_at": claims.exp,
+    })))
 }
 
 /// The token must be this customer's; anything else is reported as INVALID_TOKEN.

@@ -16,6 +16,8 @@
   var script = document.currentScript;
   var ORIGIN = script && script.src ? new URL(script.src).origin : window.location.origin;
   var UI_PATH = "/link/lean-sdk.html";
+  // Lean serves one loader per region; the KSA one (`/prod/sa/`) runs Link with Saudi banks.
+  var REGION = script && script.src && /\/prod\/sa\//.test(new URL(script.src).pathname) ? "sa" : "ae";
   var OVERLAY_ID = "lean-link-overlay";
   var FRAME_ID = "lean-link-frame";
 
@@ -165,6 +167,7 @@
       parts.push("customization=" + encodeURIComponent(key) + "+" + encodeURIComponent(String(custom[key])));
     });
     if (isBlank(config.language)) add("language", "en");
+    if (REGION === "sa" && config.country === undefined) add("country", "sa");
     add("host_origin", window.location.origin);
     return ORIGIN + UI_PATH + "?" + parts.join("&");
   }

@@ -147,6 +147,8 @@
   var hostOrigin = validOrigin(q.get("host_origin"));
   var accessToken = q.get("access_token") || "";
   var customerId = q.get("customer_id") || "";
+  // Opened from the KSA loader: Saudi banks only, as Lean's KSA Link lists.
+  var BANKS_PATH = q.get("country") === "sa" ? "/banks/v1?country_codes=SAU" : "/banks/v1";
   var correlationId = uuid();
 
   function validOrigin(raw) {
@@ -316,17 +318,13 @@
     loading(T.loading);
     var path = "/link/api/session?customer_id=" + encodeURIComponent(customerId) +
       "&app_token=" + encodeURIComponent(q.get("app_token") || "");
-    if (!accessToken) {
-      fail("INVALID_TOKEN", "access_token is required: pass a customer-scoped token.", "INITIALIZATION");
-      return;
-    }
     api(path).then(function (r) {
       if (!r.ok) {
         fail(r.body.status === "INVALID_TOKEN" || r.http === 401 || r.http === 403 ? "INVALID_TOKEN" : (r.body.status || "UNKNOWN"),
              r.body.message || "The session could not be authenticated.", "INITIALIZATION");
         return;
       }
-      return api("/banks/v1").then(function (b) {
+      return api(BANKS_PATH).then(function (b) {
         if (!b.ok || !Array.isArray(b.body)) { fail(b.body.status || "UNKNOWN", b.body.message || T.network, "INITIALIZATION"); return; }
         state.banks = b.body;
         var preset = q.get("bank_identifier");
@@ -558,7 +556,7 @@
   // Bank selection (skipped with bank_identifier), then login/OTP, then `next`.
   function chooseBankThenLogin(next) {
     afterLoginHook = next;
-    return api("/banks/v1").then(function (b) {
+    return api(BANKS_PATH).then(function (b) {
       if (!b.ok || !Array.isArray(b.body)) { apiFail(b, "INITIALIZATION"); return; }
       state.banks = b.body;
       var preset = q.get("bank_identifier");
@@ -911,5 +909,27 @@
   }
   // createPaymentSource is connect with exactly ["payments"], whatever else was passed.
   if (method === "createPaymentSource") permissions = ["payments"];
-  (FLOWS[method] || notAvailable)();
+  var flow = FLOWS[method] || notAvailable;
+  if (accessToken || flow === notAvailable) {
+    flow();
+  } else {
+    // Lean's SDK takes access_token as optional. Without one, the session is opened from the
+    // app_token and what the config names (customer_id, or the intent or reconnect it belongs
+    // to), for that one customer only.
+    loading(T.loading);
+    fetch("/link/api/token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({
+      app_token: q.get("app_token") || "", customer_id: customerId || null,
+      payment_intent_id: q.get("payment_intent_id") || null, reconnect_id: q.get("reconnect_id") || null
+    }) }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (body) {
+        state.lastApi = JSON.stringify({ http_status: res.status, status: body.status || null, message: body.message || null });
+        if (!res.ok || !body.access_token) {
+          fail(body.status || "UNKNOWN", body.message || "The session could not be opened.", "INITIALIZATION");
+          return;
+        }
+        accessToken = body.access_token;
+        flow();
+      });
+    }).catch(networkError);
+  }
 })();

@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 
-use super::{LOADER_PATH, V2_BUNDLE_PATH};
+use super::{KSA_LOADER_PATH, KSA_V2_BUNDLE_PATH, LOADER_PATH, V2_BUNDLE_PATH};
 use crate::app::App;
 
 const LOADER_JS: &str = include_str!("loader.js");
@@ -20,10 +20,11 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route(LOADER_PATH, get(loader))
         .route(V2_BUNDLE_PATH, get(loader))
-        // The KSA loader path works too; the sandbox's banks cover both regions.
-        .route("/link/loader/prod/sa/latest/lean-link-loader.min.js", get(loader))
+        .route(KSA_LOADER_PATH, get(loader))
+        .route(KSA_V2_BUNDLE_PATH, get(loader))
         .route("/link/lean-sdk.html", get(page))
         .route("/link/loader/prod/ae/latest/lean-sdk.html", get(page))
+        .route("/link/loader/prod/sa/latest/lean-sdk.html", get(page))
         .route("/link/assets/ui.js", get(ui_js))
         .route("/link/assets/ui.css", get(ui_css))
         .route("/sandbox/test-page", get(test_page))

@@ -131,6 +131,7 @@ pub fn authorize_consent(
             failure_details: None,
             created_at: now,
             last_modified_at: now,
+            request_fingerprint: None,
         };
         app.store.update(|s| s.payments.aof_payments.push(p.clone()))?;
         start_aof_payment(app, p)?;

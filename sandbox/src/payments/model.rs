@@ -176,6 +176,10 @@ pub struct AofPayment {
     pub failure_details: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub last_modified_at: DateTime<Utc>,
+    /// The request that made it (see `api::consents::request_fingerprint`); none for immediate
+    /// payments, which no request makes.
+    #[serde(default)]
+    pub request_fingerprint: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -82,6 +82,32 @@ pub fn parse_amount(field: &str, v: Option<&Value>) -> ApiResult<f64> {
     Ok(value)
 }
 
+/// `v` with decimal text ("5", "1000.00") read as the number it spells. Lean's own Account-on-File
+/// requests (its Postman collection, payments.yml's examples) send amounts that way and its API takes
+/// them; anything else is left for `parse_amount` to refuse.
+pub fn decimal_text(v: &Value) -> Value {
+    let Value::String(text) = v else { return v.clone() };
+    let text = text.trim();
+    let plain = match text.split_once('.') {
+        Some((whole, frac)) => {
+            !frac.is_empty()
+                && frac.chars().all(|c| c.is_ascii_digit())
+                && !whole.is_empty()
+                && whole.chars().all(|c| c.is_ascii_digit())
+        }
+        None => !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()),
+    };
+    match plain.then(|| serde_json::from_str::<serde_json::Number>(text).ok()).flatten() {
+        Some(n) => Value::Number(n),
+        None => v.clone(),
+    }
+}
+
+/// `parse_amount` for Account-on-File amounts, which may come as decimal text.
+pub fn parse_aof_amount(field: &str, v: Option<&Value>) -> ApiResult<f64> {
+    parse_amount(field, v.map(decimal_text).as_ref())
+}
+
 fn invalid_amount(msg: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "INVALID_AMOUNT", msg)
 }

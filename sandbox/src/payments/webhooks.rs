@@ -160,6 +160,10 @@ pub fn emit_beneficiary(app: &Arc<App>, s: &PaymentSource, b: &Beneficiary, kind
     );
 }
 
+/// Lean's docs say consent changes come by webhook but name neither the event nor its payload. The
+/// name and the keys are the ones integrators handle (REFERENCE §8.5): the consent's `id`, its
+/// `customer_id` and `status`, and `consent_type`. Nothing else is sent, so a merchant learns the
+/// rest (the bank, the account) from `GET /consents/v1/{id}`, as it would have to with Lean.
 pub fn emit_consent_status(app: &Arc<App>, c: &AofConsent) {
     emit(
         app,
@@ -168,11 +172,9 @@ pub fn emit_consent_status(app: &Arc<App>, c: &AofConsent) {
         "A consent status has been updated.",
         json!({
             "id": c.id,
-            "consent_id": c.id,
             "customer_id": c.customer_id,
             "status": c.status,
             "consent_type": "ACCOUNT_ON_FILE",
-            "bank_identifier": c.bank_identifier,
         }),
     );
 }

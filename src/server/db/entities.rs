@@ -146,6 +146,22 @@ pub async fn set_status(
     Ok(())
 }
 
+/// `entity.reconnected`: the bank login is good again. Only an entity waiting for that reconnect (or
+/// for one whose id this app never learnt) becomes active: a late event for an older reconnect leaves
+/// a newer one standing, and a deleted entity stays deleted. Returns whether anything changed.
+pub async fn mark_reconnected(db: &Db, id: &EntityId, reconnect_id: &str) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE entities SET status = 'active', reconnect_id = NULL, updated_at = $1
+         WHERE id = $2 AND status = 'reconnect_required' AND (reconnect_id IS NULL OR reconnect_id = $3)",
+    )
+    .bind(now())
+    .bind(id)
+    .bind(reconnect_id)
+    .execute(db)
+    .await?;
+    Ok(res.rows_affected() > 0)
+}
+
 pub async fn reconnect_id(db: &Db, id: &EntityId) -> Result<Option<String>, sqlx::Error> {
     let row =
         sqlx::query("SELECT reconnect_id FROM entities WHERE id = $1 AND status = 'reconnect_required'")

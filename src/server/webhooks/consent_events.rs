@@ -1,6 +1,8 @@
 //! Lean's webhooks about Account-on-File consents and the payments made against them
 //! (REFERENCE §8.5, sandbox README "Consents"):
-//! - `consent.status.updated` `{id, consent_id, customer_id, status, consent_type, bank_identifier}`;
+//! - `consent.status.updated` `{id, customer_id, status, consent_type}` (the keys integrators see; Lean's
+//!   docs name neither the event nor its payload), older shapes with `consent_id` and `bank_identifier`
+//!   accepted too;
 //! - `payment.created` / `payment.updated` whose payload names a `consent_id` (type ACCOUNT_ON_FILE),
 //!   and the third-party names `payment.account-on-file.updated` / `payment.account_on_file.updated`.
 //!
@@ -12,6 +14,7 @@ use serde_json::Value;
 
 use crate::model::{ConsentId, ConsentPaymentStatus, ConsentStatus, LiveEvent};
 use crate::server::db::{self, Db};
+use crate::server::lean::LeanClient;
 use crate::server::live::LiveBus;
 
 #[derive(Deserialize)]
@@ -26,17 +29,49 @@ struct ConsentPayload {
 }
 
 /// `consent.status.updated`: the consent's new status, live to its owner.
-pub async fn apply_consent_status(db: &Db, bus: &LiveBus, payload: Value) -> anyhow::Result<()> {
+pub async fn apply_consent_status(
+    db: &Db,
+    bus: &LiveBus,
+    lean: &LeanClient,
+    payload: Value,
+) -> anyhow::Result<()> {
     let p: ConsentPayload = serde_json::from_value(payload)?;
     let Some(consent_id) = p.consent_id.or(p.id) else {
         anyhow::bail!("consent.status.updated without a consent id");
     };
-    if let Some(user_id) =
-        db::consents::set_status(db, &consent_id, &p.status, p.bank_identifier.as_deref()).await?
-    {
+    let bank = match p.bank_identifier {
+        Some(bank) => Some(bank),
+        None => authorised_bank(db, lean, &consent_id, &p.status).await?,
+    };
+    if let Some(user_id) = db::consents::set_status(db, &consent_id, &p.status, bank.as_deref()).await? {
         bus.publish(db, &user_id, &LiveEvent::ConsentChanged { consent_id, status: p.status }).await?;
     }
     Ok(())
+}
+
+/// The bank a consent of ours was just authorised at, asked of Lean once: the webhook does not say, and
+/// the consents page shows it. Consents this app did not make are not looked up. A failed look-up only
+/// leaves the bank unknown until the page next asks Lean; the status is applied regardless.
+async fn authorised_bank(
+    db: &Db,
+    lean: &LeanClient,
+    consent_id: &ConsentId,
+    status: &ConsentStatus,
+) -> anyhow::Result<Option<String>> {
+    if *status != ConsentStatus::Authorised {
+        return Ok(None);
+    }
+    let Some((_, _, stored)) = db::consents::get(db, consent_id).await? else { return Ok(None) };
+    if stored.bank_identifier.is_some() {
+        return Ok(None);
+    }
+    match lean.consent(consent_id).await {
+        Ok(consent) => Ok(consent.get("bank_identifier").and_then(Value::as_str).map(str::to_owned)),
+        Err(e) => {
+            tracing::warn!(error = %e, consent_id = consent_id.as_str(), "could not ask Lean for the consent's bank");
+            Ok(None)
+        }
+    }
 }
 
 /// Whether a `payment.*` payload is an Account-on-File payment (it names its consent).

@@ -4,6 +4,10 @@
 //! body. A *signed* body that is not a usable event (not JSON, no `event_id`) is stored as `failed`
 //! and answered 200: it came from Lean, so a 4xx would only make Lean retry the same bytes six times
 //! over four and a half hours, and storing it keeps the evidence for the developer console.
+//!
+//! Lean's current envelope always carries `event_id`, but the examples in its older guides (entity
+//! reconnection, async results) leave it out. Such an event is kept under an id made from its exact
+//! bytes: Lean's retries repeat the bytes, so a redelivery is still stored once.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,7 +24,8 @@ use crate::server::state::AppState;
 
 #[derive(Deserialize)]
 struct Envelope {
-    event_id: String,
+    #[serde(default)]
+    event_id: Option<String>,
     #[serde(rename = "type")]
     event_type: String,
     #[serde(default)]
@@ -38,6 +43,30 @@ pub fn customer_of(payload: Option<&serde_json::Value>) -> Option<CustomerId> {
             !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
         .map(CustomerId::new)
+}
+
+/// A signed body that is an event, with the id it is kept under; None for anything else.
+fn usable(body: &[u8]) -> Option<(String, Envelope)> {
+    let env = serde_json::from_slice::<Envelope>(body).ok()?;
+    let event_id = match env.event_id.as_deref().map(str::trim) {
+        Some("") => return None,
+        Some(id) => id.to_owned(),
+        None if env.payload.as_ref().is_some_and(serde_json::Value::is_object)
+            && !env.event_type.trim().is_empty() =>
+        {
+            format!("body-{}", hex::encode(Sha256::digest(body)))
+        }
+        None => return None,
+    };
+    Some((event_id, env))
+}
+
+/// The id a signed body is stored under: its `event_id`, one made from its bytes when an event comes
+/// without (see the module's notes), or a `malformed-` one when it is not an event at all.
+pub fn stored_id(body: &[u8]) -> String {
+    usable(body)
+        .map(|(id, _)| id)
+        .unwrap_or_else(|| format!("malformed-{}", hex::encode(Sha256::digest(body))))
 }
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -61,9 +90,8 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     // Stored as text. A raw NUL byte cannot be (PostgreSQL refuses it) and never occurs in valid JSON,
     // so only bodies that are malformed anyway are altered.
     let text = String::from_utf8_lossy(&body).replace('\0', "\u{FFFD}");
-    let (event, new_when_stored) = match serde_json::from_slice::<Envelope>(&body) {
-        Ok(env) if !env.event_id.trim().is_empty() => {
-            let event_id = env.event_id.trim().to_owned();
+    let (event, new_when_stored) = match usable(&body) {
+        Some((event_id, env)) => {
             // A test webhook sent from someone's console is theirs to see, whatever customer it names.
             let customer_id =
                 state.test_webhook_owners.take(&event_id).or_else(|| customer_of(env.payload.as_ref()));
@@ -77,15 +105,17 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
             };
             (event, true)
         }
-        Ok(_) | Err(_) => {
-            let id = format!("malformed-{}", hex::encode(Sha256::digest(&body)));
+        None => {
+            let id = stored_id(&body);
             tracing::warn!(event_id = %id, "signed webhook is not a usable event; stored as failed");
             let event = NewEvent {
                 event_id: id,
                 event_type: "unknown".to_owned(),
                 body: text,
                 status: webhook_events::FAILED,
-                error: Some("body is not a Lean event envelope (needs JSON with event_id and type)"),
+                error: Some(
+                    "body is not a Lean event envelope (needs JSON with a type and an event_id or a payload)",
+                ),
                 customer_id: None,
             };
             // Nothing for the worker to apply.

@@ -183,6 +183,14 @@ struct EntityPayload {
     bank_details: BankDetails,
 }
 
+/// Lean documents `entity.reconnected` as naming the entity and the reconnect, nothing more; the
+/// bank and the customer are what this app stored when the entity was created.
+#[derive(Deserialize)]
+struct ReconnectedPayload {
+    id: EntityId,
+    reconnect_id: String,
+}
+
 #[derive(Deserialize)]
 struct RefreshPayload {
     entity_id: EntityId,
@@ -201,10 +209,12 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
         }
         _ => None,
     };
-    // results.ready fetches the results from Lean first: the turn is not held across that call.
-    let _turn = if event_type == "results.ready" { None } else { inbox.turn().await };
+    // results.ready fetches the results from Lean first, and consent.status.updated may ask Lean for
+    // the consent's bank: the turn is not held across those calls.
+    let calls_lean = matches!(event_type, "results.ready" | "consent.status.updated");
+    let _turn = if calls_lean { None } else { inbox.turn().await };
     match event_type {
-        "entity.created" | "entity.updated" | "entity.reconnected" => {
+        "entity.created" | "entity.updated" => {
             let p: EntityPayload = serde_json::from_value(payload)?;
             db::entities::upsert(
                 db,
@@ -223,6 +233,14 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
             .await?;
             notify_entity(db, bus, &p.id).await
         }
+        "entity.reconnected" => {
+            let p: ReconnectedPayload = serde_json::from_value(payload)?;
+            // An entity this app never stored, or one not waiting for this reconnect: nothing to do.
+            if db::entities::mark_reconnected(db, &p.id, &p.reconnect_id).await? {
+                notify_entity(db, bus, &p.id).await?;
+            }
+            Ok(())
+        }
         "entity.data.refresh.updated" => {
             let p: RefreshPayload = serde_json::from_value(payload)?;
             if db::entities::set_refresh_status(db, &p.entity_id, &p.status).await? {
@@ -237,7 +255,7 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
             notify_payment(db, bus, &PaymentIntentId::new(intent_id)).await
         }
         // Account-on-File consents and their payments (see consent_events).
-        "consent.status.updated" => super::consent_events::apply_consent_status(db, bus, payload).await,
+        "consent.status.updated" => super::consent_events::apply_consent_status(db, bus, lean, payload).await,
         "payment.created"
         | "payment.updated"
         | "payment.account-on-file.updated"
