@@ -186,3 +186,45 @@ test('sandbox panel: expiring the bank session makes the bank page ask to reconn
   await page.getByTestId('clear-scenarios').click();
   await expect(page.getByTestId('clear-result')).toContainText('All scenarios are cleared');
 });
+
+test('the console shows a page at a time, and filters each table', async ({ page }) => {
+  await signUp(page);
+  // 21 signed test webhooks through the app's own endpoint: one more than a page holds.
+  await goto(page, '/console');
+  const sent = await page.evaluate(async () => {
+    let ok = 0;
+    for (let i = 0; i < 21; i++) {
+      const kind = i % 3 === 0 ? 'results.ready' : 'entity.data.refresh.updated';
+      const res = await fetch('/api/send_test_webhook', {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `event_type=${kind}`,
+      });
+      if (res.ok) ok++;
+    }
+    return ok;
+  });
+  expect(sent).toBe(21);
+  await goto(page, '/console');
+  const rows = page.getByTestId('webhook-row');
+  const pager = page.getByTestId('webhooks-pager');
+  await expect(rows).toHaveCount(20);
+  await expect(pager.getByTestId('newest')).toBeDisabled();
+  await pager.getByTestId('older').click();
+  await expect(rows).toHaveCount(1);
+  await expect(pager.getByTestId('older')).toBeDisabled();
+  await pager.getByTestId('newest').click();
+  await expect(rows).toHaveCount(20);
+
+  // By type: the seven results.ready; by state: none was refused.
+  await page.getByTestId('webhook-type-filter').selectOption('results.ready');
+  await expect(rows).toHaveCount(7);
+  await expect(page.locator('[data-testid="webhook-row"]:not([data-event-type="results.ready"])')).toHaveCount(0);
+  await page.getByTestId('webhook-status-filter').selectOption('rejected');
+  await expect(rows).toHaveCount(0);
+  await expect(page.getByTestId('no-webhooks')).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, 'console-filtered-en.png'), fullPage: true });
+  await expectAccessible(page);
+
+  // Failed calls only: this user's calls all succeeded.
+  await page.getByTestId('failed-calls-only').check();
+  await expect(page.getByTestId('call-row')).toHaveCount(0);
+});

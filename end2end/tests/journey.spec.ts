@@ -119,6 +119,33 @@ test('closing the Link UI records a cancelled flow and connects nothing', async 
   await expect(page.getByTestId('entity-empty')).toBeVisible();
 });
 
+test('"my bank is not listed" is said plainly, and the bank the person wanted is noted, in both languages', async ({ page }) => {
+  await signUp(page, `nl+${Date.now()}@example.com`);
+  await page.getByTestId('connect-bank').click();
+  const link = page.frameLocator('#lean-link-frame');
+  await link.getByTestId('bank-not-listed').click();
+  const outcome = page.getByTestId('flow-outcome');
+  await expect(outcome).toHaveAttribute('data-status', 'CANCELLED');
+  await expect(outcome).toContainText('You told Lean your bank is not on its list, so nothing was connected.');
+  await outcome.getByLabel('Which bank were you looking for?').fill('Gulf Example Bank');
+  await outcome.getByRole('button', { name: 'Save' }).click();
+  await expect(outcome.getByTestId('wanted-bank-noted')).toHaveText('Thank you: we noted that you wanted Gulf Example Bank.');
+  // The history keeps it with the rest of the callback.
+  const flows = await page.evaluate(async () => (await fetch('/api/recent_flows', { method: 'POST' })).json());
+  expect(flows[0]).toMatchObject({ bank_is_supported: false, wanted_bank: 'Gulf Example Bank', status: 'CANCELLED' });
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-bank-not-listed-en.png'), fullPage: true });
+
+  await page.goto(`${app.url}/lang/ar?back=/dashboard`);
+  await hydrated(page);
+  await page.getByTestId('connect-bank').click();
+  await page.frameLocator('#lean-link-frame').getByTestId('bank-not-listed').click();
+  await expect(outcome).toContainText('أخبرت Lean أن بنكك ليس في قائمتها، فلم يُربط شيء.');
+  await expect(outcome.getByLabel('ما البنك الذي كنت تبحث عنه؟')).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-bank-not-listed-ar.png'), fullPage: true });
+  await expectNoSeriousA11yIssues(page);
+  await page.goto(`${app.url}/lang/en?back=/dashboard`);
+});
+
 test('bad sign-in and sign-up input get clear errors', async ({ page }) => {
   await page.goto(`${app.url}/signin`);
   await hydrated(page);

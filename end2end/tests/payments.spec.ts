@@ -380,6 +380,20 @@ test('verifyAddress: the name is asked for and kept, the outcome is shown in pla
 
   const flows = await page.evaluate(async () => (await fetch('/api/recent_flows', { method: 'POST' })).json());
   expect(flows.filter((f: any) => f.method === 'verifyAddress').map((f: any) => f.status)).toEqual(['SUCCESS', 'ERROR']);
+
+  // Six other flows later (more than the dashboard's recent list), the last check is still shown.
+  await page.evaluate(async () => {
+    for (let i = 0; i < 6; i++) {
+      await fetch('/api/record_flow_outcome', {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ method: 'connect', data: { status: 'CANCELLED' } }),
+      });
+    }
+  });
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(outcome).toHaveAttribute('data-status', 'SUCCESS');
+  await expect(outcome).toContainText('Last check:');
 });
 
 test('the payments page in Arabic: right to left, Arabic words and errors, and the SDK in Arabic', async ({ page }) => {

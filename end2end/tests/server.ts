@@ -26,6 +26,8 @@ export interface StartOptions {
   dataDir?: string;
   appPort?: number;
   sandboxPort?: number;
+  /** More environment for the app (settings a spec needs, e.g. LEAN_DESTINATION_ALIAS). */
+  env?: Record<string, string>;
 }
 
 // E2E_BUILD_DIR holds a private copy of a build (`lean-merchant` + `site/`), so a rebuild in the
@@ -58,6 +60,7 @@ export async function startApp(opts: StartOptions = {}): Promise<RunningApp> {
       LEAN_APP_TOKEN: SECRETS.appToken,
       LEAN_CLIENT_SECRET: SECRETS.clientSecret,
       LEAN_WEBHOOK_SECRET: SECRETS.webhookSecret,
+      ...(opts.env ?? {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::model::{AppError, CallbackData, FlowOutcome, LaunchConfig};
+use crate::model::{AppError, CallbackData, ConnectChoices, ConnectLaunch, FlowOutcome, LaunchConfig};
 
 pub use crate::model::flow::{CONNECT_PERMISSIONS, METHODS, STATUSES};
 
@@ -14,6 +14,47 @@ pub async fn launch_connect() -> Result<LaunchConfig, AppError> {
         let (state, user_id) = signed_in().await?;
         let customer_id = accounts::ensure_customer(&state, &user_id).await?;
         launch::config(&state, &user_id, customer_id, CONNECT_PERMISSIONS).await
+    })
+    .await
+}
+
+/// What the connect page offers: Lean's banks, and the brand the settings give Lean's screens.
+#[server(endpoint = "connect_choices")]
+pub async fn fetch_connect_choices() -> Result<ConnectChoices, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, _) = signed_in().await?;
+        Ok(crate::server::connect::choices(&state).await)
+    })
+    .await
+}
+
+/// `Lean.connect` with the optional fields the person chose, each checked first (see
+/// `server::connect`). Every field may be left empty.
+#[server(endpoint = "launch_connect_with")]
+pub async fn launch_connect_with(
+    #[server(default)] bank_identifier: String,
+    #[server(default)] account_type: String,
+    #[server(default)] access_from: String,
+    #[server(default)] access_to: String,
+    #[server(default)] show_consent_explanation: bool,
+    #[server(default)] end_user_id: String,
+    #[server(default)] customer_metadata: String,
+) -> Result<ConnectLaunch, AppError> {
+    use crate::server::connect::{launch, ConnectForm};
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        let form = ConnectForm {
+            bank_identifier: &bank_identifier,
+            account_type: &account_type,
+            access_from: &access_from,
+            access_to: &access_to,
+            show_consent_explanation,
+            end_user_id: &end_user_id,
+            customer_metadata: &customer_metadata,
+        };
+        launch(&state, &user_id, form).await
     })
     .await
 }
@@ -84,6 +125,17 @@ pub async fn last_flow(method: String) -> Result<Option<FlowOutcome>, AppError> 
     answer(async {
         let (state, user_id) = signed_in().await?;
         crate::server::flows::last(&state, &user_id, &method).await
+    })
+    .await
+}
+
+/// Notes the bank the person wanted after "my bank is not listed" (see `server::flows`).
+#[server(endpoint = "record_wanted_bank")]
+pub async fn record_wanted_bank(flow_id: String, bank: String) -> Result<FlowOutcome, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::flows::record_wanted_bank(&state, &user_id, &flow_id, &bank).await
     })
     .await
 }

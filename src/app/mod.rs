@@ -16,6 +16,7 @@ use crate::api::fetch_current_user;
 use crate::i18n::t;
 use components::header::Header;
 use pages::bank::BankPage;
+use pages::connect::ConnectPage;
 use pages::consents::ConsentsPage;
 use pages::console::ConsolePage;
 use pages::dashboard::DashboardPage;
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signup") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("connect") view=ConnectPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("banks"), ParamSegment("id")) view=BankPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("payments") view=PaymentsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("consents") view=ConsentsPage ssr=SsrMode::Async/>

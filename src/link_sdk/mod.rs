@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{BeneficiaryLaunch, CallbackData, LaunchConfig, PaymentLaunch};
+use crate::model::{BeneficiaryLaunch, CallbackData, ConnectLaunch, LaunchConfig, PaymentLaunch};
 
 mod consents;
 mod verify_address;
@@ -102,6 +102,12 @@ impl Launch {
         Launch::new("connect", &ConnectConfig::from(config))
     }
 
+    /// `Lean.connect` with the optional fields the person chose.
+    pub fn connect_with(launch: &ConnectLaunch) -> Self {
+        let js = ConnectConfig { options: Some(&launch.options), ..ConnectConfig::from(&launch.config) };
+        Launch::new("connect", &js)
+    }
+
     /// `Lean.reconnect` for the config's `reconnect_id`.
     pub fn reconnect(config: &LaunchConfig) -> Self {
         match config.reconnect_id.as_deref() {
@@ -165,6 +171,8 @@ pub struct ConnectConfig<'a> {
     pub shared: Shared<'a>,
     pub customer_id: &'a str,
     pub permissions: &'a [String],
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub options: Option<&'a crate::model::ConnectOptions>,
 }
 
 impl<'a> From<&'a LaunchConfig> for ConnectConfig<'a> {
@@ -173,6 +181,7 @@ impl<'a> From<&'a LaunchConfig> for ConnectConfig<'a> {
             shared: Shared::from(c),
             customer_id: c.customer_id.as_str(),
             permissions: &c.permissions,
+            options: None,
         }
     }
 }
@@ -352,6 +361,33 @@ mod tests {
         }
         assert_eq!(Launch::update_payment_source(&beneficiary).method(), "updatePaymentSource");
         assert_eq!(Launch::create_beneficiary(&beneficiary).method(), "createBeneficiary");
+    }
+
+    #[test]
+    fn connect_options_travel_under_lean_s_names_and_unset_ones_stay_out() {
+        let plain = sent(&Launch::connect(&config()));
+        assert_eq!(plain.as_object().unwrap().len(), 6, "{plain}");
+        let launch = ConnectLaunch {
+            config: config(),
+            options: crate::model::ConnectOptions {
+                bank_identifier: Some("LEAN_MB1".into()),
+                account_type: Some("BUSINESS".into()),
+                access_from: Some("2026-01-01".into()),
+                show_consent_explanation: true,
+                destination_alias: Some("Acme".into()),
+                ..Default::default()
+            },
+        };
+        let js = sent(&Launch::connect_with(&launch));
+        assert_eq!(js["bank_identifier"], "LEAN_MB1");
+        assert_eq!(js["account_type"], "BUSINESS");
+        assert_eq!(js["access_from"], "2026-01-01");
+        assert_eq!(js["show_consent_explanation"], true);
+        assert_eq!(js["destination_alias"], "Acme");
+        assert_eq!(js["customer_id"], "c-1");
+        for unset in ["access_to", "end_user_id", "customer_metadata", "destination_avatar"] {
+            assert!(js.get(unset).is_none(), "{unset}: {js}");
+        }
     }
 
     #[test]

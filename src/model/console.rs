@@ -48,6 +48,17 @@ pub struct ConsoleWebhook {
 }
 
 impl ConsoleWebhook {
+    /// Where the next page starts: this row's time and id (two webhooks may share a time).
+    pub fn cursor(&self) -> String {
+        format!("{}|{}", self.at, self.event_id)
+    }
+
+    /// Whether this row comes after (is older than) the row `cursor` names, newest first.
+    pub fn is_after(&self, cursor: &str) -> bool {
+        let (at, id) = cursor.split_once('|').unwrap_or((cursor, ""));
+        self.at.as_str() < at || (self.at == at && self.event_id.as_str() < id)
+    }
+
     /// A stored event is one row however often its status changes; each refusal is a row of its own.
     pub fn key(&self) -> String {
         if self.signature_ok {
@@ -81,8 +92,8 @@ pub struct ConsoleLog {
 /// Which rows the console shows: each table pages on its own, newest first, with its filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsoleQuery {
-    /// The page of webhooks received before this time (the last row of the page before); None: the
-    /// newest page, the one live rows arrive on.
+    /// The page of webhooks after this row of the page before, as [`ConsoleWebhook::cursor`] writes
+    /// it; None: the newest page, the one live rows arrive on.
     #[serde(default)]
     pub webhooks_before: Option<String>,
     /// The page of calls made before this time.
@@ -165,7 +176,7 @@ impl ConsoleLog {
                 self.webhooks.retain(|x| x.key() != key);
                 if query.webhook_matches(&w) {
                     self.webhooks.push(w);
-                    self.webhooks.sort_by(|a, b| b.at.cmp(&a.at));
+                    self.webhooks.sort_by(|a, b| (&b.at, &b.event_id).cmp(&(&a.at, &a.event_id)));
                     if self.webhooks.len() > ROWS {
                         self.webhooks.truncate(ROWS);
                         self.more_webhooks = true;
@@ -290,8 +301,10 @@ mod tests {
         assert!(log.webhooks.is_empty());
 
         // An older page takes no new rows, but a row it shows still changes state.
-        let older =
-            ConsoleQuery { webhooks_before: Some("2026-01-01T00:00:05Z".into()), ..ConsoleQuery::default() };
+        let older = ConsoleQuery {
+            webhooks_before: Some("2026-01-01T00:00:05Z|z".into()),
+            ..ConsoleQuery::default()
+        };
         let mut log = ConsoleLog {
             webhooks: vec![hook("2026-01-01T00:00:01Z", "a", "entity.created", "received")],
             ..ConsoleLog::default()

@@ -62,6 +62,42 @@ pub struct FlowOutcome {
     pub lean_correlation_id: Option<String>,
     pub bank_identifier: Option<String>,
     pub created_at: String,
+    /// False when the person told Lean their bank is not listed (`bank.is_supported`).
+    #[serde(default)]
+    pub bank_is_supported: Option<bool>,
+    #[serde(default)]
+    pub last_api_response: Option<String>,
+    #[serde(default)]
+    pub open_banking_redirect_url: Option<String>,
+    /// The bank they wanted instead, as they typed it after "my bank is not listed".
+    #[serde(default)]
+    pub wanted_bank: Option<String>,
+}
+
+impl FlowOutcome {
+    /// The outcome a callback describes, under `id` and `created_at` (empty before it is stored).
+    pub fn from_callback(id: String, method: &str, data: &CallbackData, created_at: String) -> Self {
+        FlowOutcome {
+            id,
+            method: method.to_owned(),
+            status: data.status.clone(),
+            secondary_status: data.secondary_status.clone(),
+            message: data.message.clone(),
+            exit_point: data.exit_point.clone(),
+            lean_correlation_id: data.lean_correlation_id.clone(),
+            bank_identifier: data.bank.as_ref().and_then(|b| b.bank_identifier.clone()),
+            created_at,
+            bank_is_supported: data.bank.as_ref().and_then(|b| b.is_supported),
+            last_api_response: data.last_api_response.clone(),
+            open_banking_redirect_url: data.open_banking_redirect_url.clone(),
+            wanted_bank: None,
+        }
+    }
+
+    /// The person closed Lean saying their bank is not listed.
+    pub fn bank_not_listed(&self) -> bool {
+        self.bank_is_supported == Some(false)
+    }
 }
 
 /// The Link SDK methods a callback may be recorded for.

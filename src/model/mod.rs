@@ -1,5 +1,6 @@
 //! Types that cross the wire between the server and the browser.
 
+pub mod connect;
 mod consent;
 pub mod console;
 mod data;
@@ -16,6 +17,7 @@ pub mod sandbox_panel;
 mod status;
 mod user;
 
+pub use connect::{BankChoice, ConnectChoices, ConnectLaunch, ConnectOptions};
 pub use consent::{
     Consent, ConsentLaunch, ConsentPayment, ConsentsOverview, FINAL_CONSENT_STATUSES, PERIOD_TYPES,
     PURPOSE_CODES,

@@ -59,6 +59,10 @@ pub struct Config {
     pub metrics_token: Option<secrecy::SecretString>,
     /// The Link SDK's `customization` object (LEAN_SDK_* variables).
     pub sdk_customization: std::collections::BTreeMap<String, String>,
+    /// The merchant's name and logo in Lean's screens (`destination_alias`, `destination_avatar`;
+    /// LEAN_DESTINATION_ALIAS, LEAN_DESTINATION_AVATAR).
+    pub destination_alias: Option<String>,
+    pub destination_avatar: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -234,6 +238,22 @@ impl Config {
             _ => None,
         };
 
+        let destination_alias = match v.get("LEAN_DESTINATION_ALIAS").map(|a| a.trim().to_owned()) {
+            Some(a) if a.chars().count() > 100 || a.chars().any(char::is_control) => {
+                return Err(err("LEAN_DESTINATION_ALIAS", "must be a name of at most 100 characters"))
+            }
+            Some(a) if !a.is_empty() => Some(a),
+            _ => None,
+        };
+        let destination_avatar = match v.get("LEAN_DESTINATION_AVATAR").map(|a| a.trim().to_owned()) {
+            Some(a) if a.is_empty() => None,
+            Some(a) => match reqwest::Url::parse(&a) {
+                Ok(u) if matches!(u.scheme(), "https" | "http") && a.len() <= 500 => Some(a),
+                _ => return Err(err("LEAN_DESTINATION_AVATAR", "must be the http(s) address of an image")),
+            },
+            None => None,
+        };
+
         Ok(Config {
             addr,
             database_url,
@@ -247,6 +267,8 @@ impl Config {
             admin_emails,
             metrics_token,
             sdk_customization,
+            destination_alias,
+            destination_avatar,
         })
     }
 }

@@ -84,7 +84,7 @@ pub async fn log(state: &AppState, view: &View, query: &ConsoleQuery) -> Result<
     let everyone = *view == View::Everyone;
     let event_filter = webhook_events::EventFilter {
         customer_id: customer,
-        before: query.webhooks_before.as_deref(),
+        after_row: query.webhooks_before.as_deref().map(|c| c.split_once('|').unwrap_or((c, ""))),
         event_type: query.webhook_type.as_deref(),
         status: query.webhook_status.as_deref(),
     };
@@ -95,11 +95,11 @@ pub async fn log(state: &AppState, view: &View, query: &ConsoleQuery) -> Result<
     let mut webhooks: Vec<ConsoleWebhook> = stored.into_iter().map(stored_webhook_row).collect();
     if everyone {
         let refused = state.rejected_webhooks.recent().into_iter().map(rejected_webhook_row).filter(|w| {
-            query.webhook_matches(w) && query.webhooks_before.as_ref().is_none_or(|before| w.at < *before)
+            query.webhook_matches(w) && query.webhooks_before.as_ref().is_none_or(|cursor| w.is_after(cursor))
         });
         webhooks.extend(refused);
-        // RFC 3339 UTC strings sort as times.
-        webhooks.sort_by(|a, b| b.at.cmp(&a.at));
+        // RFC 3339 UTC strings sort as times; ties by id, as the database orders them.
+        webhooks.sort_by(|a, b| (&b.at, &b.event_id).cmp(&(&a.at, &a.event_id)));
     }
     let more_webhooks = webhooks.len() > ROWS;
     webhooks.truncate(ROWS);
@@ -112,7 +112,8 @@ pub async fn log(state: &AppState, view: &View, query: &ConsoleQuery) -> Result<
 fn check_query(query: &ConsoleQuery) -> Result<(), AppError> {
     let plain = |s: &Option<String>| {
         s.as_ref().is_none_or(|v| {
-            v.len() <= MAX_FILTER_CHARS && v.chars().all(|c| c.is_ascii_alphanumeric() || "._-:+".contains(c))
+            v.len() <= MAX_FILTER_CHARS
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || "._-:+|".contains(c))
         })
     };
     let statuses = ["received", "processing", "processed", "failed", "rejected"];

@@ -115,3 +115,28 @@ pub async fn last(state: &AppState, user_id: &UserId, method: &str) -> Result<Op
     }
     Ok(crate::server::db::flow_attempts::latest(&state.db, user_id, method).await?)
 }
+
+/// The bank a person wanted after telling Lean theirs is not listed, noted on that outcome (theirs,
+/// and one that said so) for whoever decides which banks to ask Lean for.
+pub async fn record_wanted_bank(
+    state: &AppState,
+    user_id: &UserId,
+    flow_id: &str,
+    bank: &str,
+) -> Result<FlowOutcome, AppError> {
+    let bank = bank.trim();
+    if bank.is_empty() {
+        return Err(AppError::invalid("bank", t("flow-wanted-bank-empty")));
+    }
+    if bank.chars().count() > 100 || bank.chars().any(char::is_control) {
+        return Err(AppError::invalid("bank", t("flow-wanted-bank-too-long")));
+    }
+    let flow_id = flow_id.trim();
+    if flow_id.len() > 64
+        || !crate::server::db::flow_attempts::set_wanted_bank(&state.db, user_id, flow_id, bank).await?
+    {
+        return Err(AppError::invalid("bank", t("flow-wanted-bank-no-flow")));
+    }
+    tracing::info!(flow_id, "a person named the bank Lean did not list");
+    crate::server::db::flow_attempts::get(&state.db, user_id, flow_id).await?.ok_or(AppError::Forbidden)
+}

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bank_data;
 pub mod cli;
 pub mod config;
+pub mod connect;
 pub mod consents;
 pub mod console;
 pub mod db;

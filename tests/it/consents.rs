@@ -152,8 +152,9 @@ async fn consent_inputs_are_checked_and_errors_name_the_field() {
     let (status, consent) = create(&app, &browser, &dest, &[("expiry_date", "2030-06-30")]).await;
     assert_eq!(status, 200, "{consent}");
     assert_eq!(consent["status"], "AWAITING_AUTHORISATION");
-    assert_eq!(consent["max_individual"], "100.00");
-    assert_eq!(consent["max_per_period"], "300.00");
+    // Limits are money: minor units with their currency.
+    assert_eq!(consent["max_individual"], json!({"minor": 10_000, "currency": "AED"}));
+    assert_eq!(consent["max_per_period"], json!({"minor": 30_000, "currency": "AED"}));
     assert_eq!(consent["max_payments_per_period"], 5);
     assert!(consent["expires_at"].as_str().unwrap().starts_with("2030-06-30"), "{consent}");
     let id = consent["consent_id"].as_str().unwrap();

@@ -241,3 +241,55 @@ async fn sandbox_panel_controls_reach_the_sandbox() {
     assert!(scenarios().await["next_data_calls"].as_array().is_none_or(|a| a.is_empty()));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_console_pages_and_filters_each_table() {
+    let app = TestApp::spawn().await;
+    let user = app.browser();
+    let (_, customer) = app.sign_up(&user, "pages@example.com").await;
+    // 25 webhooks about this user's customer: more than one page.
+    for i in 0..25 {
+        let body = entity_created(&format!("page-ev-{i:02}"), &format!("page-ent-{i:02}"), &customer);
+        assert_eq!(app.post_signed(&body).await, 200);
+    }
+    processed(&app, "page-ev-24").await;
+    let (status, first) = app.call(&user, "console_log", &[]).await;
+    assert_eq!(status, 200, "{first}");
+    let shown = first["webhooks"].as_array().unwrap();
+    assert_eq!(shown.len(), lean_merchant::model::console::ROWS, "one page");
+    assert_eq!(first["more_webhooks"], true);
+    // The next page starts below the last row shown, and overlaps nothing.
+    let last = shown.last().unwrap();
+    let cursor = format!("{}|{}", last["at"].as_str().unwrap(), last["event_id"].as_str().unwrap());
+    let (_, older) = app.call(&user, "console_log", &[("webhooks_before", cursor.as_str())]).await;
+    let older_rows = older["webhooks"].as_array().unwrap();
+    assert_eq!(older_rows.len(), 5, "{older}");
+    assert_eq!(older["more_webhooks"], false);
+    let ids =
+        |rows: &[Value]| rows.iter().map(|w| w["event_id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let mut all = ids(shown);
+    all.extend(ids(older_rows));
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 25, "every webhook on one of the two pages, none twice");
+
+    // Filters: by type, by state, and failed calls only.
+    let (_, typed) = app.call(&user, "console_log", &[("webhook_type", "payment.created")]).await;
+    assert_eq!(typed["webhooks"].as_array().unwrap().len(), 0, "{typed}");
+    let (_, done) = app.call(&user, "console_log", &[("webhook_status", "processed")]).await;
+    assert!(done["webhooks"].as_array().unwrap().iter().all(|w| w["status"] == "processed"));
+    assert!(!done["webhooks"].as_array().unwrap().is_empty());
+    let (_, failed) = app.call(&user, "console_log", &[("failed_calls", "true")]).await;
+    assert!(failed["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| !(200..300).contains(&c["status"].as_i64().unwrap_or(0))));
+
+    // A state the console does not know, or a filter no type could be, is refused in plain words.
+    for bad in [("webhook_status", "exploded"), ("webhook_type", "x' OR 1=1 --")] {
+        let (status, body) = app.call(&user, "console_log", &[bad]).await;
+        assert_eq!(status, 400, "{bad:?}: {body}");
+    }
+    app.stop().await;
+}

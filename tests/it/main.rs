@@ -5,6 +5,7 @@ mod authorization;
 mod catch_up;
 mod claims;
 mod common;
+mod connect_options;
 mod consents;
 mod console;
 mod console_live;

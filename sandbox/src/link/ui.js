@@ -23,6 +23,8 @@
       otp_hint: "Sandbox: the code is 1111.", otp_label: "One-time code", verify: "Verify",
       otp_wrong: "That code is not right", verifying: "Verifying…",
       consent_title: "Share your {bank} data", consent_sub: "You are allowing access to:",
+      shared_with: "Shared with {name}",
+      consent_explain: "Only what is listed is shared, read-only: nobody can move money with it. You can end this access at any time, here or at your bank, and it ends by itself on the date shown.",
       access_until: "Access until", tx_from: "Transactions from", allow: "Allow", connecting: "Connecting your bank…",
       success_title: "Bank connected", success_sub: "Your {bank} account is now connected.", done: "Done",
       error_title: "Something went wrong", not_available_title: "Not available yet",
@@ -71,6 +73,8 @@
       otp_hint: "بيئة الاختبار: الرمز هو 1111.", otp_label: "رمز التحقق لمرة واحدة", verify: "تحقق",
       otp_wrong: "الرمز غير صحيح", verifying: "جارٍ التحقق…",
       consent_title: "مشاركة بياناتك من {bank}", consent_sub: "أنت تسمح بالوصول إلى:",
+      shared_with: "تتم المشاركة مع {name}",
+      consent_explain: "تُشارَك البيانات المذكورة فقط، للقراءة فقط: لا يستطيع أحد تحريك الأموال بها. يمكنك إنهاء هذا الوصول في أي وقت، هنا أو لدى بنكك، وينتهي تلقائيًا في التاريخ المبيّن.",
       access_until: "الوصول حتى", tx_from: "المعاملات منذ", allow: "موافقة", connecting: "جارٍ ربط البنك…",
       success_title: "تم ربط البنك", success_sub: "تم ربط حسابك في {bank} بنجاح.", done: "تم",
       error_title: "حدث خطأ ما", not_available_title: "غير متاح بعد",
@@ -484,10 +488,23 @@
         else fail(r.body.status || "UNKNOWN", r.body.message || T.error_title, "CONSENT");
       }).catch(networkError);
     } } });
+    // The merchant's brand (destination_alias / destination_avatar) and the longer explanation
+    // (show_consent_explanation): Lean documents the fields, not their look; see sandbox/README.md.
+    var alias = q.get("destination_alias");
+    var avatar = q.get("destination_avatar");
+    var brand = alias ? h("p", { "class": "muted", "data-testid": "destination-alias" }, [
+      avatar && /^https?:\/\//.test(avatar) ? h("img", { src: avatar, alt: "", width: "24", height: "24",
+                                                     "data-testid": "destination-avatar" }) : null,
+      h("span", { text: fmt(T.shared_with, { name: alias }) })
+    ].filter(Boolean)) : null;
+    var explain = q.get("show_consent_explanation") === "true"
+      ? h("p", { "class": "explain", "data-testid": "consent-explanation", text: T.consent_explain }) : null;
     show("CONSENT", [
       bankHead(state.bank),
       h("h1", { text: fmt(T.consent_title, { bank: bankName(state.bank) }) }),
+      brand,
       h("p", { "class": "muted", text: T.consent_sub }),
+      explain,
       h("ul", { "class": "perms" }, items),
       h("dl", { "class": "dates" }, [
         h("div", {}, [h("dt", { text: T.tx_from }), h("dd", { "data-testid": "access-from", text: showDate(from) })]),

@@ -1,3 +1,4 @@
+use leptos::lazy;
 use leptos::prelude::*;
 
 use crate::i18n::{arg, t, t_with};
@@ -67,6 +68,7 @@ pub fn FlowOutcomeView(
         ),
         "SUCCESS" if renewed => ("notice ok", t("flow-renewed"), None),
         "SUCCESS" => ("notice ok", t("flow-connected"), None),
+        "CANCELLED" if outcome.bank_not_listed() => ("notice", t("flow-bank-not-listed"), None),
         "CANCELLED" => ("notice", t("flow-cancelled"), None),
         "ERROR" => ("notice error", t("flow-error"), Some(detail.unwrap_or_else(|| t("flow-unknown-error")))),
         other => ("notice", t_with("flow-other-status", &[("status", arg(other))]), None),
@@ -74,10 +76,57 @@ pub fn FlowOutcomeView(
     view! {
         <div class=class role="status" data-testid="flow-outcome" data-status=outcome.status.to_string()>
             <p>{text} {lean_words.map(|w| view! { " " <bdi>{w}</bdi> })}</p>
+            {(outcome.bank_not_listed() && !outcome.id.is_empty())
+                .then(|| view! { <WantedBank flow_id=outcome.id.clone() noted=outcome.wanted_bank.clone()/> })}
             // A reference for support reads like an error: shown with failures only (the history keeps all).
             {outcome.lean_correlation_id.clone().filter(|_| outcome.status == FlowStatus::Error).map(|id| view! {
                 <p class="small">{t("flow-support-reference")} " " <bdi><code data-testid="correlation-id">{id}</code></bdi></p>
             })}
         </div>
+    }
+}
+
+/// Notes the bank the person wanted. `#[lazy]`: fetched with the first "Save", not with the page.
+#[lazy]
+async fn note_wanted_bank(flow_id: String, bank: String) -> Result<Option<String>, String> {
+    crate::api::record_wanted_bank(flow_id, bank).await.map(|o| o.wanted_bank).map_err(|e| e.localized())
+}
+
+/// "Which bank were you looking for?", after the person told Lean theirs is not listed.
+#[component]
+fn WantedBank(flow_id: String, noted: Option<String>) -> impl IntoView {
+    let noted = RwSignal::new(noted);
+    let typed = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let flow_id = StoredValue::new(flow_id);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match note_wanted_bank(flow_id.get_value(), typed.get_untracked()).await {
+                Ok(bank) => noted.set(bank),
+                Err(message) => error.set(Some(message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        {move || match noted.get() {
+            Some(bank) => view! {
+                <p data-testid="wanted-bank-noted">{t_with("flow-wanted-bank-noted", &[("bank", arg(bank))])}</p>
+            }.into_any(),
+            None => view! {
+                <form class="inline-form wanted-bank" on:submit=save data-testid="wanted-bank">
+                    <label for="wanted-bank">{t("flow-wanted-bank-label")}</label>
+                    <input id="wanted-bank" type="text" maxlength="100" autocomplete="off"
+                        aria-describedby="wanted-bank-error"
+                        on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    <button type="submit" class="button small" disabled=move || busy.get()>{t("flow-wanted-bank-save")}</button>
+                    <p id="wanted-bank-error" class="field-error" role="alert">{move || error.get()}</p>
+                </form>
+            }.into_any(),
+        }}
     }
 }

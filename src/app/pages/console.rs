@@ -76,7 +76,7 @@ fn Console() -> impl IntoView {
     let more_webhooks = move || log().and_then(Result::ok).is_some_and(|l| l.more_webhooks);
     let more_calls = move || log().and_then(Result::ok).is_some_and(|l| l.more_calls);
     let older_webhooks = move |_| {
-        let last = webhooks_now(log).last().map(|w| w.at.clone());
+        let last = webhooks_now(log).last().map(|w| w.cursor());
         ask(&|q| q.webhooks_before = last.clone());
     };
     let older_calls = move |_| {

@@ -114,6 +114,7 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
                     latest.set(Some(o));
                     reload();
                 }/>
+                <a href="/connect" class="small" data-testid="connect-options-link">{t("dash-connect-options")}</a>
             </div>
         </div>
 

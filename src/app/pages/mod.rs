@@ -1,4 +1,5 @@
 pub mod bank;
+pub mod connect;
 pub mod consents;
 pub mod console;
 pub mod dashboard;

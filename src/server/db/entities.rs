@@ -89,7 +89,7 @@ pub async fn get(db: &Db, id: &EntityId) -> Result<Option<(CustomerId, Entity)>,
         .bind(id)
         .fetch_optional(db)
         .await?;
-    row.map(|r| Ok((r.try_get(10)?, from_row(&r)?))).transpose()
+    row.map(|r| Ok((r.try_get(11)?, from_row(&r)?))).transpose()
 }
 
 /// An entity with the user of its customer, in one read: None for an unknown entity, a None user for
@@ -106,7 +106,7 @@ pub async fn get_with_owner(db: &Db, id: &EntityId) -> Result<Option<(Option<Use
     .bind(id)
     .fetch_optional(db)
     .await?;
-    row.map(|r| Ok((r.try_get(10)?, from_row(&r)?))).transpose()
+    row.map(|r| Ok((r.try_get(11)?, from_row(&r)?))).transpose()
 }
 
 pub async fn list_for_customer(db: &Db, customer_id: &CustomerId) -> Result<Vec<Entity>, sqlx::Error> {

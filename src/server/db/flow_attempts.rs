@@ -17,17 +17,7 @@ pub async fn insert(
     data: &CallbackData,
     return_key: Option<&str>,
 ) -> Result<FlowOutcome, sqlx::Error> {
-    let outcome = FlowOutcome {
-        id: uuid::Uuid::new_v4().to_string(),
-        method: method.to_owned(),
-        status: data.status.clone(),
-        secondary_status: data.secondary_status.clone(),
-        message: data.message.clone(),
-        exit_point: data.exit_point.clone(),
-        lean_correlation_id: data.lean_correlation_id.clone(),
-        bank_identifier: data.bank.as_ref().and_then(|b| b.bank_identifier.clone()),
-        created_at: now(),
-    };
+    let outcome = FlowOutcome::from_callback(uuid::Uuid::new_v4().to_string(), method, data, now());
     let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO flow_attempts (id, user_id, method, status, secondary_status, message, exit_point,
@@ -76,7 +66,8 @@ pub async fn insert(
 
 macro_rules! columns {
     () => {
-        "id, method, status, secondary_status, message, exit_point, lean_correlation_id, bank_identifier, created_at"
+        "id, method, status, secondary_status, message, exit_point, lean_correlation_id, bank_identifier, created_at,
+         callback, wanted_bank"
     };
 }
 
@@ -123,6 +114,9 @@ pub async fn by_return_key(db: &Db, user_id: &UserId, key: &str) -> Result<Optio
 }
 
 fn outcome(r: &sqlx::any::AnyRow) -> Result<FlowOutcome, sqlx::Error> {
+    // Rows stored before the whole callback was kept have none.
+    let callback: Option<CallbackData> =
+        r.try_get::<Option<String>, _>(9)?.and_then(|json| serde_json::from_str(&json).ok());
     Ok(FlowOutcome {
         id: r.try_get(0)?,
         method: r.try_get(1)?,
@@ -133,5 +127,40 @@ fn outcome(r: &sqlx::any::AnyRow) -> Result<FlowOutcome, sqlx::Error> {
         lean_correlation_id: r.try_get(6)?,
         bank_identifier: r.try_get(7)?,
         created_at: r.try_get(8)?,
+        bank_is_supported: callback.as_ref().and_then(|c| c.bank.as_ref()).and_then(|b| b.is_supported),
+        last_api_response: callback.as_ref().and_then(|c| c.last_api_response.clone()),
+        open_banking_redirect_url: callback.and_then(|c| c.open_banking_redirect_url),
+        wanted_bank: r.try_get(10)?,
     })
+}
+
+/// One of the user's outcomes.
+pub async fn get(db: &Db, user_id: &UserId, flow_id: &str) -> Result<Option<FlowOutcome>, sqlx::Error> {
+    let row =
+        sqlx::query(concat!("SELECT ", columns!(), " FROM flow_attempts WHERE id = $1 AND user_id = $2"))
+            .bind(flow_id)
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
+    row.as_ref().map(outcome).transpose()
+}
+
+/// Notes the bank a person wanted after telling Lean theirs is not listed: only on their own outcome,
+/// and only one that said so. False when there is no such outcome.
+pub async fn set_wanted_bank(
+    db: &Db,
+    user_id: &UserId,
+    flow_id: &str,
+    bank: &str,
+) -> Result<bool, sqlx::Error> {
+    if !get(db, user_id, flow_id).await?.is_some_and(|f| f.bank_not_listed()) {
+        return Ok(false);
+    }
+    let done = sqlx::query("UPDATE flow_attempts SET wanted_bank = $1 WHERE id = $2 AND user_id = $3")
+        .bind(bank)
+        .bind(flow_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -287,11 +287,11 @@ pub struct StoredEvent {
     pub last_error: Option<String>,
 }
 
-/// Which stored events the console lists: about whom (None: everyone), received before when, of
-/// which type, in which state.
+/// Which stored events the console lists: about whom (None: everyone), after which row (its time and
+/// event id, newest first), of which type, in which state.
 pub struct EventFilter<'a> {
     pub customer_id: Option<&'a CustomerId>,
-    pub before: Option<&'a str>,
+    pub after_row: Option<(&'a str, &'a str)>,
     pub event_type: Option<&'a str>,
     pub status: Option<&'a str>,
 }
@@ -302,7 +302,6 @@ pub async fn recent(db: &Db, filter: &EventFilter<'_>, limit: i64) -> Result<Vec
     let mut binds: Vec<&str> = Vec::new();
     let wanted = [
         ("customer_id =", filter.customer_id.map(CustomerId::as_str)),
-        ("received_at <", filter.before),
         ("event_type =", filter.event_type),
         ("status =", filter.status),
     ];
@@ -312,9 +311,15 @@ pub async fn recent(db: &Db, filter: &EventFilter<'_>, limit: i64) -> Result<Vec
             conditions.push(format!("{test} ${}", binds.len()));
         }
     }
+    if let Some((at, event_id)) = filter.after_row {
+        binds.push(at);
+        binds.push(event_id);
+        let (a, e) = (binds.len() - 1, binds.len());
+        conditions.push(format!("(received_at < ${a} OR (received_at = ${a} AND event_id < ${e}))"));
+    }
     let sql = format!(
         "SELECT event_id, event_type, body, status, received_at, processed_at, attempts, last_error
-         FROM webhook_events {} ORDER BY received_at DESC LIMIT ${}",
+         FROM webhook_events {} ORDER BY received_at DESC, event_id DESC LIMIT ${}",
         super::lean_api_calls::where_clause(&conditions),
         binds.len() + 1
     );

@@ -112,17 +112,7 @@ pub(super) fn VerifyAddress() -> impl IntoView {
 
 /// An outcome as the SDK reported it, before the server has stored it.
 fn unsaved(data: &CallbackData) -> FlowOutcome {
-    FlowOutcome {
-        id: String::new(),
-        method: "verifyAddress".into(),
-        status: data.status.clone(),
-        secondary_status: data.secondary_status.clone(),
-        message: data.message.clone(),
-        exit_point: data.exit_point.clone(),
-        lean_correlation_id: data.lean_correlation_id.clone(),
-        bank_identifier: data.bank.as_ref().and_then(|b| b.bank_identifier.clone()),
-        created_at: String::new(),
-    }
+    FlowOutcome::from_callback(String::new(), "verifyAddress", data, String::new())
 }
 
 /// How `verifyAddress` ended, in plain words, with Lean's own fields for support.
