@@ -97,12 +97,14 @@ const PAGES: PageCase[] = [
   { name: 'signup', path: () => '/signup' },
   { name: 'signin', path: () => '/signin' },
   { name: 'dashboard', path: () => '/dashboard' },
+  { name: 'connect', path: () => '/connect' },
   { name: 'bank', path: () => `/banks/${entityId}` },
   { name: 'payments', path: () => '/payments' },
   { name: 'consents', path: () => '/consents' },
   {
     name: 'open-finance-success',
-    path: () => `/open-finance/success?intent_id=${intentId}`,
+    // A return is handled once (a revisit shows the record): each language's visit is a return of its own.
+    path: () => `/open-finance/success?intent_id=${intentId}&visit=${Date.now()}`,
     // Lean.captureRedirect shows its final screen over the page (and takes the focus); close it as a
     // person would, then look at the page itself.
     settle: async (page) => {

@@ -48,8 +48,8 @@ async function launched(page: Page): Promise<URLSearchParams> {
 }
 
 async function logIn(link: FrameLocator) {
-  await link.getByLabel('Username').fill('user_simple');
-  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByLabel(/Username|اسم المستخدم/).fill('user_simple');
+  await link.getByLabel(/Password|كلمة المرور/).fill('pass_simple');
   await link.getByRole('button', { name: /Log in|تسجيل الدخول/ }).click();
 }
 
@@ -89,7 +89,7 @@ test('every connect option reaches Lean, and the person sees its effect', async 
   // The bank was chosen: Lean goes straight to its login; then the consent shows the brand, the longer
   // explanation and the chosen dates.
   const link = page.frameLocator('#lean-link-frame');
-  await expect(link.getByLabel('Username')).toBeVisible();
+  await expect(link.getByLabel(/Username|اسم المستخدم/)).toBeVisible();
   await expect(link.locator('main[data-screen="BANK_SELECTION"]')).toHaveCount(0);
   await logIn(link);
   await expect(link.locator('main[data-screen="CONSENT"]')).toBeVisible();

@@ -163,14 +163,14 @@ test('sandbox panel: expiring the bank session makes the bank page ask to reconn
   const dashboard = await page.context().newPage();
   await goto(dashboard, '/dashboard');
   await expect(dashboard.getByTestId('live-status')).toHaveText(/Live/);
-  await expect(dashboard.getByTestId('entity-status')).toHaveAttribute('data-status', 'ACTIVE');
+  await expect(dashboard.getByTestId('entity-status')).toHaveAttribute('data-status', 'active');
 
   await page.getByTestId('expire-user').selectOption('user_otp');
   await page.getByTestId('expire-session').click();
   // Other tests' accounts connect user_otp too: the answer counts this person's banks only.
   await expect(page.getByTestId('expire-result')).toContainText(
     'The bank logged user_otp out: your bank connected with user_otp now asks you to log in again');
-  await expect(dashboard.getByTestId('entity-status')).toHaveAttribute('data-status', 'RECONNECT_REQUIRED');
+  await expect(dashboard.getByTestId('entity-status')).toHaveAttribute('data-status', 'reconnect_required');
   await expect(dashboard.getByTestId('entity-data-status')).toHaveText('Log in to your bank again to see new data.');
   await expect(dashboard.getByTestId('view-bank')).toHaveText('Reconnect');
   await dashboard.screenshot({ path: path.join(SHOTS, 'dashboard-reconnect-en.png'), fullPage: true });

@@ -131,7 +131,7 @@ test('destinations, a checked payment, Pay with bank and the status moving live'
   const sourceNotice = page.getByTestId('source-controls').getByTestId('payment-outcome');
   await expect(sourceNotice).toHaveText('Payment source added. Acme Store is ready at your bank: “Pay with bank” can pay it now.');
   await expect(sourceNotice).toBeInViewport();
-  await expect(page.locator('[aria-live="polite"]').filter({ has: sourceNotice })).toHaveCount(1);
+  await expect(page.getByTestId('source-controls').locator('[aria-live="polite"]').getByTestId('payment-outcome')).toHaveCount(1);
 
   // Pay with bank: account selection, confirmation, done.
   await row.getByTestId('pay-with-bank').click();
@@ -326,6 +326,37 @@ test('payment sources: the picked destination, createBeneficiary, the cool-off v
   expect(flows.map((f: any) => f.method)).toEqual(expect.arrayContaining(['createPaymentSource', 'createBeneficiary']));
 });
 
+test('Lean\'s advised path: connect with the payments permission makes the payment source; the old methods are labelled', async ({ page }) => {
+  await signUp(page);
+  await openPayments(page);
+  await addDestination(page);
+  const acme = await destinationId(page, 'Acme Store');
+  const deprecated = page.locator('.pay-actions.deprecated');
+  await expect(deprecated).toContainText('Deprecated by Lean');
+  await expect(deprecated.getByTestId('create-payment-source')).toBeVisible();
+  await expect(deprecated.getByTestId('create-beneficiary')).toBeVisible();
+  await expect(page.locator('.pay-actions.deprecated').getByTestId('connect-for-payments')).toHaveCount(0);
+
+  await page.getByTestId('connect-for-payments').click();
+  const frame = page.locator('#lean-link-frame');
+  await expect(frame).toBeVisible();
+  const sent = new URL((await frame.getAttribute('src'))!).searchParams;
+  expect(sent.get('method')).toBe('connect');
+  expect(sent.getAll('permissions')).toContain('payments');
+  expect(sent.get('payment_destination_id')).toBe(acme);
+  const link = page.frameLocator('#lean-link-frame');
+  await link.getByTestId('bank-LEAN_MB1').click();
+  await link.getByLabel('Username').fill('user_simple');
+  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await link.getByRole('button', { name: 'Allow' }).click();
+  await linkDone(link);
+  await expect(page.getByTestId('source-row')).toHaveCount(1);
+  await expect(page.getByTestId('beneficiary')).toHaveAttribute('data-destination-id', acme);
+  await expect(page.getByTestId('payment-outcome')).toContainText(/^Payment source added\. /);
+  await page.screenshot({ path: path.join(SHOTS, 'payments-connect-for-payments.png'), fullPage: true });
+});
+
 test('verifyAddress: the name is asked for and kept, the outcome is shown in plain words and recorded', async ({ page }) => {
   await signUp(page);
   await openPayments(page);
@@ -449,6 +480,24 @@ test('the payments page in Arabic: right to left, Arabic words and errors, and t
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'CANCELLED');
   await expect(page.getByTestId('payment-outcome')).toHaveText('أغلقت نافذة Lean قبل الإتمام. لم يُدفع أي مبلغ.');
+});
+
+test('one view of the payments page asks Lean for each of its lists once', async ({ page }) => {
+  await signUp(page);
+  const calls = async () => page.evaluate(async () => {
+    const res = await fetch('/api/console_log', { method: 'POST' });
+    return ((await res.json()).calls as { method: string; path: string }[]).map((c) => `${c.method} ${c.path}`);
+  });
+  const count = (list: string[], end: string) => list.filter((c) => c.startsWith('GET /customers/v1/') && c.endsWith(end)).length;
+  const before = await calls();
+  await page.goto(`${app.url}/payments`);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('live-status')).toHaveText(/Live/);
+  // Long enough for a reload on the stream's opening, had there been one, to reach Lean.
+  await page.waitForTimeout(1500);
+  const after = await calls();
+  expect(count(after, '/destinations') - count(before, '/destinations')).toBe(1);
+  expect(count(after, '/payment-sources') - count(before, '/payment-sources')).toBe(1);
 });
 
 test('the payments page needs a signed-in user', async ({ page }) => {

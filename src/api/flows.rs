@@ -59,6 +59,18 @@ pub async fn launch_connect_with(
     .await
 }
 
+/// `Lean.connect` with the `payments` permission, making a payment source whose first recipient is
+/// one of the user's destinations.
+#[server(endpoint = "launch_connect_for_payments")]
+pub async fn launch_connect_for_payments(destination_id: String) -> Result<ConnectLaunch, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::connect::for_payments(&state, &user_id, &destination_id).await
+    })
+    .await
+}
+
 /// A customer-scoped token, only ever for the signed-in user's own customer (anything else: 403).
 #[server(endpoint = "customer_token")]
 pub async fn customer_token(customer_id: String) -> Result<String, AppError> {

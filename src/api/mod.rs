@@ -23,8 +23,8 @@ pub use data::{
 pub use diagnostics::{fetch_diagnostics, CatchUpNow};
 pub use entities::{list_entities, live_position, DisconnectEntity};
 pub use flows::{
-    fetch_connect_choices, last_flow, launch_connect, launch_connect_with, recent_flows, record_flow_outcome,
-    record_return, record_wanted_bank, recorded_return,
+    fetch_connect_choices, last_flow, launch_connect, launch_connect_for_payments, launch_connect_with,
+    recent_flows, record_flow_outcome, record_return, record_wanted_bank, recorded_return,
 };
 pub use payments::{
     create_destination, create_payment, fetch_customer_name, fetch_payments, launch_beneficiary,

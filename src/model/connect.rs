@@ -33,6 +33,10 @@ pub struct ConnectOptions {
     pub end_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_metadata: Option<String>,
+    /// With the `payments` permission: the destination Lean adds as the new payment source's first
+    /// recipient (one of the user's own, checked by the server).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_destination_id: Option<String>,
     /// The merchant's brand in Lean's screens, from the app's settings (never from the browser).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_alias: Option<String>,

@@ -88,7 +88,30 @@ async fn check(state: &AppState, form: ConnectForm<'_>) -> Result<ConnectOptions
         show_consent_explanation: form.show_consent_explanation,
         end_user_id: bounded("end_user_id", form.end_user_id, MAX_END_USER_ID_CHARS)?,
         customer_metadata: bounded("customer_metadata", form.customer_metadata, MAX_METADATA_CHARS)?,
+        payment_destination_id: None,
         destination_alias: state.config.destination_alias.clone(),
         destination_avatar: state.config.destination_avatar.clone(),
     })
+}
+
+/// `Lean.connect` with the `payments` permission and one of the user's destinations: the bank is
+/// connected and a payment source made with that recipient in one flow, the path Lean advises over
+/// the deprecated `createPaymentSource`.
+pub async fn for_payments(
+    state: &AppState,
+    user_id: &UserId,
+    destination_id: &str,
+) -> Result<ConnectLaunch, AppError> {
+    let destination = crate::server::payments::checked_destination(state, user_id, destination_id).await?;
+    let customer_id = crate::server::accounts::ensure_customer(state, user_id).await?;
+    let mut permissions = CONNECT_PERMISSIONS.to_vec();
+    permissions.push("payments");
+    let config = crate::server::launch::config(state, user_id, customer_id, &permissions).await?;
+    let options = ConnectOptions {
+        payment_destination_id: Some(destination),
+        destination_alias: state.config.destination_alias.clone(),
+        destination_avatar: state.config.destination_avatar.clone(),
+        ..ConnectOptions::default()
+    };
+    Ok(ConnectLaunch { config, options })
 }

@@ -25,24 +25,30 @@ use crate::model::{
 
 #[component]
 pub fn ConsentsPage() -> impl IntoView {
-    // The live position is read before the island reads its data: whatever changes in between is
-    // replayed by the stream, so the page does not ask Lean again when the stream opens.
-    let user = Resource::new(
+    // The lists are read on the server and handed to the island as its props, so a page view asks Lean
+    // for each once. The live position is read first: whatever changes meanwhile is replayed by the
+    // stream, so the page does not ask again when the stream opens.
+    let start = Resource::new(
         || (),
         |_| async {
             let user = fetch_current_user().await;
-            let since = match &user {
-                Ok(Some(_)) => live_position().await.ok(),
-                _ => None,
-            };
-            user.map(|u| u.map(|_| since))
+            match user {
+                Ok(Some(_)) => {
+                    let since = live_position().await.ok();
+                    Ok(Some((since, fetch_consent_destinations().await, fetch_consent_list().await)))
+                }
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            }
         },
     );
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || {
-                user.get().map(|u| match u {
-                    Ok(Some(since)) => view! { <Consents since/> }.into_any(),
+                start.get().map(|u| match u {
+                    Ok(Some((since, destinations, consents))) => {
+                        view! { <Consents since destinations consents/> }.into_any()
+                    }
                     Ok(None) | Err(AppError::SignInRequired) => view! { <Redirect path="/signin"/> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                 })
@@ -165,20 +171,41 @@ fn report_error(e: &LaunchError, outcome: Outcome) {
 
 /// The island (a wasm chunk of its own): consents update live and launch their flows.
 #[island(lazy)]
-fn Consents(since: Option<i64>) -> impl IntoView {
+fn Consents(
+    since: Option<i64>,
+    destinations: Result<Vec<Destination>, AppError>,
+    consents: Result<Vec<Consent>, AppError>,
+) -> impl IntoView {
     crate::app::hydrated::island_started();
-    let version = RwSignal::new(0u32);
     let create = ServerAction::<CreateConsent>::new();
-    // The form's destinations load once (a live update must not re-render a form being filled in),
-    // and apart from the list: a page view asks Lean for each list once.
-    let form_data = Resource::new(|| (), |_| fetch_consent_destinations());
-    let list = Resource::new(move || (version.get(), create.version().get()), |_| fetch_consent_list());
+    // The form's destinations are the server's, once: a live update must not re-render a form being
+    // filled in. The list starts from the server's and is asked for again on every change; only the
+    // newest answer is shown (an older one arriving late would undo a newer change).
+    let list = RwSignal::new(consents);
+    let asked = StoredValue::new(0u32);
+    let reload = move || {
+        asked.update_value(|n| *n += 1);
+        let mine = asked.get_value();
+        spawn_local(async move {
+            let answer = fetch_consent_list().await;
+            if asked.get_value() == mine {
+                list.set(answer);
+            }
+        });
+    };
+    // A consent created by the form joins the list.
+    Effect::new(move |seen: Option<usize>| {
+        let now = create.version().get();
+        if seen.is_some_and(|s| s != now) {
+            reload();
+        }
+        now
+    });
     let live = use_live_events_after(since, move |event| {
         if matches!(event, LiveEvent::ConsentChanged { .. }) {
-            version.update(|v| *v += 1);
+            reload();
         }
     });
-    let reload = move || version.update(|v| *v += 1);
     // Without a live position, a webhook applied between the first load and the stream opening is
     // caught by a reload then.
     if since.is_none() {
@@ -199,19 +226,16 @@ fn Consents(since: Option<i64>) -> impl IntoView {
         })}
 
         <div class="pay-grid">
-            <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
-                {move || form_data.get().map(|r| match r {
-                    Ok(destinations) => view! { <CreateConsentForm destinations action=create/> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
-                })}
-            </Transition>
+            {match destinations {
+                Ok(destinations) => view! { <CreateConsentForm destinations action=create/> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
+            }}
             <ManageConsents outcome on_done=reload/>
         </div>
 
         <section class="history" aria-labelledby="consents-list-title">
             <h2 id="consents-list-title">{t("consent-list-title")}</h2>
-            <Transition fallback=|| view! { <p class="muted">{t("consent-list-loading")}</p> }>
-                {move || list.get().map(|r| match r {
+            {move || match list.get() {
                     Ok(consents) if consents.is_empty() => view! {
                         <p class="muted" data-testid="consents-empty">{t("consent-list-empty")}</p>
                     }.into_any(),
@@ -221,8 +245,7 @@ fn Consents(since: Option<i64>) -> impl IntoView {
                         </div>
                     }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
-                })}
-            </Transition>
+            }}
         </section>
     }
 }

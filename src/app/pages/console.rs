@@ -147,6 +147,7 @@ fn Console() -> impl IntoView {
                     </Show>
                     <Pager
                         testid="webhooks-pager"
+                        label=t("console-pages-webhooks")
                         newer=Signal::derive(move || query.with(|q| q.webhooks_before.is_some()))
                         older=Signal::derive(more_webhooks)
                         on_newest=move |_| ask(&|q| q.webhooks_before = None)
@@ -192,6 +193,7 @@ fn Console() -> impl IntoView {
                     </Show>
                     <Pager
                         testid="calls-pager"
+                        label=t("console-pages-calls")
                         newer=Signal::derive(move || query.with(|q| q.calls_before.is_some()))
                         older=Signal::derive(more_calls)
                         on_newest=move |_| ask(&|q| q.calls_before = None)
@@ -211,6 +213,8 @@ fn webhooks_now(log: impl Fn() -> Option<Result<ConsoleLog, AppError>>) -> Vec<C
 #[component]
 fn Pager(
     testid: &'static str,
+    /// What the pages are of (each pager is a landmark of its own, so it needs its own name).
+    label: String,
     /// An older page is shown: "Newest" goes back to the first.
     newer: Signal<bool>,
     /// Rows older than these exist.
@@ -219,7 +223,7 @@ fn Pager(
     on_older: impl Fn(leptos::ev::MouseEvent) + 'static,
 ) -> impl IntoView {
     view! {
-        <nav class="pager" data-testid=testid aria-label=t("console-pages")>
+        <nav class="pager" data-testid=testid aria-label=label>
             <button type="button" class="button ghost small" data-testid="newest" on:click=on_newest
                 disabled=move || !newer.get()>
                 {t("console-newest")}

@@ -225,6 +225,18 @@ pub async fn payment_source_launch(
     Ok((config, destination_id))
 }
 
+/// One of the user's own destinations, by the id the browser sent.
+pub async fn checked_destination(
+    state: &AppState,
+    user_id: &UserId,
+    destination_id: &str,
+) -> Result<String, AppError> {
+    let destination_id = destination_param(destination_id)?;
+    let customer_id = ensure_customer(state, user_id).await?;
+    own_destination(state, user_id, &customer_id, &destination_id).await?;
+    Ok(destination_id)
+}
+
 /// Everything `Lean.updatePaymentSource` / `Lean.createBeneficiary` need to add one of the user's
 /// destinations as a recipient of one of the user's payment sources. An empty `payment_source_id`
 /// means the user's first source (Lean's web SDK wants the id for `updatePaymentSource`).

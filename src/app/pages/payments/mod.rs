@@ -15,7 +15,9 @@ use crate::api::{fetch_current_user, fetch_payments, live_position};
 use crate::app::components::live_badge::LiveBadge;
 use crate::app::live::{on_open, use_live_events_after, LiveStatus};
 use crate::i18n::{arg, t, t_with};
-use crate::model::{AppError, CallbackData, Destination, DestinationId, LiveEvent, PaymentSource};
+use crate::model::{
+    AppError, CallbackData, Destination, DestinationId, LiveEvent, PaymentSource, PaymentsOverview,
+};
 use destinations::{DestinationForm, DestinationsSection};
 use history::HistorySection;
 use payment_form::NewPaymentForm;
@@ -54,7 +56,8 @@ struct Notice {
 
 type Outcome = RwSignal<Option<Notice>>;
 
-type Overview = Resource<Result<crate::model::PaymentsOverview, AppError>>;
+/// The page's data: the server's at first (the island's props), then each newer answer.
+type Overview = RwSignal<Option<Result<PaymentsOverview, AppError>>>;
 
 /// Shows `text` as the section's outcome notice.
 fn show(outcome: Outcome, section: Section, text: String, class: &'static str, status: String) {
@@ -94,17 +97,16 @@ fn OutcomeNotice(
 
 #[component]
 pub fn PaymentsPage() -> impl IntoView {
-    // The live position before the island's data (see the consents page): no second look at Lean
-    // when the stream opens.
+    // The page's data is read on the server and handed to the island as its props (one look at Lean
+    // per list and page view); the live position first, so what changes meanwhile is replayed.
     let user = Resource::new(
         || (),
         |_| async {
-            let user = fetch_current_user().await;
-            let since = match &user {
-                Ok(Some(_)) => live_position().await.ok(),
-                _ => None,
-            };
-            user.map(|u| u.map(|_| since))
+            match fetch_current_user().await {
+                Ok(Some(_)) => Ok(Some((live_position().await.ok(), fetch_payments().await))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            }
         },
     );
     view! {
@@ -112,7 +114,7 @@ pub fn PaymentsPage() -> impl IntoView {
             {move || {
                 user.get()
                     .map(|u| match u {
-                        Ok(Some(since)) => view! { <Payments since/> }.into_any(),
+                        Ok(Some((since, first))) => view! { <Payments since first/> }.into_any(),
                         Ok(None) | Err(AppError::SignInRequired) => view! { <Redirect path="/signin"/> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                     })
@@ -164,24 +166,35 @@ fn timestamp(text: &str) -> String {
 
 /// The island (a wasm chunk of its own): every section updates live and launches payment flows.
 #[island(lazy)]
-fn Payments(since: Option<i64>) -> impl IntoView {
+fn Payments(since: Option<i64>, first: Result<PaymentsOverview, AppError>) -> impl IntoView {
     crate::app::hydrated::island_started();
-    let version = RwSignal::new(0u32);
-    let overview = Resource::new(move || version.get(), |_| fetch_payments());
-    let destinations = RwSignal::new(Vec::<Destination>::new());
-    let sources = RwSignal::new(Vec::<PaymentSource>::new());
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = overview.get() {
-            destinations.set(o.destinations);
-            sources.set(o.sources);
-        }
-    });
+    let (destinations, sources) = match &first {
+        Ok(o) => (RwSignal::new(o.destinations.clone()), RwSignal::new(o.sources.clone())),
+        Err(_) => (RwSignal::new(Vec::<Destination>::new()), RwSignal::new(Vec::<PaymentSource>::new())),
+    };
+    let overview: Overview = RwSignal::new(Some(first));
+    // Asked again on every change; only the newest answer is shown (an older one arriving late would
+    // undo a newer change).
+    let asked = StoredValue::new(0u32);
+    let reload = move || {
+        asked.update_value(|n| *n += 1);
+        let mine = asked.get_value();
+        leptos::task::spawn_local(async move {
+            let answer = fetch_payments().await;
+            if asked.get_value() == mine {
+                if let Ok(o) = &answer {
+                    destinations.set(o.destinations.clone());
+                    sources.set(o.sources.clone());
+                }
+                overview.set(Some(answer));
+            }
+        });
+    };
     let live = use_live_events_after(since, move |event| {
         if matches!(event, LiveEvent::PaymentChanged { .. } | LiveEvent::PaymentSourceChanged { .. }) {
-            version.update(|v| *v += 1);
+            reload();
         }
     });
-    let reload = move || version.update(|v| *v += 1);
     // Without a live position, a webhook applied between the first load and the stream opening is
     // caught by a reload then.
     if since.is_none() {

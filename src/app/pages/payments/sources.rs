@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use super::{
     outcome_text, show, show_error, timestamp, Notice, Outcome, OutcomeNotice, Overview, Said, Section,
 };
-use crate::api::{launch_beneficiary, launch_payment_source};
+use crate::api::{launch_beneficiary, launch_connect_for_payments, launch_payment_source};
 use crate::app::launch::launch;
 use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::Launch;
@@ -80,7 +80,10 @@ fn PaymentSourceControls(
             let closed = move |data: &CallbackData| {
                 if data.status == FlowStatus::Success {
                     outcome.set(Some(Notice {
-                        said: Said::Recipient { destination, new_source: method == "createPaymentSource" },
+                        said: Said::Recipient {
+                            destination,
+                            new_source: matches!(method, "createPaymentSource" | "connectForPayments"),
+                        },
                         class: "notice ok",
                         status: data.status.to_string(),
                         section: Section::Sources,
@@ -91,6 +94,10 @@ fn PaymentSourceControls(
                 }
             };
             let ended = match method {
+                "connectForPayments" => {
+                    let config = launch_connect_for_payments(destination_id);
+                    launch(config, Launch::connect_with, |_, data| closed(data)).await
+                }
                 "createPaymentSource" => {
                     let config = launch_payment_source(destination_id);
                     launch(config, Launch::create_payment_source, |_, data| closed(data)).await
@@ -158,16 +165,25 @@ fn PaymentSourceControls(
             {move || no_destination().then(|| view! {
                 <p class="small muted" data-testid="source-needs-destination">{t("pay-add-destination-first")}</p>
             })}
+            // Lean's advised path first: connect with the payments permission, then updatePaymentSource
+            // for more recipients. The deprecated methods stay, labelled, for integrations that use them.
             <div class="pay-actions">
-                <button type="button" class="button small-btn" data-testid="create-payment-source"
-                    on:click=move |_| run("createPaymentSource") disabled=move || busy.get() || !ready.get() || no_destination()>
-                    {t("pay-source-create")}
+                <button type="button" class="button small-btn" data-testid="connect-for-payments"
+                    on:click=move |_| run("connectForPayments") disabled=move || busy.get() || !ready.get() || no_destination()>
+                    {t("pay-source-connect")}
                 </button>
-                <span class="badge badge-warn" title=t("pay-deprecated-title")>{t("pay-deprecated")}</span>
                 <button type="button" class="button ghost small-btn" data-testid="update-payment-source"
                     on:click=move |_| run("updatePaymentSource")
                     disabled=move || busy.get() || !ready.get() || no_destination() || no_source()>
                     {t("pay-source-update")}
+                </button>
+            </div>
+            <p class="small muted">{t("pay-source-connect-help")}</p>
+            <div class="pay-actions deprecated" role="group" aria-label=t("pay-deprecated-group")>
+                <span class="badge badge-warn" title=t("pay-deprecated-title")>{t("pay-deprecated")}</span>
+                <button type="button" class="button ghost small-btn" data-testid="create-payment-source"
+                    on:click=move |_| run("createPaymentSource") disabled=move || busy.get() || !ready.get() || no_destination()>
+                    {t("pay-source-create")}
                 </button>
                 <button type="button" class="button ghost small-btn" data-testid="create-beneficiary"
                     on:click=move |_| run("createBeneficiary")
