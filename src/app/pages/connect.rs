@@ -79,7 +79,7 @@ fn ConnectOptionsForm(choices: ConnectChoices) -> impl IntoView {
     let field = move |name: &'static str| move || field_message(error.get(), name);
     let brand = choices.destination_alias.clone();
     view! {
-        <form class="card connect-options" on:submit=submit data-testid="connect-options" novalidate>
+        <form class="card-form connect-options" on:submit=submit data-testid="connect-options" novalidate>
             <div class="field">
                 <label for="connect-bank">{t("connect-bank")}</label>
                 <select id="connect-bank" data-testid="connect-option-bank" aria-describedby="connect-bank-help connect-bank-error"
@@ -106,23 +106,25 @@ fn ConnectOptionsForm(choices: ConnectChoices) -> impl IntoView {
                 <p id="connect-account-type-help" class="small muted">{t("connect-account-type-help")}</p>
                 <p id="connect-account-type-error" class="field-error" role="alert">{field("account_type")}</p>
             </div>
-            <fieldset class="field-row">
+            <fieldset>
                 <legend>{t("connect-access")}</legend>
-                <div class="field">
-                    <label for="connect-access-from">{t("connect-access-from")}</label>
-                    <input id="connect-access-from" type="date" class="ltr" dir="ltr" data-testid="connect-option-access-from"
-                        aria-describedby="connect-access-help connect-access-from-error"
-                        on:input=move |ev| access_from.set(event_target_value(&ev))/>
-                    <p id="connect-access-from-error" class="field-error" role="alert">{field("access_from")}</p>
-                </div>
-                <div class="field">
-                    <label for="connect-access-to">{t("connect-access-to")}</label>
-                    <input id="connect-access-to" type="date" class="ltr" dir="ltr" data-testid="connect-option-access-to"
-                        aria-describedby="connect-access-help connect-access-to-error"
-                        on:input=move |ev| access_to.set(event_target_value(&ev))/>
-                    <p id="connect-access-to-error" class="field-error" role="alert" data-testid="connect-access-to-error">
-                        {field("access_to")}
-                    </p>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="connect-access-from">{t("connect-access-from")}</label>
+                        <input id="connect-access-from" type="date" class="ltr" dir="ltr" data-testid="connect-option-access-from"
+                            aria-describedby="connect-access-help connect-access-from-error"
+                            on:input=move |ev| access_from.set(event_target_value(&ev))/>
+                        <p id="connect-access-from-error" class="field-error" role="alert">{field("access_from")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="connect-access-to">{t("connect-access-to")}</label>
+                        <input id="connect-access-to" type="date" class="ltr" dir="ltr" data-testid="connect-option-access-to"
+                            aria-describedby="connect-access-help connect-access-to-error"
+                            on:input=move |ev| access_to.set(event_target_value(&ev))/>
+                        <p id="connect-access-to-error" class="field-error" role="alert" data-testid="connect-access-to-error">
+                            {field("access_to")}
+                        </p>
+                    </div>
                 </div>
                 <p id="connect-access-help" class="small muted">{t("connect-access-help")}</p>
             </fieldset>

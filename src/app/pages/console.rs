@@ -143,7 +143,12 @@ fn Console() -> impl IntoView {
                         />
                     </table>
                     <Show when=move || webhooks().is_empty()>
-                        <p class="muted" data-testid="no-webhooks">{t("console-no-webhooks")}</p>
+                        <p class="muted" data-testid="no-webhooks">
+                            {move || query.with(|q| {
+                                let filtered = q.webhook_type.is_some() || q.webhook_status.is_some() || q.webhooks_before.is_some();
+                                if filtered { t("console-no-webhooks-match") } else { t("console-no-webhooks") }
+                            })}
+                        </p>
                     </Show>
                     <Pager
                         testid="webhooks-pager"
@@ -189,7 +194,13 @@ fn Console() -> impl IntoView {
                         </tbody>
                     </table>
                     <Show when=move || calls().is_empty()>
-                        <p class="muted">{t("console-no-calls")}</p>
+                        <p class="muted" data-testid="no-calls">
+                            {move || if query.with(|q| q.failed_calls || q.calls_before.is_some()) {
+                                t("console-no-calls-match")
+                            } else {
+                                t("console-no-calls")
+                            }}
+                        </p>
                     </Show>
                     <Pager
                         testid="calls-pager"
@@ -380,7 +391,7 @@ fn WebhookRow(w: ConsoleWebhook, replay: ServerAction<ReplayWebhook>) -> impl In
 fn CallRow(c: ConsoleCall) -> impl IntoView {
     let ok = c.status.is_some_and(|s| (200..300).contains(&s));
     view! {
-        <tr data-testid="call-row">
+        <tr data-testid="call-row" data-status=c.status.map(|s| s.to_string()).unwrap_or_default()>
             <td title=c.at.clone()><bdi class="ltr">{time_of(&c.at)}</bdi></td>
             <td><code>{c.method.clone()}</code></td>
             <td><code dir="ltr">{c.path.clone()}</code></td>
