@@ -357,6 +357,76 @@ test('Lean\'s advised path: connect with the payments permission makes the payme
   await page.screenshot({ path: path.join(SHOTS, 'payments-connect-for-payments.png'), fullPage: true });
 });
 
+test('a bank connected for data only gains payments: updatePaymentSource with its entity_id, in English and Arabic', async ({ page }) => {
+  await signUp(page);
+  // A data-only connection from the dashboard.
+  await page.getByTestId('connect-bank').click();
+  const connect = page.frameLocator('#lean-link-frame');
+  await connect.getByTestId('bank-LEAN_MB1').click();
+  await connect.getByLabel('Username').fill('user_simple');
+  await connect.getByLabel('Password').fill('pass_simple');
+  await connect.getByRole('button', { name: 'Log in' }).click();
+  await connect.getByRole('button', { name: 'Allow' }).click();
+  await linkDone(connect);
+  await expect(page.getByTestId('entity-card')).toHaveCount(1);
+  const entityId = await page.getByTestId('entity-card').getAttribute('data-entity-id');
+
+  await openPayments(page);
+  await addDestination(page);
+  const acme = await destinationId(page, 'Acme Store');
+  const offer = page.getByTestId('add-payments');
+  await expect(offer).toBeVisible();
+  await expect(offer.getByTestId('source-bank')).toContainText('Lean Mockbank');
+  await page.screenshot({ path: path.join(SHOTS, 'payments-add-payments-en.png'), fullPage: true });
+
+  await page.getByTestId('add-payments-to-bank').click();
+  const frame = page.locator('#lean-link-frame');
+  await expect(frame).toBeVisible();
+  const sent = new URL((await frame.getAttribute('src'))!).searchParams;
+  expect(sent.get('method')).toBe('updatePaymentSource');
+  expect(sent.get('payment_destination_id')).toBe(acme);
+  if (entityId) expect(sent.get('entity_id')).toBe(entityId);
+  else expect(sent.get('entity_id')).toMatch(/^[0-9a-f-]{36}$/);
+  expect(sent.get('payment_source_id')).toBeNull();
+  const link = page.frameLocator('#lean-link-frame');
+  await expect(link.getByRole('heading', { level: 1 })).toHaveText('Pay from Lean Mockbank');
+  await link.getByTestId('upgrade-continue').click();
+  await link.getByLabel('Username').fill('user_simple');
+  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await linkDone(link);
+  // The new source arrives live; the bank is no longer offered; the notice says what the list says.
+  await expect(page.getByTestId('source-row')).toHaveCount(1);
+  await expect(page.getByTestId('beneficiary')).toHaveAttribute('data-destination-id', acme);
+  await expect(page.getByTestId('add-payments')).toHaveCount(0);
+  await expect(page.getByTestId('payment-outcome')).toContainText(/^Payment source added\. /);
+
+  // In Arabic: a second data-only bank is offered in Arabic words.
+  await page.goto(`${app.url}/lang/ar?back=/dashboard`);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByTestId('connect-bank').click();
+  const again = page.frameLocator('#lean-link-frame');
+  await again.getByTestId('bank-LEAN_SME_MB1_UAE').click();
+  await again.getByLabel('اسم المستخدم').fill('user_simple');
+  await again.getByLabel('كلمة المرور').fill('pass_simple');
+  await again.getByRole('button', { name: 'تسجيل الدخول' }).click();
+  await again.getByRole('button', { name: 'موافقة' }).click();
+  await expect(again.locator('main[data-screen="SUCCESS"]')).toBeVisible();
+  await again.locator('main[data-screen="SUCCESS"] button.btn').click();
+  await expect(page.getByTestId('entity-card')).toHaveCount(2);
+  await page.goto(`${app.url}/payments`);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('add-payments')).toContainText('بنك مربوط للبيانات فقط');
+  await expect(page.getByTestId('add-payments-to-bank')).toHaveText('إضافة المدفوعات إلى هذا البنك');
+  await page.screenshot({ path: path.join(SHOTS, 'payments-add-payments-ar.png'), fullPage: true });
+  await page.getByTestId('add-payments-to-bank').click();
+  const ar = page.frameLocator('#lean-link-frame');
+  await expect(ar.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(ar.getByRole('heading', { level: 1 })).toContainText('الدفع من');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'CANCELLED');
+});
+
 test('verifyAddress: the name is asked for and kept, the outcome is shown in plain words and recorded', async ({ page }) => {
   await signUp(page);
   await openPayments(page);

@@ -291,3 +291,53 @@ test('createPaymentSource forces ["payments"]; updatePaymentSource adds a benefi
   const after = await call(sb, api, 'GET', `/customers/v1/${c.id}/payment-sources/${sources[0].id}`);
   expect(after.beneficiaries.map((b: any) => b.payment_destination_id)).toContain(second.id);
 });
+
+test('updatePaymentSource takes one of payment_source_id or entity_id; entity_id adds payments to a data-only bank', async ({ page }) => {
+  const c = await customer(sb, api, 'sdk-upgrade');
+  const dest = await call(sb, api, 'POST', '/payments/v1/destinations', {
+    name: 'Upgrade Shop LLC', display_name: 'Upgrade Shop', iban: 'AE490260001015512345678', country: 'ARE',
+  });
+  // Neither id, or both: the loader refuses before anything opens, naming the two fields.
+  for (const ids of [{}, { payment_source_id: 'a', entity_id: 'b' }]) {
+    await fresh(page);
+    await launch(page, sb, 'updatePaymentSource', {
+      customer_id: c.id, access_token: c.token, payment_destination_id: dest.id, ...ids,
+    });
+    const box = page.getByTestId('config-error');
+    await expect(box).toContainText('Invalid config: exactly one of "payment_source_id", "entity_id" is required.');
+    await box.getByRole('button', { name: 'Close' }).click();
+    expectCallback(await lastCallback(page), {
+      status: 'ERROR', message: 'Invalid config: exactly one of "payment_source_id", "entity_id" is required.',
+      secondary_status: 'INVALID_CONFIG', exit_point: 'CONFIG_ERROR',
+    });
+  }
+
+  // A bank connected for data only.
+  const connect = await connectTo(page, c, 'LEAN_MB1');
+  await bankLogin(connect);
+  await connect.getByRole('button', { name: 'Allow' }).click();
+  await connect.getByRole('button', { name: 'Done' }).click();
+  const [entity] = await call(sb, api, 'GET', `/customers/v1/${c.id}/entities`);
+  expect(await call(sb, api, 'GET', `/customers/v1/${c.id}/payment-sources`)).toEqual([]);
+
+  await fresh(page);
+  const frame = await launch(page, sb, 'updatePaymentSource', {
+    customer_id: c.id, access_token: c.token, payment_destination_id: dest.id, entity_id: entity.id,
+  });
+  await screen(frame, 'BENEFICIARY');
+  await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Pay from Lean Mockbank');
+  await expect(frame.getByTestId('beneficiary-name')).toHaveText('Upgrade Shop');
+  await frame.getByTestId('upgrade-continue').click();
+  await bankLogin(frame);
+  await screen(frame, 'SUCCESS');
+  await expect(frame.getByTestId('beneficiary-status')).toHaveText('AWAITING_BENEFICIARY_COOL_OFF');
+  await frame.getByRole('button', { name: 'Done' }).click();
+  expectCallback(await lastCallback(page), {
+    status: 'SUCCESS', message: 'Beneficiary added.', secondary_status: 'PENDING_BENEFICIARY_COOL_OFF',
+    exit_point: 'SUCCESS', bank: { bank_identifier: 'LEAN_MB1', is_supported: true }, lean_correlation_id: UUID,
+  }, { http_status: 200, status: 'OK' });
+  const sources = await call(sb, api, 'GET', `/customers/v1/${c.id}/payment-sources`);
+  expect(sources).toHaveLength(1);
+  expect(sources[0].bank_identifier).toBe('LEAN_MB1');
+  expect(sources[0].beneficiaries.map((b: any) => b.payment_destination_id)).toEqual([dest.id]);
+});

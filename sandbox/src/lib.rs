@@ -43,6 +43,10 @@ pub struct SandboxConfig {
     pub webhook_url: Option<String>,
     /// Multiplies Lean's 1, 2, 5, 10, 60, 180-minute retry schedule (tests use e.g. 0.0005).
     pub retry_scale: f64,
+    /// The address browsers reach this sandbox at, when it is not the one it listens on: a hosted demo
+    /// serves it through a proxy under its own https host name. Bank logos, the loader and the Link
+    /// page are named by it; `None` = the listening address.
+    pub public_url: Option<String>,
 }
 
 /// The application registration a developer would copy from Lean's dashboard.
@@ -55,6 +59,7 @@ pub struct Credentials {
 
 pub struct Sandbox {
     base_url: String,
+    public_url: String,
     credentials: Credentials,
     cancel: CancellationToken,
     server: tokio::task::JoinHandle<()>,
@@ -78,9 +83,12 @@ impl Sandbox {
             .with_context(|| format!("binding {}", config.addr))?;
         let local = listener.local_addr()?;
         let base_url = format!("http://{}", display_addr(local));
+        let public_url =
+            config.public_url.as_deref().map(|u| u.trim_end_matches('/').to_owned()).unwrap_or(base_url.clone());
 
         let cancel = CancellationToken::new();
-        let app = app::App::new(store, base_url.clone(), &config, cancel.clone())?;
+        // What the sandbox writes into its answers (logos, token audiences) is what browsers can reach.
+        let app = app::App::new(store, public_url.clone(), &config, cancel.clone())?;
         let credentials = app.credentials();
 
         // Events that were still being retried when the previous process stopped carry on.
@@ -101,22 +109,26 @@ impl Sandbox {
             }
         });
 
-        Ok(Sandbox { base_url, credentials, cancel, server, app })
+        Ok(Sandbox { base_url, public_url, credentials, cancel, server, app })
     }
-    /// e.g. `http://127.0.0.1:4010` (no trailing slash). Auth and API share this origin.
+    /// e.g. `http://127.0.0.1:4010` (no trailing slash): where it listens. Auth and API share this origin.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+    /// Where browsers reach it: `SandboxConfig::public_url`, or else [`Sandbox::base_url`].
+    pub fn public_url(&self) -> String {
+        self.public_url.clone()
     }
     pub fn credentials(&self) -> Credentials {
         self.credentials.clone()
     }
-    /// `{base_url}/link/loader/prod/ae/latest/lean-link-loader.min.js`
+    /// `{public_url}/link/loader/prod/ae/latest/lean-link-loader.min.js`
     pub fn loader_url(&self) -> String {
-        format!("{}{}", self.base_url, link::LOADER_PATH)
+        format!("{}{}", self.public_url, link::LOADER_PATH)
     }
     /// The loader of `region`: the KSA one makes Link list the Saudi banks.
     pub fn loader_url_in(&self, region: Region) -> String {
-        format!("{}{}", self.base_url, region.loader_path())
+        format!("{}{}", self.public_url, region.loader_path())
     }
     /// Stops accepting connections and waits for the server task to end.
     pub async fn shutdown(self) {

@@ -1,5 +1,5 @@
 //! Standalone sandbox: `cargo run -p lean-sandbox -- --port 4010 [--state data/sandbox.json]
-//! [--webhook-url URL] [--retry-scale 1.0] [--host 127.0.0.1]`.
+//! [--webhook-url URL] [--retry-scale 1.0] [--host 127.0.0.1] [--public-url URL]`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -8,7 +8,8 @@ use anyhow::{bail, Context};
 use lean_sandbox::{Sandbox, SandboxConfig};
 
 const USAGE: &str = "usage: lean-sandbox [--port 4010] [--host 127.0.0.1] [--state data/sandbox.json] \
-[--webhook-url URL] [--retry-scale 1.0] [--app-token T] [--client-secret S] [--webhook-secret W]";
+[--webhook-url URL] [--retry-scale 1.0] [--app-token T] [--client-secret S] [--webhook-secret W] \
+[--public-url https://lean.demo.example.com]";
 
 fn parse_args() -> anyhow::Result<SandboxConfig> {
     let mut config = SandboxConfig {
@@ -19,6 +20,7 @@ fn parse_args() -> anyhow::Result<SandboxConfig> {
         webhook_secret: None,
         webhook_url: None,
         retry_scale: 1.0,
+        public_url: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -32,6 +34,10 @@ fn parse_args() -> anyhow::Result<SandboxConfig> {
             "--host" => config.addr.set_ip(value.parse().context("--host must be an IP address")?),
             "--state" => config.state_path = PathBuf::from(value),
             "--webhook-url" => config.webhook_url = Some(value),
+            "--public-url" if value.starts_with("http://") || value.starts_with("https://") => {
+                config.public_url = Some(value)
+            }
+            "--public-url" => bail!("--public-url must start with http:// or https://"),
             "--retry-scale" => {
                 config.retry_scale = value.parse().context("--retry-scale must be a number")?
             }
@@ -58,6 +64,9 @@ async fn main() -> anyhow::Result<()> {
     let sandbox = Sandbox::start(config).await?;
     let creds = sandbox.credentials();
     println!("lean-sandbox listening on {}", sandbox.base_url());
+    if sandbox.public_url() != sandbox.base_url() {
+        println!("  browsers use:   {}", sandbox.public_url());
+    }
     println!("  loader:         {}", sandbox.loader_url());
     println!("  state file:     {}", state_path.display());
     println!("  app_token:      {}", creds.app_token);

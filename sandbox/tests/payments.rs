@@ -820,6 +820,93 @@ async fn connect_with_payments_needs_a_destination_and_honours_the_chosen_one() 
 }
 
 #[tokio::test]
+async fn update_payment_source_with_entity_id_adds_payments_to_a_data_only_connection() {
+    let t = setup(None).await;
+    let (cust, ct) = t.customer("upgrade_user").await;
+    let dest = t.destination("Upgrade Shop", IBAN_OK, json!({})).await;
+    let login = json!({"bank_identifier": "LEAN_MB1", "username": "user_simple", "password": "pass_simple"});
+    let (s, v) = t
+        .call(
+            "POST",
+            "/link/api/connect",
+            &ct,
+            Some(json!({"customer_id": cust, "bank_identifier": "LEAN_MB1", "username": "user_simple",
+                "password": "pass_simple", "permissions": ["identity", "accounts", "balance", "transactions"]})),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let entity = v["entity_id"].as_str().unwrap().to_string();
+    let (_, list) = t.get(&format!("/customers/v1/{cust}/payment-sources")).await;
+    assert_eq!(list, json!([]), "a data-only connection has no payment source");
+
+    let upgrade = |extra: Value| {
+        let mut body = json!({"payment_destination_id": dest["id"], "entity_id": entity});
+        for (k, v) in login.as_object().unwrap().iter().chain(extra.as_object().unwrap()) {
+            body[k] = v.clone();
+        }
+        body
+    };
+    // One of payment_source_id or entity_id, not both; another bank's login; an unknown entity.
+    let (s, v) = t
+        .call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({"payment_source_id": entity}))))
+        .await;
+    assert_error(s, &v, 400, "INVALID_PARAMETERS");
+    let (s, v) = t
+        .call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({"bank_identifier": "LEAN_OF_RETAIL_UAE"}))))
+        .await;
+    assert_error(s, &v, 400, "INVALID_PARAMETERS");
+    let (s, v) = t
+        .call(
+            "POST",
+            "/link/api/beneficiary",
+            &ct,
+            Some(upgrade(json!({"entity_id": "00000000-0000-4000-8000-000000000000"}))),
+        )
+        .await;
+    assert_error(s, &v, 404, "UNKNOWN_ENTITY");
+    // Another customer cannot add payments to this one's connection.
+    let (_, other) = t.customer("someone_else").await;
+    let (s, v) = t.call("POST", "/link/api/beneficiary", &other, Some(upgrade(json!({})))).await;
+    assert_error(s, &v, 404, "UNKNOWN_ENTITY");
+    // A wrong password is the bank's refusal, as at connect.
+    let (s, v) = t.call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({"password": "nope"})))).await;
+    assert_eq!(s, 200);
+    assert_ne!(v["status"], "OK", "{v}");
+
+    // The Link UI's screen names the entity's bank.
+    let (s, v) = t.call("GET", &format!("/link/api/entity-bank?entity_id={entity}"), &ct, None).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["bank"]["identifier"], "LEAN_MB1");
+
+    let (s, v) = t.call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({})))).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "OK", "{v}");
+    assert_eq!(v["bank_identifier"], "LEAN_MB1");
+    assert_eq!(v["beneficiary"]["payment_destination_id"], dest["id"]);
+    let (_, list) = t.get(&format!("/customers/v1/{cust}/payment-sources")).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["id"], v["payment_source_id"]);
+    // The source pays from the accounts the person connected for data.
+    let (_, accounts) = t.call("GET", &format!("/data/v2/accounts?entity_id={entity}"), &t.api, None).await;
+    let connected: Vec<&Value> =
+        accounts["data"]["accounts"].as_array().expect("accounts").iter().map(|x| &x["account_id"]).collect();
+    assert!(!connected.is_empty());
+    for account in list[0]["accounts"].as_array().unwrap() {
+        assert!(connected.contains(&&account["account_id"]), "{account} is not one of {connected:?}");
+    }
+    // Again with another destination: the same source gains the recipient, no second source.
+    let dest2 = t.destination("Second Shop", IBAN_OK_2, json!({})).await;
+    let (s, v) = t
+        .call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({"payment_destination_id": dest2["id"]}))))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, list) = t.get(&format!("/customers/v1/{cust}/payment-sources")).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["beneficiaries"].as_array().unwrap().len(), 2, "{list}");
+    t.sb.shutdown().await;
+}
+
+#[tokio::test]
 async fn cool_offs_and_bank_verdicts_resume_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");

@@ -718,6 +718,7 @@ async fn state_survives_a_restart() {
         webhook_secret: None,
         webhook_url: None,
         retry_scale: 1.0,
+        public_url: None,
     })
     .await
     .unwrap();

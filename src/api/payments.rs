@@ -109,6 +109,18 @@ pub async fn launch_beneficiary(
     .await
 }
 
+/// Everything `Lean.updatePaymentSource` needs to add payments to a bank the user connected for data
+/// only, with the chosen destination as its first recipient.
+#[server(endpoint = "launch_add_payments")]
+pub async fn launch_add_payments(destination_id: String, entity_id: String) -> Result<BeneficiaryLaunch, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::payments::add_payments_launch(&state, &user_id, &destination_id, &entity_id).await
+    })
+    .await
+}
+
 /// The full name the app keeps for the signed-in user (for `verifyAddress`), if they gave one.
 #[server(endpoint = "customer_name")]
 pub async fn fetch_customer_name() -> Result<Option<String>, AppError> {

@@ -245,6 +245,8 @@ pub struct PaymentSourceConfig<'a> {
     pub payment_destination_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<&'a str>,
 }
 
 impl<'a> PaymentSourceConfig<'a> {
@@ -258,15 +260,19 @@ impl<'a> PaymentSourceConfig<'a> {
             customer_id: config.customer_id.as_str(),
             payment_destination_id,
             payment_source_id,
+            entity_id: None,
         }
     }
 
     fn for_beneficiary(l: &'a BeneficiaryLaunch) -> Self {
-        PaymentSourceConfig::new(
-            &l.config,
-            l.payment_destination_id.as_str(),
-            l.payment_source_id.as_ref().map(|s| s.as_str()),
-        )
+        PaymentSourceConfig {
+            entity_id: l.entity_id.as_ref().map(|e| e.as_str()),
+            ..PaymentSourceConfig::new(
+                &l.config,
+                l.payment_destination_id.as_str(),
+                l.payment_source_id.as_ref().map(|s| s.as_str()),
+            )
+        }
     }
 }
 
@@ -352,6 +358,7 @@ mod tests {
             config: config(),
             payment_destination_id: "d-1".into(),
             payment_source_id: Some("s-1".into()),
+            entity_id: None,
         };
         let mut with_source = shared.clone();
         with_source["payment_source_id"] = json!("s-1");
@@ -361,6 +368,12 @@ mod tests {
         }
         assert_eq!(Launch::update_payment_source(&beneficiary).method(), "updatePaymentSource");
         assert_eq!(Launch::create_beneficiary(&beneficiary).method(), "createBeneficiary");
+
+        // A bank connected for data only gains payments: the entity instead of a source.
+        let upgrade = BeneficiaryLaunch { payment_source_id: None, entity_id: Some("e-1".into()), ..beneficiary };
+        let mut with_entity = shared.clone();
+        with_entity["entity_id"] = json!("e-1");
+        assert_eq!(sent(&Launch::update_payment_source(&upgrade)), with_entity);
     }
 
     #[test]

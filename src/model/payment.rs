@@ -65,12 +65,15 @@ impl Beneficiary {
 }
 
 /// What the browser needs for `Lean.updatePaymentSource` / `Lean.createBeneficiary`: the launch config,
-/// and the destination and payment source the server checked are the user's own.
+/// and the destination and the payment source (or, to add payments to a bank connected for data only,
+/// the entity) the server checked are the user's own. Lean takes one of the two.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BeneficiaryLaunch {
     pub config: super::LaunchConfig,
     pub payment_destination_id: super::DestinationId,
     pub payment_source_id: Option<super::PaymentSourceId>,
+    #[serde(default)]
+    pub entity_id: Option<super::EntityId>,
 }
 
 /// What the browser needs for `Lean.verifyAddress` (REFERENCE §9.1): the launch config and the name
@@ -131,6 +134,9 @@ pub struct PaymentsOverview {
     pub destinations: Vec<Destination>,
     pub sources: Vec<PaymentSource>,
     pub payments: Vec<PaymentRow>,
+    /// The user's connected banks: those without a payment source can gain payments
+    /// (`updatePaymentSource` with `entity_id`).
+    pub banks: Vec<super::Entity>,
 }
 
 /// What the browser needs for `Lean.pay` / `Lean.checkout`.

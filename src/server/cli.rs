@@ -149,6 +149,7 @@ pub async fn check(config: &Config) -> ExitCode {
                 webhook_secret: webhook_secret.as_ref().map(|s| s.expose_secret().to_owned()),
                 webhook_url: None,
                 retry_scale: 1.0,
+                public_url: None,
             })
             .await;
             match started {

@@ -20,6 +20,9 @@ pub enum LeanTarget {
         webhook_secret: Option<SecretString>,
         /// `LEAN_REGION`: which of the sandbox's loaders the pages use (the KSA one lists Saudi banks).
         region: lean_sandbox::Region,
+        /// `LEAN_SANDBOX_PUBLIC_URL`: where browsers reach the sandbox when a proxy of its own serves it.
+        /// Unset with `PUBLIC_URL` set, the app serves it through its own origin (see `sandbox_proxy`).
+        public_url: Option<String>,
     },
     /// A Lean reached over the network: the real sandbox, production, or a standalone lean-sandbox.
     Remote(RemoteLean),
@@ -178,6 +181,7 @@ impl Config {
                     .ok_or_else(|| err("LEAN_REGION", format!("'{region}' must be ae or sa")))?;
                 LeanTarget::Embedded {
                     region,
+                    public_url: v.url("LEAN_SANDBOX_PUBLIC_URL")?,
                     addr: v.addr("LEAN_SANDBOX_ADDR", "127.0.0.1:4010")?,
                     state_path: data_dir.join("sandbox.json"),
                     retry_scale,

@@ -23,6 +23,7 @@ pub mod observe;
 pub mod payments;
 pub mod request;
 pub mod sandbox_panel;
+pub mod sandbox_proxy;
 pub mod sdk_look;
 pub mod security;
 pub mod startup;

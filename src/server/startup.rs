@@ -67,10 +67,18 @@ impl Application {
         let addr = listener.local_addr()?;
         // Port 0 becomes the real port: diagnostics and webhook URLs name the address actually served.
         config.addr = addr;
-        let webhook_url = format!(
-            "{}/webhooks/lean",
-            config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"))
-        );
+        let webhook_url = match &config.lean {
+            // The embedded sandbox is in this process: it delivers over loopback, whatever name the
+            // world knows the app by.
+            LeanTarget::Embedded { .. } => format!("http://{}/webhooks/lean", loopback(addr)),
+            LeanTarget::Remote(_) => format!(
+                "{}/webhooks/lean",
+                config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"))
+            ),
+        };
+        // A hosted demo (PUBLIC_URL, no LEAN_SANDBOX_PUBLIC_URL): browsers reach the sandbox through
+        // this app's origin.
+        let mut sandbox_through_app = false;
 
         let (lean, webhook_secret, public, sandbox) = match &config.lean {
             LeanTarget::Embedded {
@@ -81,7 +89,16 @@ impl Application {
                 client_secret,
                 webhook_secret,
                 region,
+                public_url,
             } => {
+                let browser_url = match (public_url, &config.public_url) {
+                    (Some(own), _) => Some(own.clone()),
+                    (None, Some(app)) => {
+                        sandbox_through_app = true;
+                        Some(app.clone())
+                    }
+                    (None, None) => None,
+                };
                 let sandbox = Sandbox::start(SandboxConfig {
                     addr: *sb_addr,
                     state_path: state_path.clone(),
@@ -90,6 +107,7 @@ impl Application {
                     webhook_secret: webhook_secret.as_ref().map(|s| s.expose_secret().to_owned()),
                     webhook_url: Some(webhook_url),
                     retry_scale: *retry_scale,
+                    public_url: browser_url,
                 })
                 .await
                 .map_err(|e| {
@@ -98,6 +116,9 @@ impl Application {
                 let creds = sandbox.credentials();
                 let base = sandbox.base_url();
                 println!("lean-sandbox (embedded) listening on {base}");
+                if sandbox.public_url() != base {
+                    println!("lean-sandbox (embedded) reached by browsers at {}", sandbox.public_url());
+                }
                 let lean = LeanClient::new(
                     &base,
                     &base,
@@ -108,7 +129,7 @@ impl Application {
                 let public = PublicConfig {
                     loader_url: sandbox.loader_url_in(*region),
                     sandbox: true,
-                    csp: Csp::sandbox(&base),
+                    csp: Csp::sandbox(&sandbox.public_url()),
                     sandbox_url: Some(base.clone()),
                     sdk_customization: config.sdk_customization.clone(),
                 };
@@ -221,6 +242,10 @@ impl Application {
         });
         let public_origin = config.public_url.clone();
         let page_csp = Arc::new(state.public.csp.clone());
+        let sandbox_routes = match (&sandbox, sandbox_through_app) {
+            (Some(sandbox), true) => super::sandbox_proxy::routes(sandbox.base_url()),
+            _ => Router::new(),
+        };
         let router = router(state.clone())
             .layer(sessions)
             .layer(tower_http::limit::RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
@@ -228,6 +253,7 @@ impl Application {
             .layer(axum::middleware::from_fn_with_state(client_policy, security::client::identify))
             .layer(axum::middleware::from_fn_with_state(page_csp, security::page_policy))
             .layer(security::layers())
+            .merge(sandbox_routes)
             .layer(tower_http::request_id::PropagateRequestIdLayer::new(observe::REQUEST_ID))
             .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(observe::request_span))
             .layer(tower_http::request_id::SetRequestIdLayer::new(
@@ -319,4 +345,13 @@ async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> impl I
         req,
     )
     .await
+}
+
+/// A wildcard bind is reached over loopback from this machine.
+fn loopback(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+    } else {
+        addr
+    }
 }

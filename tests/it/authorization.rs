@@ -90,6 +90,7 @@ async fn another_users_things_are_refused_everywhere() {
         ),
         ("launch_payment_source", vec![("destination_id", &dest)]),
         ("launch_beneficiary", vec![("destination_id", &dest), ("payment_source_id", "ps-1")]),
+        ("launch_add_payments", vec![("destination_id", &dest), ("entity_id", e)]),
         ("consent_details", vec![("consent_id", &consent)]),
         ("launch_consent", vec![("consent_id", &consent)]),
         (

@@ -20,6 +20,7 @@ async fn events_missed_while_down_are_caught_up_at_start() {
         webhook_url: Some(format!("http://127.0.0.1:{port}/webhooks/lean")),
         // Retries far in the future: only catch-up can bring the event in during this test.
         retry_scale: 100.0,
+        public_url: None,
     })
     .await
     .expect("sandbox starts");

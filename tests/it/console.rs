@@ -70,6 +70,7 @@ async fn with_real_lean_the_console_is_for_admins_and_there_is_no_sandbox_panel(
         webhook_secret: Some(WEBHOOK_SECRET.into()),
         webhook_url: None,
         retry_scale: 0.001,
+        public_url: None,
     })
     .await
     .expect("sandbox starts");

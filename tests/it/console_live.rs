@@ -124,6 +124,7 @@ async fn with_real_lean_only_admins_may_open_the_console_stream() {
         webhook_secret: Some(WEBHOOK_SECRET.into()),
         webhook_url: None,
         retry_scale: 0.001,
+        public_url: None,
     })
     .await
     .expect("sandbox starts");

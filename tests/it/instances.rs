@@ -27,6 +27,7 @@ async fn webhooks_apply_once_and_live_events_cross_instances() {
         webhook_secret: Some(WEBHOOK_SECRET.into()),
         webhook_url: None,
         retry_scale: 1.0,
+        public_url: None,
     })
     .await
     .unwrap();

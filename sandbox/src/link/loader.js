@@ -32,9 +32,11 @@
     link: { required: ["app_token", "customer_id", "permissions"] },
     connect: { required: ["app_token", "customer_id", "permissions"] },
     reconnect: { required: ["app_token", "reconnect_id"] },
-    createBeneficiary: { required: ["app_token", "customer_id", "payment_destination_id"] },
+    createBeneficiary: { required: ["app_token", "customer_id", "payment_destination_id"],
+                         oneOf: ["payment_source_id", "entity_id"] },
     createPaymentSource: { required: ["app_token", "customer_id"] },
-    updatePaymentSource: { required: ["app_token", "customer_id", "payment_destination_id"] },
+    updatePaymentSource: { required: ["app_token", "customer_id", "payment_destination_id"],
+                           oneOf: ["payment_source_id", "entity_id"] },
     pay: { required: ["app_token"], anyOf: ["payment_intent_id", "bulk_payment_intent_id"] },
     verifyAddress: { required: ["app_token", "customer_id", "customer_name"] },
     authorizeConsent: {
@@ -131,6 +133,11 @@
     }
     if (spec.anyOf && spec.anyOf.every(function (f) { return isBlank(config[f]); })) {
       return "Invalid config: one of \"" + spec.anyOf.join("\", \"") + "\" is required.";
+    }
+    // Lean: "one of payment_source_id or entity_id" (a source to add to, or a data-only connection to
+    // add payments to); both at once is refused too, as sandbox/README.md says.
+    if (spec.oneOf && spec.oneOf.filter(function (f) { return !isBlank(config[f]); }).length !== 1) {
+      return "Invalid config: exactly one of \"" + spec.oneOf.join("\", \"") + "\" is required.";
     }
     var types = TYPES[method] || {};
     for (var key in types) {

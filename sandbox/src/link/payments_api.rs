@@ -26,7 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::payments::account_on_file::{authorize_consent, revoke_consent};
 use crate::payments::errors::{unknown_consent, unknown_destination, unknown_intent, unknown_source};
 use crate::payments::pay::{create_payment, PayOutcome};
-use crate::payments::sources::{add_beneficiary, resolve_destination};
+use crate::payments::sources::{add_beneficiary, add_payments_to_entity, resolve_destination};
 use crate::payments::views::{amount_json, beneficiary_json, destination_json, intent_status, ts};
 use crate::payments::ConsentAttempt;
 use crate::users::{self, LoginOutcome};
@@ -42,6 +42,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/link/api/consents/{id}/revoke", post(revoke))
         .route("/link/api/beneficiary", post(beneficiary))
         .route("/link/api/destination", get(destination))
+        .route("/link/api/entity-bank", get(entity_bank))
         .route("/link/api/verify-address", post(verify_address))
         .route("/link/api/reconnect", get(reconnect_info).post(reconnect))
 }
@@ -350,6 +351,10 @@ async fn revoke(
 }
 
 /// `updatePaymentSource` / `createBeneficiary`: add a destination to a payment source.
+/// `updatePaymentSource` / `createBeneficiary`. With `payment_source_id`, the destination joins that
+/// source's recipients. With `entity_id` (a data-only connection), the person logs in to that
+/// entity's bank again and the bank gets payments: the customer's source there gains the recipient,
+/// or a new source is made from the entity's accounts with it as the first recipient.
 async fn beneficiary(
     caller: CustomerCaller,
     State(app): State<Arc<App>>,
@@ -357,13 +362,51 @@ async fn beneficiary(
 ) -> ApiResult<Json<Value>> {
     let dest = req_uuid(&b, "payment_destination_id", unknown_destination)?;
     let source = opt_uuid(&b, "payment_source_id").map_err(|_| unknown_source())?;
-    let (src, ben) = add_beneficiary(&app, caller.customer_id, source, dest)?;
+    let entity = opt_uuid(&b, "entity_id").map_err(|_| ApiError::unknown_entity())?;
+    let (src, ben) = match (source, entity) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid_parameters("Send one of payment_source_id or entity_id, not both."))
+        }
+        (_, Some(entity_id)) => {
+            let entity = caller_entity(&app, caller.customer_id, entity_id)?;
+            let login = bank_login(&b)?;
+            if login.bank.identifier != entity.bank_identifier {
+                return Err(ApiError::invalid_parameters("bank_identifier is not the entity's bank."));
+            }
+            if login.outcome != LoginOutcome::Ok {
+                return Ok(Json(login_outcome_json(&login.outcome)));
+            }
+            add_payments_to_entity(&app, caller.customer_id, login.bank, dest)?
+        }
+        (source, None) => add_beneficiary(&app, caller.customer_id, source, dest)?,
+    };
     Ok(Json(json!({
         "status": "OK",
         "payment_source_id": src.id,
         "bank_identifier": src.bank_identifier,
         "beneficiary": beneficiary_json(&ben),
     })))
+}
+
+/// One of the caller's active entities.
+fn caller_entity(app: &App, customer_id: Uuid, entity_id: Uuid) -> ApiResult<crate::state::Entity> {
+    app.store
+        .read(|s| {
+            s.entities.iter().find(|e| e.id == entity_id && e.customer_id == customer_id && e.status == "ACTIVE").cloned()
+        })
+        .ok_or_else(ApiError::unknown_entity)
+}
+
+/// The bank an `updatePaymentSource` with `entity_id` adds payments to, for the Link UI's screen.
+async fn entity_bank(
+    caller: CustomerCaller,
+    State(app): State<Arc<App>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Value>> {
+    let entity_id = query_uuid(&q, "entity_id").map_err(|_| ApiError::unknown_entity())?;
+    let entity = caller_entity(&app, caller.customer_id, entity_id)?;
+    let bank = banks::find(&entity.bank_identifier).ok_or_else(ApiError::unknown_entity)?;
+    Ok(Json(json!({"status": "OK", "bank": bank.to_json(&app.base_url)})))
 }
 
 async fn destination(

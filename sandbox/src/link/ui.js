@@ -57,6 +57,8 @@
       no_consents: "You have no consents.", revoke: "Revoke", revoked: "Revoked",
       benef_title: "Add a beneficiary", benef_sub: "Allow payments to this recipient from your bank account.",
       add_benef: "Add beneficiary", benef_added: "Beneficiary added",
+      upgrade_title: "Pay from {bank}", upgrade_sub: "Log in to {bank} once more to allow payments from the accounts you connected, starting with this recipient.",
+      upgrade_go: "Continue to {bank}",
       benef_cooloff: "Your bank applies a cool-off period before you can pay this beneficiary.", cooloff_until: "Cool-off until",
       verify_title: "Address verified", verify_fail: "The name on your bank account does not match {name}.",
       reconnect_done: "Bank reconnected", reconnect_sub: "Your {bank} connection is working again."
@@ -107,6 +109,8 @@
       no_consents: "لا توجد موافقات.", revoke: "إلغاء", revoked: "ملغاة",
       benef_title: "إضافة مستفيد", benef_sub: "السماح بالدفع لهذا المستفيد من حسابك البنكي.",
       add_benef: "إضافة المستفيد", benef_added: "تمت إضافة المستفيد",
+      upgrade_title: "الدفع من {bank}", upgrade_sub: "سجّل الدخول إلى {bank} مرة أخرى للسماح بالدفع من الحسابات التي ربطتها، بدءًا بهذا المستفيد.",
+      upgrade_go: "المتابعة إلى {bank}",
       benef_cooloff: "يطبق البنك فترة انتظار قبل أن تتمكن من الدفع لهذا المستفيد.", cooloff_until: "فترة الانتظار حتى",
       verify_title: "تم التحقق من العنوان", verify_fail: "الاسم في حسابك البنكي لا يطابق {name}.",
       reconnect_done: "تمت إعادة ربط البنك", reconnect_sub: "اتصالك مع {bank} يعمل مجددًا."
@@ -827,18 +831,21 @@
     checkSession().then(function (ok) {
       if (!ok) return;
       var dest = q.get("payment_destination_id");
+      var entityId = q.get("entity_id");
       api("/link/api/destination?payment_destination_id=" + encodeURIComponent(dest)).then(function (r) {
         if (!r.ok) { apiFail(r, "INITIALIZATION"); return; }
         var d = r.body.destination;
-        var button = h("button", { type: "button", "class": "btn", text: T.add_benef, on: { click: function () {
-          button.disabled = true;
+        var add = function (login) {
           loading(T.loading);
-          api("/link/api/beneficiary", { method: "POST", body: {
-            payment_destination_id: dest, payment_source_id: q.get("payment_source_id") || null
-          } }).then(function (x) {
+          var body = { payment_destination_id: dest, payment_source_id: q.get("payment_source_id") || null,
+                       entity_id: entityId || null };
+          Object.keys(login || {}).forEach(function (k) { body[k] = login[k]; });
+          api("/link/api/beneficiary", { method: "POST", body: body }).then(function (x) {
             if (!x.ok) { apiFail(x, "BENEFICIARY"); return; }
+            // A login the bank refused ends as a connect login does.
+            if (x.body.status !== "OK") { fail(x.body.status || "UNKNOWN", x.body.message || "", "BENEFICIARY"); return; }
             var b = x.body.beneficiary;
-            state.bank = { identifier: x.body.bank_identifier };
+            state.bank = state.bank || { identifier: x.body.bank_identifier };
             var cooling = b.status !== "ACTIVE";
             successScreen(T.benef_added, cooling ? T.benef_cooloff : "",
               { status: "SUCCESS", message: "Beneficiary added.", secondary_status: cooling ? "PENDING_BENEFICIARY_COOL_OFF" : "ACTIVE",
@@ -846,14 +853,36 @@
               facts([[T.status, "beneficiary-status", b.status],
                      cooling ? [T.cooloff_until, "cool-off-expiry", new Date(b.beneficiary_cool_off_expiry).toLocaleString(lang === "ar" ? "ar-AE" : "en-GB")] : null]));
           }).catch(networkError);
-        } } });
-        show("BENEFICIARY", [
-          h("h1", { text: T.benef_title }),
-          h("p", { "class": "muted", text: T.benef_sub }),
-          facts([[T.to, "beneficiary-name", d.display_name || d.name], ["IBAN", "beneficiary-iban", d.iban || ""]]),
-          h("div", { "class": "grow" }),
-          button
-        ]);
+        };
+        var recipient = facts([[T.to, "beneficiary-name", d.display_name || d.name], ["IBAN", "beneficiary-iban", d.iban || ""]]);
+        if (!entityId) {
+          var button = h("button", { type: "button", "class": "btn", text: T.add_benef, on: { click: function () {
+            button.disabled = true;
+            add(null);
+          } } });
+          show("BENEFICIARY", [h("h1", { text: T.benef_title }), h("p", { "class": "muted", text: T.benef_sub }),
+            recipient, h("div", { "class": "grow" }), button]);
+          return;
+        }
+        // A data-only connection gains payments: the person logs in to that bank again first.
+        api("/link/api/entity-bank?entity_id=" + encodeURIComponent(entityId)).then(function (e) {
+          if (!e.ok) { apiFail(e, "INITIALIZATION"); return; }
+          state.banks = [e.body.bank];
+          state.bank = e.body.bank;
+          var name = bankName(e.body.bank);
+          afterLoginHook = function () {
+            add({ bank_identifier: state.bank.identifier, username: state.username, password: state.password,
+                  otp: state.otp || null });
+          };
+          show("BENEFICIARY", [
+            h("h1", { text: fmt(T.upgrade_title, { bank: name }) }),
+            h("p", { "class": "muted", text: fmt(T.upgrade_sub, { bank: name }) }),
+            recipient,
+            h("div", { "class": "grow" }),
+            h("button", { type: "button", "class": "btn", "data-testid": "upgrade-continue",
+              text: fmt(T.upgrade_go, { bank: name }), on: { click: function () { showLogin(false); } } })
+          ]);
+        }).catch(networkError);
       }).catch(networkError);
     });
   }

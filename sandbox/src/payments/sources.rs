@@ -173,3 +173,28 @@ pub fn add_beneficiary(
     }
     Ok((source, b))
 }
+
+/// `updatePaymentSource` with `entity_id`: the customer's source at that bank gains the recipient, or,
+/// for a bank connected for data only, a source is made (from the entity's accounts) with it first.
+pub fn add_payments_to_entity(
+    app: &Arc<App>,
+    customer_id: Uuid,
+    bank: &'static MockBank,
+    destination_id: Uuid,
+) -> ApiResult<(PaymentSource, Beneficiary)> {
+    let existing = app.store.read(|s| {
+        s.payments
+            .sources
+            .iter()
+            .find(|p| p.customer_id == customer_id && !p.deleted && p.bank_identifier == bank.identifier)
+            .map(|p| p.id)
+    });
+    match existing {
+        Some(source_id) => add_beneficiary(app, customer_id, Some(source_id), destination_id),
+        None => {
+            let source = create_source(app, customer_id, bank, Some(destination_id), None)?;
+            let first = source.beneficiaries[0].clone();
+            Ok((source, first))
+        }
+    }
+}

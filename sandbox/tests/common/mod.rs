@@ -23,6 +23,7 @@ pub async fn start(state: &Path, webhook_url: Option<String>, retry_scale: f64) 
         webhook_secret: None,
         webhook_url,
         retry_scale,
+        public_url: None,
     })
     .await
     .expect("sandbox starts")

@@ -9,11 +9,11 @@ use serde_json::Value;
 use crate::i18n::t;
 use crate::model::{
     lean_payment_error, parse_amount, parse_full_name, AppError, BeneficiaryLaunch, CustomerId, Destination,
-    DestinationId, LaunchConfig, PaymentIntentId, PaymentLaunch, PaymentRow, PaymentSourceId,
+    DestinationId, EntityStatus, LaunchConfig, PaymentIntentId, PaymentLaunch, PaymentRow, PaymentSourceId,
     PaymentsOverview, UserId, VerifyAddressLaunch, CURRENCIES,
 };
 use crate::server::accounts::ensure_customer;
-use crate::server::db::{payments, profiles};
+use crate::server::db::{entities, payments, profiles};
 use crate::server::errors::internal;
 use crate::server::lean::amounts::wire_number;
 use crate::server::lean::LeanError;
@@ -77,7 +77,8 @@ pub async fn overview(state: &AppState, user_id: &UserId) -> Result<PaymentsOver
         lean.customer_destinations(&customer_id).await?.iter().map(views::destination).collect();
     let sources = lean.payment_sources(&customer_id).await?.iter().map(views::source).collect();
     let payments = payments::list_for_user(&state.db, user_id).await?;
-    Ok(PaymentsOverview { destinations, sources, payments })
+    let banks = entities::list_for_customer(&state.db, &customer_id).await?;
+    Ok(PaymentsOverview { destinations, sources, payments, banks })
 }
 
 /// The destination form as typed.
@@ -265,6 +266,35 @@ pub async fn beneficiary_launch(
         config: launch::config(state, user_id, customer_id, &["payments"]).await?,
         payment_destination_id: DestinationId::new(destination_id),
         payment_source_id: Some(PaymentSourceId::new(payment_source_id)),
+        entity_id: None,
+    })
+}
+
+/// Everything `Lean.updatePaymentSource` needs to add payments to one of the user's banks connected for
+/// data only (`entity_id`), with one of the user's destinations as its first recipient.
+pub async fn add_payments_launch(
+    state: &AppState,
+    user_id: &UserId,
+    destination_id: &str,
+    entity_id: &str,
+) -> Result<BeneficiaryLaunch, AppError> {
+    let destination_id = destination_param(destination_id)?;
+    let entity_id = entity_id.trim();
+    if !is_id(entity_id) {
+        return Err(AppError::invalid("entity_id", t("pay-upgrade-choose-bank")));
+    }
+    let customer_id = ensure_customer(state, user_id).await?;
+    let banks = entities::list_for_customer(&state.db, &customer_id).await?;
+    let entity = banks.into_iter().find(|e| e.id == entity_id).ok_or(AppError::Forbidden)?;
+    if entity.status != EntityStatus::Active {
+        return Err(AppError::invalid("entity_id", t("pay-upgrade-bank-not-active")));
+    }
+    own_destination(state, user_id, &customer_id, &destination_id).await?;
+    Ok(BeneficiaryLaunch {
+        config: launch::config(state, user_id, customer_id, &["payments"]).await?,
+        payment_destination_id: DestinationId::new(destination_id),
+        payment_source_id: None,
+        entity_id: Some(entity.id),
     })
 }
 

@@ -16,7 +16,7 @@ use crate::app::components::live_badge::LiveBadge;
 use crate::app::live::{on_open, use_live_events_after, LiveStatus};
 use crate::i18n::{arg, t, t_with};
 use crate::model::{
-    AppError, CallbackData, Destination, DestinationId, LiveEvent, PaymentSource, PaymentsOverview,
+    AppError, CallbackData, Destination, DestinationId, Entity, LiveEvent, PaymentSource, PaymentsOverview,
 };
 use destinations::{DestinationForm, DestinationsSection};
 use history::HistorySection;
@@ -168,9 +168,13 @@ fn timestamp(text: &str) -> String {
 #[island(lazy)]
 fn Payments(since: Option<i64>, first: Result<PaymentsOverview, AppError>) -> impl IntoView {
     crate::app::hydrated::island_started();
-    let (destinations, sources) = match &first {
-        Ok(o) => (RwSignal::new(o.destinations.clone()), RwSignal::new(o.sources.clone())),
-        Err(_) => (RwSignal::new(Vec::<Destination>::new()), RwSignal::new(Vec::<PaymentSource>::new())),
+    let (destinations, sources, banks) = match &first {
+        Ok(o) => (RwSignal::new(o.destinations.clone()), RwSignal::new(o.sources.clone()), RwSignal::new(o.banks.clone())),
+        Err(_) => (
+            RwSignal::new(Vec::<Destination>::new()),
+            RwSignal::new(Vec::<PaymentSource>::new()),
+            RwSignal::new(Vec::<Entity>::new()),
+        ),
     };
     let overview: Overview = RwSignal::new(Some(first));
     // Asked again on every change; only the newest answer is shown (an older one arriving late would
@@ -185,13 +189,19 @@ fn Payments(since: Option<i64>, first: Result<PaymentsOverview, AppError>) -> im
                 if let Ok(o) = &answer {
                     destinations.set(o.destinations.clone());
                     sources.set(o.sources.clone());
+                    banks.set(o.banks.clone());
                 }
                 overview.set(Some(answer));
             }
         });
     };
     let live = use_live_events_after(since, move |event| {
-        if matches!(event, LiveEvent::PaymentChanged { .. } | LiveEvent::PaymentSourceChanged { .. }) {
+        if matches!(
+            event,
+            LiveEvent::PaymentChanged { .. }
+                | LiveEvent::PaymentSourceChanged { .. }
+                | LiveEvent::EntityChanged { .. }
+        ) {
             reload();
         }
     });
@@ -210,7 +220,7 @@ fn Payments(since: Option<i64>, first: Result<PaymentsOverview, AppError>) -> im
         </div>
         <HistorySection overview outcome on_change=reload/>
         <DestinationsSection destinations/>
-        <SourcesSection overview destinations sources outcome/>
+        <SourcesSection overview destinations sources banks outcome/>
         <VerifyAddress/>
     }
 }

@@ -7,24 +7,27 @@ use leptos::task::spawn_local;
 use super::{
     outcome_text, show, show_error, timestamp, Notice, Outcome, OutcomeNotice, Overview, Said, Section,
 };
-use crate::api::{launch_beneficiary, launch_connect_for_payments, launch_payment_source};
+use crate::api::{launch_add_payments, launch_beneficiary, launch_connect_for_payments, launch_payment_source};
 use crate::app::launch::launch;
 use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::Launch;
-use crate::model::{Beneficiary, CallbackData, Destination, DestinationId, FlowStatus, PaymentSource};
+use crate::model::{
+    Beneficiary, CallbackData, Destination, DestinationId, Entity, EntityStatus, FlowStatus, PaymentSource,
+};
 
 #[component]
 pub(super) fn SourcesSection(
     overview: Overview,
     destinations: RwSignal<Vec<Destination>>,
     sources: RwSignal<Vec<PaymentSource>>,
+    banks: RwSignal<Vec<Entity>>,
     outcome: Outcome,
 ) -> impl IntoView {
     view! {
         <section class="history" aria-labelledby="sources-title">
             <h2 id="sources-title">{t("pay-sources-title")}</h2>
             <p class="small muted">{t("pay-sources-intro")}</p>
-            <PaymentSourceControls destinations sources outcome/>
+            <PaymentSourceControls destinations sources banks outcome/>
             <Transition fallback=|| ()>
                 {move || overview.get().map(|r| match r {
                     Ok(o) => view! { <SourceList sources=o.sources destinations=o.destinations/> }.into_any(),
@@ -44,12 +47,30 @@ pub(super) fn SourcesSection(
 fn PaymentSourceControls(
     destinations: RwSignal<Vec<Destination>>,
     sources: RwSignal<Vec<PaymentSource>>,
+    banks: RwSignal<Vec<Entity>>,
     outcome: Outcome,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
     let ready = crate::app::hydrated::use_hydrated();
     let destination = RwSignal::new(String::new());
     let source = RwSignal::new(String::new());
+    let bank = RwSignal::new(String::new());
+    // Banks connected for data only: active, and no payment source of the person's at that bank.
+    let data_only = Memo::new(move |_| {
+        let sources = sources.get();
+        banks
+            .get()
+            .into_iter()
+            .filter(|e| e.status == EntityStatus::Active)
+            .filter(|e| !sources.iter().any(|s| s.bank_identifier == e.bank_identifier))
+            .collect::<Vec<_>>()
+    });
+    Effect::new(move |_| {
+        let list = data_only.get();
+        if !list.iter().any(|e| e.id == bank.get_untracked()) {
+            bank.set(list.first().map(|e| e.id.to_string()).unwrap_or_default());
+        }
+    });
     // Keep a valid pick as the lists change (the first one until the user picks another).
     Effect::new(move |_| {
         let list = destinations.get();
@@ -82,7 +103,10 @@ fn PaymentSourceControls(
                     outcome.set(Some(Notice {
                         said: Said::Recipient {
                             destination,
-                            new_source: matches!(method, "createPaymentSource" | "connectForPayments"),
+                            new_source: matches!(
+                                method,
+                                "createPaymentSource" | "connectForPayments" | "addPaymentsToBank"
+                            ),
                         },
                         class: "notice ok",
                         status: data.status.to_string(),
@@ -101,6 +125,10 @@ fn PaymentSourceControls(
                 "createPaymentSource" => {
                     let config = launch_payment_source(destination_id);
                     launch(config, Launch::create_payment_source, |_, data| closed(data)).await
+                }
+                "addPaymentsToBank" => {
+                    let config = launch_add_payments(destination_id, bank.get_untracked());
+                    launch(config, Launch::update_payment_source, |_, data| closed(data)).await
                 }
                 "createBeneficiary" => {
                     let config = launch_beneficiary(destination_id, source.get_untracked());
@@ -179,6 +207,32 @@ fn PaymentSourceControls(
                 </button>
             </div>
             <p class="small muted">{t("pay-source-connect-help")}</p>
+            {move || (!data_only.with(Vec::is_empty)).then(|| view! {
+                <div class="field-row upgrade" data-testid="add-payments">
+                    <div class="field">
+                        <label for="source-bank">{t("pay-upgrade-bank-label")}</label>
+                        <select id="source-bank" data-testid="source-bank"
+                            on:change=move |ev| bank.set(event_target_value(&ev)) prop:value=move || bank.get()>
+                            {move || data_only.get().into_iter().map(|e| {
+                                let id = e.id.clone();
+                                view! {
+                                    <option value=e.id.to_string() selected=move || bank.get() == id>
+                                        {e.shown_bank_name().to_owned()}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field field-end">
+                        <button type="button" class="button ghost small-btn" data-testid="add-payments-to-bank"
+                            on:click=move |_| run("addPaymentsToBank")
+                            disabled=move || busy.get() || !ready.get() || no_destination()>
+                            {t("pay-upgrade-button")}
+                        </button>
+                    </div>
+                </div>
+                <p class="small muted">{t("pay-upgrade-help")}</p>
+            })}
             <div class="pay-actions deprecated" role="group" aria-label=t("pay-deprecated-group")>
                 <span class="badge badge-warn" title=t("pay-deprecated-title")>{t("pay-deprecated")}</span>
                 <button type="button" class="button ghost small-btn" data-testid="create-payment-source"
