@@ -112,7 +112,10 @@ pub async fn launch_beneficiary(
 /// Everything `Lean.updatePaymentSource` needs to add payments to a bank the user connected for data
 /// only, with the chosen destination as its first recipient.
 #[server(endpoint = "launch_add_payments")]
-pub async fn launch_add_payments(destination_id: String, entity_id: String) -> Result<BeneficiaryLaunch, AppError> {
+pub async fn launch_add_payments(
+    destination_id: String,
+    entity_id: String,
+) -> Result<BeneficiaryLaunch, AppError> {
     use crate::server::request::{answer, signed_in};
     answer(async {
         let (state, user_id) = signed_in().await?;

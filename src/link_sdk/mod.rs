@@ -370,7 +370,8 @@ mod tests {
         assert_eq!(Launch::create_beneficiary(&beneficiary).method(), "createBeneficiary");
 
         // A bank connected for data only gains payments: the entity instead of a source.
-        let upgrade = BeneficiaryLaunch { payment_source_id: None, entity_id: Some("e-1".into()), ..beneficiary };
+        let upgrade =
+            BeneficiaryLaunch { payment_source_id: None, entity_id: Some("e-1".into()), ..beneficiary };
         let mut with_entity = shared.clone();
         with_entity["entity_id"] = json!("e-1");
         assert_eq!(sent(&Launch::update_payment_source(&upgrade)), with_entity);

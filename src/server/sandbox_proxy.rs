@@ -36,12 +36,8 @@ const FORWARDED_REQUEST: &[header::HeaderName] = &[
 ];
 
 /// Answer headers that describe one hop or that the app never lets through.
-const DROPPED_RESPONSE: &[header::HeaderName] = &[
-    header::CONNECTION,
-    header::CONTENT_LENGTH,
-    header::SET_COOKIE,
-    header::TRANSFER_ENCODING,
-];
+const DROPPED_RESPONSE: &[header::HeaderName] =
+    &[header::CONNECTION, header::CONTENT_LENGTH, header::SET_COOKIE, header::TRANSFER_ENCODING];
 
 struct Target {
     client: reqwest::Client,
@@ -149,7 +145,10 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(answer.status(), 200);
-        assert!(answer.headers().get(header::SET_COOKIE).is_none(), "the sandbox may not set the app's cookies");
+        assert!(
+            answer.headers().get(header::SET_COOKIE).is_none(),
+            "the sandbox may not set the app's cookies"
+        );
         assert_eq!(answer.headers().get(header::ETAG).unwrap(), "\"v1\"");
         assert_eq!(
             answer.text().await.unwrap(),
@@ -159,7 +158,8 @@ mod tests {
 
     #[tokio::test]
     async fn only_the_sandboxs_browser_paths_are_forwarded() {
-        let sandbox = serve(echo().route("/customers/v1/", axum::routing::get(|| async { "customers" }))).await;
+        let sandbox =
+            serve(echo().route("/customers/v1/", axum::routing::get(|| async { "customers" }))).await;
         let app = serve(routes(sandbox)).await;
         let answer = reqwest::get(format!("{app}/customers/v1/")).await.unwrap();
         assert_eq!(answer.status(), 404);

@@ -352,19 +352,30 @@ async fn payments_are_added_only_to_the_users_own_data_only_bank() {
     let call = |c: &reqwest::Client, dest: &str, entity: &str| {
         let (c, dest, entity) = (c.clone(), dest.to_owned(), entity.to_owned());
         let app = &app;
-        async move { app.call(&c, "launch_add_payments", &[("destination_id", &dest), ("entity_id", &entity)]).await }
+        async move {
+            app.call(&c, "launch_add_payments", &[("destination_id", &dest), ("entity_id", &entity)]).await
+        }
     };
     // A bank Ann connected for data only (Lean's entity.created webhook).
-    assert_eq!(app.post_signed(&crate::common::entity_created("up-ent", "ann-data-bank", &ann_customer)).await, 200);
+    assert_eq!(
+        app.post_signed(&crate::common::entity_created("up-ent", "ann-data-bank", &ann_customer)).await,
+        200
+    );
     crate::common::eventually(|| async {
         let (_, list) = app.call(&ann, "list_entities", &[]).await;
         list.to_string().contains("ann-data-bank").then_some(())
     })
     .await;
 
-    for (dest, entity, field) in [("", "ann-data-bank", "destination_id"), (ann_dest.as_str(), "a b", "entity_id")] {
+    for (dest, entity, field) in
+        [("", "ann-data-bank", "destination_id"), (ann_dest.as_str(), "a b", "entity_id")]
+    {
         let (status, body) = call(&ann, dest, entity).await;
-        assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some(field)), "{dest} {entity}: {body}");
+        assert_eq!(
+            (status, body["Invalid"]["field"].as_str()),
+            (400, Some(field)),
+            "{dest} {entity}: {body}"
+        );
     }
     let (status, launch) = call(&ann, &ann_dest, "ann-data-bank").await;
     assert_eq!(status, 200, "{launch}");
@@ -378,7 +389,11 @@ async fn payments_are_added_only_to_the_users_own_data_only_bank() {
 
     // Bob may use neither Ann's bank nor an unknown one, with his own destination or hers.
     let (bob, bob_dest, _) = user_with_destination(&app, "up-bob@example.com").await;
-    for (dest, entity) in [(bob_dest.as_str(), "ann-data-bank"), (bob_dest.as_str(), "nope-1"), (ann_dest.as_str(), "ann-data-bank")] {
+    for (dest, entity) in [
+        (bob_dest.as_str(), "ann-data-bank"),
+        (bob_dest.as_str(), "nope-1"),
+        (ann_dest.as_str(), "ann-data-bank"),
+    ] {
         let (status, body) = call(&bob, dest, entity).await;
         assert_eq!(status, 403, "{dest} {entity}: {body}");
     }

@@ -169,7 +169,11 @@ fn timestamp(text: &str) -> String {
 fn Payments(since: Option<i64>, first: Result<PaymentsOverview, AppError>) -> impl IntoView {
     crate::app::hydrated::island_started();
     let (destinations, sources, banks) = match &first {
-        Ok(o) => (RwSignal::new(o.destinations.clone()), RwSignal::new(o.sources.clone()), RwSignal::new(o.banks.clone())),
+        Ok(o) => (
+            RwSignal::new(o.destinations.clone()),
+            RwSignal::new(o.sources.clone()),
+            RwSignal::new(o.banks.clone()),
+        ),
         Err(_) => (
             RwSignal::new(Vec::<Destination>::new()),
             RwSignal::new(Vec::<PaymentSource>::new()),

@@ -7,7 +7,9 @@ use leptos::task::spawn_local;
 use super::{
     outcome_text, show, show_error, timestamp, Notice, Outcome, OutcomeNotice, Overview, Said, Section,
 };
-use crate::api::{launch_add_payments, launch_beneficiary, launch_connect_for_payments, launch_payment_source};
+use crate::api::{
+    launch_add_payments, launch_beneficiary, launch_connect_for_payments, launch_payment_source,
+};
 use crate::app::launch::launch;
 use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::Launch;
