@@ -72,12 +72,27 @@ pub async fn payment_status(intent_id: String) -> Result<PaymentRow, AppError> {
 }
 
 /// Everything `Lean.pay` / `Lean.checkout` need for one of the user's intents.
+/// With the options the person picked (each optional; `risk_details` is "on" to send them).
 #[server(endpoint = "launch_payment")]
-pub async fn launch_payment(intent_id: String) -> Result<PaymentLaunch, AppError> {
+pub async fn launch_payment(
+    intent_id: String,
+    method: Option<String>,
+    account_id: Option<String>,
+    bank_identifier: Option<String>,
+    customer_name: Option<String>,
+    risk_details: Option<String>,
+) -> Result<PaymentLaunch, AppError> {
     use crate::server::request::{answer, signed_in};
     answer(async {
         let (state, user_id) = signed_in().await?;
-        crate::server::payments::pay_launch(&state, &user_id, &intent_id).await
+        let choice = crate::server::payments::PayChoice {
+            method: method.as_deref().unwrap_or_default(),
+            account_id: account_id.as_deref().unwrap_or_default(),
+            bank_identifier: bank_identifier.as_deref().unwrap_or_default(),
+            customer_name: customer_name.as_deref().unwrap_or_default(),
+            risk_details: risk_details.as_deref() == Some("on"),
+        };
+        crate::server::payments::pay_launch(&state, &user_id, &intent_id, &choice).await
     })
     .await
 }

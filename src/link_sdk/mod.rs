@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{BeneficiaryLaunch, CallbackData, ConnectLaunch, LaunchConfig, PaymentLaunch};
+use crate::model::{BeneficiaryLaunch, CallbackData, ConnectLaunch, LaunchConfig, PayOptions, PaymentLaunch};
 
 mod consents;
 mod verify_address;
@@ -120,8 +120,11 @@ impl Launch {
 
     /// `Lean.pay` for a payment intent.
     pub fn pay(launch: &PaymentLaunch) -> Self {
-        let js =
-            PayConfig { shared: Shared::from(launch), payment_intent_id: launch.payment_intent_id.as_str() };
+        let js = PayConfig {
+            shared: Shared::from(launch),
+            payment_intent_id: launch.payment_intent_id.as_str(),
+            options: &launch.options,
+        };
         Launch::new("pay", &js)
     }
 
@@ -133,6 +136,7 @@ impl Launch {
             payment_intent_id: launch.payment_intent_id.as_str(),
             success_redirect_url: &launch.success_redirect_url,
             fail_redirect_url: &launch.fail_redirect_url,
+            options: &launch.options,
         };
         Launch::new("checkout", &js)
     }
@@ -200,6 +204,8 @@ pub struct PayConfig<'a> {
     #[serde(flatten)]
     pub shared: Shared<'a>,
     pub payment_intent_id: &'a str,
+    #[serde(flatten)]
+    pub options: &'a PayOptions,
 }
 
 /// `Lean.checkout` config (REFERENCE §6.4, §7): Open Finance single instant payment with redirects.
@@ -211,6 +217,8 @@ pub struct CheckoutConfig<'a> {
     pub payment_intent_id: &'a str,
     pub success_redirect_url: &'a str,
     pub fail_redirect_url: &'a str,
+    #[serde(flatten)]
+    pub options: &'a PayOptions,
 }
 
 /// What Lean appended to the redirect URL (REFERENCE §7.2 step 3), passed on to `captureRedirect`.

@@ -37,8 +37,9 @@ pub use live::LiveEvent;
 pub use money::Money;
 pub use payment::{
     format_minor, lean_payment_error, parse_amount, parse_full_name, AmountError, Beneficiary,
-    BeneficiaryLaunch, Destination, NameError, PaymentLaunch, PaymentRow, PaymentSource, PaymentsOverview,
-    VerifyAddressLaunch, CURRENCIES, LEAN_PAYMENT_CODES,
+    BeneficiaryLaunch, Destination, NameError, PayOptions, PaymentLaunch, PaymentRow, PaymentSource,
+    PaymentsOverview, RiskDetails, SourceAccount, TransactionIndicators, VerifyAddressLaunch, CURRENCIES,
+    LEAN_PAYMENT_CODES, MAX_NAME_CHARS,
 };
 pub use status::{
     BeneficiaryStatus, ConsentPaymentStatus, ConsentStatus, DestinationStatus, FlowStatus, PaymentStatus,

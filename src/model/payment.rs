@@ -47,6 +47,19 @@ pub struct PaymentSource {
     pub status: super::BeneficiaryStatus,
     pub cool_off_expiry: Option<String>,
     pub beneficiaries: Vec<Beneficiary>,
+    /// The accounts the source pays from (`Lean.pay`'s `account_id` names one).
+    #[serde(default)]
+    pub accounts: Vec<SourceAccount>,
+}
+
+/// One account of a payment source, as the payment options offer it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceAccount {
+    pub id: String,
+    pub name: String,
+    /// The last four characters of the IBAN: enough to tell accounts apart, not to copy one.
+    pub iban_end: String,
+    pub currency: String,
 }
 
 /// One destination added to a payment source at the payer's bank. Banks hold a new beneficiary in a
@@ -137,6 +150,9 @@ pub struct PaymentsOverview {
     /// The user's connected banks: those without a payment source can gain payments
     /// (`updatePaymentSource` with `entity_id`).
     pub banks: Vec<super::Entity>,
+    /// Lean's bank list (kept an hour), for the payment options' bank choice.
+    #[serde(default)]
+    pub bank_choices: Vec<super::BankChoice>,
 }
 
 /// What the browser needs for `Lean.pay` / `Lean.checkout`.
@@ -152,6 +168,54 @@ pub struct PaymentLaunch {
     pub payment_intent_id: super::PaymentIntentId,
     pub success_redirect_url: String,
     pub fail_redirect_url: String,
+    /// The optional fields the person picked, each checked on the server.
+    #[serde(default)]
+    pub options: PayOptions,
+}
+
+/// `Lean.pay` and `Lean.checkout`'s optional fields (REFERENCE §9.1): the account to pay from (`pay`),
+/// a bank chosen in advance (both), the payer's name (`checkout`) and risk signals (both). Unset ones
+/// are not sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_identifier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_details: Option<RiskDetails>,
+}
+
+/// The part of Lean's `RiskDetails` a web checkout knows for certain: where and how the payment was
+/// started (`transaction_indicators`, whose `channel` Lean requires).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskDetails {
+    pub transaction_indicators: TransactionIndicators,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionIndicators {
+    /// `WEB` or `MOBILE`.
+    pub channel: String,
+    /// `ECOMMERCE`, `IN_APP`, ...
+    pub channel_type: String,
+    /// The person started the payment themselves (not a scheduled or automatic one).
+    pub is_customer_present: bool,
+}
+
+impl RiskDetails {
+    /// A payment a person starts on this web page.
+    pub fn web_checkout() -> RiskDetails {
+        RiskDetails {
+            transaction_indicators: TransactionIndicators {
+                channel: "WEB".into(),
+                channel_type: "ECOMMERCE".into(),
+                is_customer_present: true,
+            },
+        }
+    }
 }
 
 /// Currencies Lean's payment intents accept (REFERENCE §6.3).

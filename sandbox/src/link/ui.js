@@ -58,7 +58,7 @@
       benef_title: "Add a beneficiary", benef_sub: "Allow payments to this recipient from your bank account.",
       add_benef: "Add beneficiary", benef_added: "Beneficiary added",
       upgrade_title: "Pay from {bank}", upgrade_sub: "Log in to {bank} once more to allow payments from the accounts you connected, starting with this recipient.",
-      upgrade_go: "Continue to {bank}",
+      upgrade_go: "Continue to {bank}", payer: "Payer",
       benef_cooloff: "Your bank applies a cool-off period before you can pay this beneficiary.", cooloff_until: "Cool-off until",
       verify_title: "Address verified", verify_fail: "The name on your bank account does not match {name}.",
       reconnect_done: "Bank reconnected", reconnect_sub: "Your {bank} connection is working again."
@@ -110,7 +110,7 @@
       benef_title: "إضافة مستفيد", benef_sub: "السماح بالدفع لهذا المستفيد من حسابك البنكي.",
       add_benef: "إضافة المستفيد", benef_added: "تمت إضافة المستفيد",
       upgrade_title: "الدفع من {bank}", upgrade_sub: "سجّل الدخول إلى {bank} مرة أخرى للسماح بالدفع من الحسابات التي ربطتها، بدءًا بهذا المستفيد.",
-      upgrade_go: "المتابعة إلى {bank}",
+      upgrade_go: "المتابعة إلى {bank}", payer: "الدافع",
       benef_cooloff: "يطبق البنك فترة انتظار قبل أن تتمكن من الدفع لهذا المستفيد.", cooloff_until: "فترة الانتظار حتى",
       verify_title: "تم التحقق من العنوان", verify_fail: "الاسم في حسابك البنكي لا يطابق {name}.",
       reconnect_done: "تمت إعادة ربط البنك", reconnect_sub: "اتصالك مع {bank} يعمل مجددًا."
@@ -743,7 +743,9 @@
         showBankAuthorise(fmt(T.authorise_payment, { bank: bankName(state.bank) }), [
           [T.amount, "payment-amount", money(ctx.amount, ctx.currency)],
           [T.to, "payment-recipient", ctx.destination ? ctx.destination.display_name || ctx.destination.name : ""],
-          [T.reference, "payment-reference", ctx.description]
+          [T.reference, "payment-reference", ctx.description],
+          // customer_name: who is paying, as the merchant knows them (shown to the bank here).
+          q.get("customer_name") ? [T.payer, "payment-payer", q.get("customer_name")] : null
         ], "/link/api/checkout", body);
       });
     });

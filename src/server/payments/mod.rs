@@ -9,8 +9,8 @@ use serde_json::Value;
 use crate::i18n::t;
 use crate::model::{
     lean_payment_error, parse_amount, parse_full_name, AppError, BeneficiaryLaunch, CustomerId, Destination,
-    DestinationId, EntityStatus, LaunchConfig, PaymentIntentId, PaymentLaunch, PaymentRow, PaymentSourceId,
-    PaymentsOverview, UserId, VerifyAddressLaunch, CURRENCIES,
+    DestinationId, EntityStatus, LaunchConfig, PayOptions, PaymentIntentId, PaymentLaunch, PaymentRow,
+    PaymentSourceId, PaymentsOverview, RiskDetails, UserId, VerifyAddressLaunch, CURRENCIES, MAX_NAME_CHARS,
 };
 use crate::server::accounts::ensure_customer;
 use crate::server::db::{entities, payments, profiles};
@@ -78,7 +78,8 @@ pub async fn overview(state: &AppState, user_id: &UserId) -> Result<PaymentsOver
     let sources = lean.payment_sources(&customer_id).await?.iter().map(views::source).collect();
     let payments = payments::list_for_user(&state.db, user_id).await?;
     let banks = entities::list_for_customer(&state.db, &customer_id).await?;
-    Ok(PaymentsOverview { destinations, sources, payments, banks })
+    let bank_choices = state.lean.bank_list().await;
+    Ok(PaymentsOverview { destinations, sources, payments, banks, bank_choices })
 }
 
 /// The destination form as typed.
@@ -191,12 +192,14 @@ pub async fn pay_launch(
     state: &AppState,
     user_id: &UserId,
     intent_id: &str,
+    choice: &PayChoice<'_>,
 ) -> Result<PaymentLaunch, AppError> {
     let intent = own_intent(state, user_id, intent_id).await?;
     if !intent.payable() {
         return Err(AppError::invalid("intent_id", PaymentRow::status_text(&intent.status)));
     }
     let customer_id = ensure_customer(state, user_id).await?;
+    let options = pay_options(state, user_id, &customer_id, choice).await?;
     let config = launch::config(state, user_id, customer_id, &[]).await?;
     let (success_redirect_url, fail_redirect_url) =
         launch::redirect_urls(state, &format!("intent_id={}", intent.intent_id));
@@ -210,7 +213,82 @@ pub async fn pay_launch(
         success_redirect_url,
         fail_redirect_url,
         payment_intent_id: intent.intent_id,
+        options,
     })
+}
+
+/// The payment options as the browser sent them, for `Lean.pay` or `Lean.checkout` (`method`).
+#[derive(Debug, Default)]
+pub struct PayChoice<'a> {
+    pub method: &'a str,
+    pub account_id: &'a str,
+    pub bank_identifier: &'a str,
+    pub customer_name: &'a str,
+    pub risk_details: bool,
+}
+
+/// Checks the options before Lean sees them: an account of one of the user's own payment sources
+/// (`pay` only), a bank Lean lists (for `pay`, one the user has a payment source at, and the account's
+/// bank when both are picked), a plain name of bounded length (`checkout` only).
+async fn pay_options(
+    state: &AppState,
+    user_id: &UserId,
+    customer_id: &CustomerId,
+    choice: &PayChoice<'_>,
+) -> Result<PayOptions, AppError> {
+    let checkout = match choice.method {
+        "" | "pay" => false,
+        "checkout" => true,
+        _ => return Err(AppError::invalid("method", t("pay-option-method"))),
+    };
+    let account_id = choice.account_id.trim();
+    let bank = choice.bank_identifier.trim();
+    let name = choice.customer_name.trim();
+    let mut options = PayOptions {
+        risk_details: choice.risk_details.then(RiskDetails::web_checkout),
+        ..PayOptions::default()
+    };
+    if checkout && !account_id.is_empty() {
+        return Err(AppError::invalid("account_id", t("pay-option-account-pay-only")));
+    }
+    if !checkout && !name.is_empty() {
+        return Err(AppError::invalid("customer_name", t("pay-option-name-checkout-only")));
+    }
+    if !name.is_empty() {
+        if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+            return Err(AppError::invalid("customer_name", t("pay-option-name-invalid")));
+        }
+        options.customer_name = Some(name.to_owned());
+    }
+    if !bank.is_empty() {
+        if !state.lean.bank_list().await.iter().any(|b| b.identifier == bank) {
+            return Err(AppError::invalid("bank_identifier", t("pay-option-bank-unknown")));
+        }
+        options.bank_identifier = Some(bank.to_owned());
+    }
+    if checkout || (account_id.is_empty() && bank.is_empty()) {
+        return Ok(options);
+    }
+    // `pay` pays from a payment source: the bank and the account must be among the user's.
+    let sources: Vec<_> =
+        state.lean.for_user(user_id).payment_sources(customer_id).await?.iter().map(views::source).collect();
+    if !bank.is_empty() && !sources.iter().any(|s| s.bank_identifier == bank) {
+        return Err(AppError::invalid("bank_identifier", t("pay-option-bank-no-source")));
+    }
+    if !account_id.is_empty() {
+        if !is_id(account_id) {
+            return Err(AppError::invalid("account_id", t("pay-option-account-unknown")));
+        }
+        let source = sources
+            .iter()
+            .find(|s| s.accounts.iter().any(|a| a.id == account_id))
+            .ok_or_else(|| AppError::invalid("account_id", t("pay-option-account-unknown")))?;
+        if !bank.is_empty() && source.bank_identifier != bank {
+            return Err(AppError::invalid("account_id", t("pay-option-account-other-bank")));
+        }
+        options.account_id = Some(account_id.to_owned());
+    }
+    Ok(options)
 }
 
 /// Everything `Lean.createPaymentSource` needs, adding the chosen destination as the beneficiary.

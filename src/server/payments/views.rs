@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::model::{
     Beneficiary, BeneficiaryStatus, Destination, DestinationId, DestinationStatus, PaymentSource,
-    PaymentSourceId,
+    PaymentSourceId, SourceAccount,
 };
 
 fn text(v: &Value, key: &str) -> String {
@@ -43,6 +43,23 @@ pub fn source(v: &Value) -> PaymentSource {
                 status: BeneficiaryStatus::parse(&text(b, "status")),
                 cool_off_expiry: optional(b, "beneficiary_cool_off_expiry"),
             })
+            .collect(),
+        accounts: v
+            .get("accounts")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|a| SourceAccount {
+                id: text(a, "account_id"),
+                name: text(a, "account_name").chars().take(120).collect(),
+                iban_end: {
+                    let iban = text(a, "iban");
+                    iban.chars().skip(iban.chars().count().saturating_sub(4)).collect()
+                },
+                currency: text(a, "currency").chars().take(3).collect(),
+            })
+            .filter(|a| !a.id.is_empty())
             .collect(),
     }
 }

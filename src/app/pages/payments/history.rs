@@ -9,24 +9,54 @@ use crate::api::launch_payment;
 use crate::app::launch::{launch, LaunchError};
 use crate::i18n::t;
 use crate::link_sdk::Launch;
-use crate::model::PaymentRow;
+use crate::model::{bank_name_shown, BankChoice, PaymentRow, PaymentSource};
+
+/// The optional fields of `Lean.pay` and `Lean.checkout` the person picked, read when a pay button
+/// is pressed.
+#[derive(Clone, Copy)]
+pub(super) struct PayOptionPicks {
+    account: RwSignal<String>,
+    bank: RwSignal<String>,
+    name: RwSignal<String>,
+    risk: RwSignal<bool>,
+}
+
+impl PayOptionPicks {
+    fn new() -> Self {
+        PayOptionPicks {
+            account: RwSignal::new(String::new()),
+            bank: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
+            risk: RwSignal::new(false),
+        }
+    }
+}
 
 #[component]
 pub(super) fn HistorySection(
     overview: Overview,
+    sources: RwSignal<Vec<PaymentSource>>,
     outcome: Outcome,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let picks = PayOptionPicks::new();
+    let banks = Memo::new(move |_| {
+        overview.with(|o| match o {
+            Some(Ok(o)) => o.bank_choices.clone(),
+            _ => Vec::new(),
+        })
+    });
     view! {
         <section class="history" aria-labelledby="payments-title">
             <h2 id="payments-title">{t("pay-history-title")}</h2>
+            <PayOptionsPanel picks sources banks/>
             <OutcomeNotice outcome section=Section::Payments/>
             <Transition fallback=|| view! { <p class="muted">{t("pay-history-loading")}</p> }>
                 {move || overview.get().map(|r| match r {
                     Ok(o) if o.payments.is_empty() => view! {
                         <p class="muted" data-testid="payments-empty">{t("pay-history-empty")}</p>
                     }.into_any(),
-                    Ok(o) => view! { <PaymentTable rows=o.payments outcome on_change/> }.into_any(),
+                    Ok(o) => view! { <PaymentTable rows=o.payments picks outcome on_change/> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                 })}
             </Transition>
@@ -38,6 +68,7 @@ pub(super) fn HistorySection(
 #[component]
 fn PaymentTable(
     rows: Vec<PaymentRow>,
+    picks: PayOptionPicks,
     outcome: Outcome,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -67,8 +98,8 @@ fn PaymentTable(
                             <td>
                                 {payable.then(|| view! {
                                     <div class="pay-actions">
-                                        <PayButton method="pay" label=t("pay-with-bank") intent outcome on_change/>
-                                        <PayButton method="checkout" label=t("pay-with-open-finance") intent outcome on_change/>
+                                        <PayButton method="pay" label=t("pay-with-bank") intent picks outcome on_change/>
+                                        <PayButton method="checkout" label=t("pay-with-open-finance") intent picks outcome on_change/>
                                     </div>
                                 })}
                             </td>
@@ -87,6 +118,7 @@ fn PayButton(
     method: &'static str,
     label: String,
     intent: StoredValue<String>,
+    picks: PayOptionPicks,
     outcome: Outcome,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -96,8 +128,18 @@ fn PayButton(
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let sdk = if method == "checkout" { Launch::checkout } else { Launch::pay };
-            let ended = launch(launch_payment(intent.get_value()), sdk, |_, data| {
+            let checkout = method == "checkout";
+            let sdk = if checkout { Launch::checkout } else { Launch::pay };
+            // Each option goes only to the method Lean documents it for.
+            let config = launch_payment(
+                intent.get_value(),
+                Some(method.to_owned()),
+                (!checkout).then(|| picks.account.get_untracked()),
+                Some(picks.bank.get_untracked()),
+                checkout.then(|| picks.name.get_untracked()),
+                picks.risk.get_untracked().then(|| "on".to_owned()),
+            );
+            let ended = launch(config, sdk, |_, data| {
                 let (text, class) = outcome_text(method, data);
                 show(outcome, Section::Payments, text, class, data.status.to_string());
             })
@@ -124,6 +166,91 @@ fn PayButton(
             on:click=start disabled=move || busy.get() || !ready.get()>
             {label}
         </button>
+    }
+    .into_any()
+}
+
+/// Lean's optional fields for `pay` and `checkout`, each with a line saying what it does. Unset, Lean
+/// asks the payer for the bank and the account itself.
+#[component]
+fn PayOptionsPanel(
+    picks: PayOptionPicks,
+    sources: RwSignal<Vec<PaymentSource>>,
+    banks: Memo<Vec<BankChoice>>,
+) -> impl IntoView {
+    // A pick that is no longer offered (a source removed) is dropped.
+    Effect::new(move |_| {
+        let listed = sources
+            .with(|s| s.iter().any(|s| s.accounts.iter().any(|a| a.id == picks.account.get_untracked())));
+        if !listed && !picks.account.get_untracked().is_empty() {
+            picks.account.set(String::new());
+        }
+    });
+    let bank_name = move |identifier: &str| {
+        banks.with(|list| {
+            list.iter()
+                .find(|b| b.identifier == identifier)
+                .map(|b| bank_name_shown(&b.name.name, b.name.arabic_name.as_deref()).to_owned())
+                .unwrap_or_else(|| identifier.to_owned())
+        })
+    };
+    view! {
+        <details class="pay-options" data-testid="pay-options">
+            <summary>{t("pay-options-title")}</summary>
+            <p class="small muted">{t("pay-options-intro")}</p>
+            <div class="field-row">
+                <div class="field">
+                    <label for="pay-option-account">{t("pay-option-account-label")}</label>
+                    <select id="pay-option-account" data-testid="pay-option-account"
+                        on:change=move |ev| picks.account.set(event_target_value(&ev)) prop:value=move || picks.account.get()>
+                        <option value="">{t("pay-option-account-any")}</option>
+                        {move || sources.get().into_iter().flat_map(|s| {
+                            let bank = bank_name(&s.bank_identifier);
+                            s.accounts.into_iter().map(move |a| {
+                                let id = a.id.clone();
+                                let label = format!("{} ••••{} · {} ({})", a.name, a.iban_end, bank, a.currency);
+                                view! {
+                                    <option value=a.id.clone() selected=move || picks.account.get() == id>{label}</option>
+                                }
+                            })
+                        }).collect_view()}
+                    </select>
+                    <p class="small muted">{t("pay-option-account-help")}</p>
+                </div>
+                <div class="field">
+                    <label for="pay-option-bank">{t("pay-option-bank-label")}</label>
+                    <select id="pay-option-bank" data-testid="pay-option-bank"
+                        on:change=move |ev| picks.bank.set(event_target_value(&ev)) prop:value=move || picks.bank.get()>
+                        <option value="">{t("pay-option-bank-any")}</option>
+                        {move || banks.get().into_iter().map(|b| {
+                            let id = b.identifier.clone();
+                            view! {
+                                <option value=b.identifier.clone() selected=move || picks.bank.get() == id>
+                                    {bank_name_shown(&b.name.name, b.name.arabic_name.as_deref()).to_owned()}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                    <p class="small muted">{t("pay-option-bank-help")}</p>
+                </div>
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="pay-option-name">{t("pay-option-name-label")}</label>
+                    <input id="pay-option-name" data-testid="pay-option-name" maxlength="140" autocomplete="name"
+                        on:input=move |ev| picks.name.set(event_target_value(&ev)) prop:value=move || picks.name.get()/>
+                    <p class="small muted">{t("pay-option-name-help")}</p>
+                </div>
+                <div class="field">
+                    <label class="inline-check">
+                        <input type="checkbox" data-testid="pay-option-risk"
+                            on:change=move |ev| picks.risk.set(event_target_checked(&ev)) prop:checked=move || picks.risk.get()/>
+                        " " {t("pay-option-risk-label")}
+                    </label>
+                    <p class="small muted">{t("pay-option-risk-help")}</p>
+                </div>
+            </div>
+        </details>
     }
     .into_any()
 }

@@ -222,7 +222,7 @@ fn Payments(since: Option<i64>, first: Result<PaymentsOverview, AppError>) -> im
             <NewPaymentForm destinations on_created=reload/>
             <DestinationForm on_created=reload/>
         </div>
-        <HistorySection overview outcome on_change=reload/>
+        <HistorySection overview sources outcome on_change=reload/>
         <DestinationsSection destinations/>
         <SourcesSection overview destinations sources banks outcome/>
         <VerifyAddress/>
