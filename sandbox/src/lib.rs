@@ -83,8 +83,11 @@ impl Sandbox {
             .with_context(|| format!("binding {}", config.addr))?;
         let local = listener.local_addr()?;
         let base_url = format!("http://{}", display_addr(local));
-        let public_url =
-            config.public_url.as_deref().map(|u| u.trim_end_matches('/').to_owned()).unwrap_or(base_url.clone());
+        let public_url = config
+            .public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or(base_url.clone());
 
         let cancel = CancellationToken::new();
         // What the sandbox writes into its answers (logos, token audiences) is what browsers can reach.

@@ -852,7 +852,12 @@ async fn update_payment_source_with_entity_id_adds_payments_to_a_data_only_conne
         .await;
     assert_error(s, &v, 400, "INVALID_PARAMETERS");
     let (s, v) = t
-        .call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({"bank_identifier": "LEAN_OF_RETAIL_UAE"}))))
+        .call(
+            "POST",
+            "/link/api/beneficiary",
+            &ct,
+            Some(upgrade(json!({"bank_identifier": "LEAN_OF_RETAIL_UAE"}))),
+        )
         .await;
     assert_error(s, &v, 400, "INVALID_PARAMETERS");
     let (s, v) = t
@@ -869,7 +874,8 @@ async fn update_payment_source_with_entity_id_adds_payments_to_a_data_only_conne
     let (s, v) = t.call("POST", "/link/api/beneficiary", &other, Some(upgrade(json!({})))).await;
     assert_error(s, &v, 404, "UNKNOWN_ENTITY");
     // A wrong password is the bank's refusal, as at connect.
-    let (s, v) = t.call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({"password": "nope"})))).await;
+    let (s, v) =
+        t.call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({"password": "nope"})))).await;
     assert_eq!(s, 200);
     assert_ne!(v["status"], "OK", "{v}");
 
@@ -897,7 +903,12 @@ async fn update_payment_source_with_entity_id_adds_payments_to_a_data_only_conne
     // Again with another destination: the same source gains the recipient, no second source.
     let dest2 = t.destination("Second Shop", IBAN_OK_2, json!({})).await;
     let (s, v) = t
-        .call("POST", "/link/api/beneficiary", &ct, Some(upgrade(json!({"payment_destination_id": dest2["id"]}))))
+        .call(
+            "POST",
+            "/link/api/beneficiary",
+            &ct,
+            Some(upgrade(json!({"payment_destination_id": dest2["id"]}))),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     let (_, list) = t.get(&format!("/customers/v1/{cust}/payment-sources")).await;

@@ -392,7 +392,10 @@ async fn beneficiary(
 fn caller_entity(app: &App, customer_id: Uuid, entity_id: Uuid) -> ApiResult<crate::state::Entity> {
     app.store
         .read(|s| {
-            s.entities.iter().find(|e| e.id == entity_id && e.customer_id == customer_id && e.status == "ACTIVE").cloned()
+            s.entities
+                .iter()
+                .find(|e| e.id == entity_id && e.customer_id == customer_id && e.status == "ACTIVE")
+                .cloned()
         })
         .ok_or_else(ApiError::unknown_entity)
 }
