@@ -35,51 +35,50 @@ pub struct OtherBank {
     pub country: &'static str,
 }
 
-const fn ob(
+const fn uae(
+    name: &'static str,
+    bic: &'static str,
+    code: &'static str,
+    street: &'static str,
+    town: &'static str,
+) -> OtherBank {
+    OtherBank { name, bic, code, street, building_number: "1", post_code: None, town, country: "AE" }
+}
+
+const fn ksa(
     name: &'static str,
     bic: &'static str,
     code: &'static str,
     street: &'static str,
     building_number: &'static str,
-    post_code: Option<&'static str>,
-    town: &'static str,
-    country: &'static str,
+    post_code: &'static str,
 ) -> OtherBank {
-    OtherBank { name, bic, code, street, building_number, post_code, town, country }
+    OtherBank {
+        name,
+        bic,
+        code,
+        street,
+        building_number,
+        post_code: Some(post_code),
+        town: "Riyadh",
+        country: "SA",
+    }
 }
 
 const UAE_BANKS: [OtherBank; 5] = [
-    ob("Emirates NBD", "EBILAEAD", "026", "Baniyas Road", "1", None, "Dubai", "AE"),
-    ob("First Abu Dhabi Bank", "NBADAEAA", "035", "Khalifa Street", "1", None, "Abu Dhabi", "AE"),
-    ob(
-        "Abu Dhabi Commercial Bank",
-        "ADCBAEAA",
-        "030",
-        "Sheikh Zayed Bin Sultan Street",
-        "1",
-        None,
-        "Abu Dhabi",
-        "AE",
-    ),
-    ob("Mashreq", "BOMLAEAD", "033", "Al Umniyati Street", "1", None, "Dubai", "AE"),
-    ob("Dubai Islamic Bank", "DUIBAEAD", "024", "Al Maktoum Road", "1", None, "Dubai", "AE"),
+    uae("Emirates NBD", "EBILAEAD", "026", "Baniyas Road", "Dubai"),
+    uae("First Abu Dhabi Bank", "NBADAEAA", "035", "Khalifa Street", "Abu Dhabi"),
+    uae("Abu Dhabi Commercial Bank", "ADCBAEAA", "030", "Sheikh Zayed Bin Sultan Street", "Abu Dhabi"),
+    uae("Mashreq", "BOMLAEAD", "033", "Al Umniyati Street", "Dubai"),
+    uae("Dubai Islamic Bank", "DUIBAEAD", "024", "Al Maktoum Road", "Dubai"),
 ];
 
 const KSA_BANKS: [OtherBank; 5] = [
-    ob("Saudi National Bank", "NCBKSAJE", "10", "King Abdulaziz Road", "3208", Some("13519"), "Riyadh", "SA"),
-    ob("Al Rajhi Bank", "RJHISARI", "80", "Olaya Street", "8467", Some("12263"), "Riyadh", "SA"),
-    ob("Riyad Bank", "RIBLSARI", "20", "Eastern Ring Road", "6775", Some("13241"), "Riyadh", "SA"),
-    ob(
-        "Saudi Awwal Bank",
-        "SABBSARI",
-        "45",
-        "Prince Abdulaziz Bin Musaed Street",
-        "2907",
-        Some("12283"),
-        "Riyadh",
-        "SA",
-    ),
-    ob("Alinma Bank", "INMASARI", "05", "King Fahd Road", "8011", Some("12214"), "Riyadh", "SA"),
+    ksa("Saudi National Bank", "NCBKSAJE", "10", "King Abdulaziz Road", "3208", "13519"),
+    ksa("Al Rajhi Bank", "RJHISARI", "80", "Olaya Street", "8467", "12263"),
+    ksa("Riyad Bank", "RIBLSARI", "20", "Eastern Ring Road", "6775", "13241"),
+    ksa("Saudi Awwal Bank", "SABBSARI", "45", "Prince Abdulaziz Bin Musaed Street", "2907", "12283"),
+    ksa("Alinma Bank", "INMASARI", "05", "King Fahd Road", "8011", "12214"),
 ];
 
 const FIRST: [&str; 12] = [
@@ -303,13 +302,16 @@ pub fn scheduled_payments(entity: &Entity, account: &Account, now: DateTime<Utc>
     }
     let bank = generator::bank_of(entity);
     let today = now.date_naive();
-    let mut plans: Vec<(usize, u32, i64, &str, (i64, i64))> = Vec::new();
-    if business(entity) {
-        plans.push((0, 5, 11, "INV", (5_000, 40_000)));
+    // (beneficiary, day of next month, local hour, label, amount range in major units)
+    type Plan = (usize, u32, i64, &'static str, (i64, i64));
+    let plans: Vec<Plan> = if business(entity) {
+        vec![(0, 5, 11, "INV", (5_000, 40_000))]
     } else {
-        plans.push((0, 2, 9, "FAMILY SUPPORT", (1_000, 3_000)));
-        plans.push((payees.len() - 1, 15, 10, "SCHOOL FEES", (3_500, 9_000)));
-    }
+        vec![
+            (0, 2, 9, "FAMILY SUPPORT", (1_000, 3_000)),
+            (payees.len() - 1, 15, 10, "SCHOOL FEES", (3_500, 9_000)),
+        ]
+    };
     plans
         .into_iter()
         .map(|(to, day, hour, label, (lo, hi))| {
