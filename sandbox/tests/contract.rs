@@ -155,8 +155,6 @@ const ALLOWED: &[Allowed] = &[
         why: "an Account-on-File payment is returned in the AoF payment shape (POST /payments/v1/account-on-file); the exports' Payment schema only covers intent payments" },
     Allowed { export: "*", op: "*", at: "/payment_source_id", msg: NULL, when: None,
         why: "checkout (Open Finance) payments have no payment source, so payment_source_id is null" },
-    Allowed { export: "*", op: "*", at: "/sub_status", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
-    Allowed { export: "*", op: "*", at: "/failure_details", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
     Allowed { export: "consents.yml", op: "*", at: "/consented_account", msg: NULL, when: None,
         why: "a consent that is not yet authorised has no consented account (null); the export types it as an object" },
     Allowed { export: "*", op: "*", at: "/swift_code", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
