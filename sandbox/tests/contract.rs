@@ -79,16 +79,15 @@ fn say_skipped() {
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
+/// The Data API's per-account resources: `/data/v2/accounts/{account_id}/<one of these>`.
+const PER_ACCOUNT: [&str; 5] =
+    ["identities", "beneficiaries", "direct-debits", "standing-orders", "scheduled-payments"];
+
 const IBAN: &str = "AE070331234567890123456";
 const IBAN_2: &str = "GB82 WEST 1234 5698 7654 32";
 
 /// Operations in the exports that the sandbox does not implement (listed, not failures).
 const NOT_IMPLEMENTED: &[(&str, &str)] = &[
-    ("GET", "/data/v2/accounts/{account_id}/beneficiaries"),
-    ("GET", "/data/v2/accounts/{account_id}/direct-debits"),
-    ("GET", "/data/v2/accounts/{account_id}/identities"),
-    ("GET", "/data/v2/accounts/{account_id}/scheduled-payments"),
-    ("GET", "/data/v2/accounts/{account_id}/standing-orders"),
     ("POST", "/payouts/refunds"),
     ("PUT", "/payouts/refunds"),
     ("GET", "/payouts/refunds"),
@@ -117,6 +116,10 @@ const WHY_OPTIONAL_NULL: &str = "an optional value that is not set is null; the 
 const WHY_DATA_NULLS: &str = "data.yml's own transaction examples use null for absent sub-objects \
     (`card_instrument`, `currency_exchange`, `merchant_details`); its schema does not mark them nullable";
 
+const WHY_RECONNECT: &str = "a RECONNECT_REQUIRED result has `data: {type: \"reconnect\", reconnect_id}`: \
+    data.yml defines that payload (ReconnectRequestIdPayloadDto) for v1 only; the per-account schemas fix \
+    `data.type` to the endpoint's name (standing orders: require `standing_orders` and `page`)";
+
 const ALLOWED: &[Allowed] = &[
     Allowed { export: "core-resources.yml", op: "GET /banks/v1", at: "/supported_account_types", msg: "",
         when: None,
@@ -125,6 +128,16 @@ const ALLOWED: &[Allowed] = &[
         why: "FAILED, CONSENT_EXPIRED and PENDING results have `data: null` (data.yml's own examples do too)" },
     Allowed { export: "*", op: "GET /data/v2/accounts", at: "", msg: "", when: Some(("status", "RECONNECT_REQUIRED")),
         why: "a RECONNECT_REQUIRED result has `data: {type: \"reconnect\", reconnect_id}` and no accounts/page: data.yml defines that payload (ReconnectRequestIdPayloadDto) for v1 only, not in its v2 schemas; bank-data.yml's status enum also lacks RECONNECT_REQUIRED, which data.yml lists" },
+    Allowed { export: "data.yml", op: "GET /data/v2/accounts/{account_id}/identities", at: "/data/type", msg: "", when: Some(("status", "RECONNECT_REQUIRED")),
+        why: WHY_RECONNECT },
+    Allowed { export: "data.yml", op: "GET /data/v2/accounts/{account_id}/direct-debits", at: "/data/type", msg: "", when: Some(("status", "RECONNECT_REQUIRED")),
+        why: WHY_RECONNECT },
+    Allowed { export: "data.yml", op: "GET /data/v2/accounts/{account_id}/scheduled-payments", at: "/data/type", msg: "", when: Some(("status", "RECONNECT_REQUIRED")),
+        why: WHY_RECONNECT },
+    Allowed { export: "data.yml", op: "GET /data/v2/accounts/{account_id}/standing-orders", at: "/data", msg: "is a required property", when: Some(("status", "RECONNECT_REQUIRED")),
+        why: WHY_RECONNECT },
+    Allowed { export: "data.yml", op: "GET /data/v2/accounts/{account_id}/standing-orders", at: "/data/standing_orders/*/final_payment_amount", msg: NULL, when: None,
+        why: "an open-ended standing order has `final_payment_amount: null`, as in data.yml's own standing-orders example (SO-KSA-002); its schema allows null in `type` but its `allOf: CurrencyAmount` (an object) rules it out" },
     Allowed { export: "bank-data.yml", op: "*", at: "/status_detail", msg: NULL, when: None,
         why: "bank-data.yml types status_detail as an object; data.yml's examples have `status_detail: null` on OK results" },
     Allowed { export: "bank-data.yml", op: "*", at: "/meta", msg: NULL, when: None,
@@ -142,8 +155,6 @@ const ALLOWED: &[Allowed] = &[
         why: "an Account-on-File payment is returned in the AoF payment shape (POST /payments/v1/account-on-file); the exports' Payment schema only covers intent payments" },
     Allowed { export: "*", op: "*", at: "/payment_source_id", msg: NULL, when: None,
         why: "checkout (Open Finance) payments have no payment source, so payment_source_id is null" },
-    Allowed { export: "*", op: "*", at: "/sub_status", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
-    Allowed { export: "*", op: "*", at: "/failure_details", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
     Allowed { export: "consents.yml", op: "*", at: "/consented_account", msg: NULL, when: None,
         why: "a consent that is not yet authorised has no consented account (null); the export types it as an object" },
     Allowed { export: "*", op: "*", at: "/swift_code", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
@@ -483,7 +494,8 @@ async fn run_flows(x: &Driver, sb: &lean_sandbox::Sandbox) {
     // Connect with data and payments through the Link UI back-end.
     let alice_tok = token(&x.c, sb, &format!("customer.{alice}")).await;
     let connect = json!({"customer_id": alice, "bank_identifier": "LEAN_MB1", "username": "user_simple",
-        "password": "pass_simple", "permissions": ["identity", "accounts", "balance", "transactions", "payments"],
+        "password": "pass_simple", "permissions": ["identity", "accounts", "balance", "transactions", "identities",
+            "beneficiaries", "direct_debits", "standing_orders", "scheduled_payments", "payments"],
         "payment_destination_id": d1});
     let (st, v) = x.raw("POST", "/link/api/connect", Some(&alice_tok), connect.clone()).await;
     assert_eq!((st, v["status"].as_str()), (200, Some("OK")), "{v}");
@@ -552,6 +564,28 @@ async fn run_flows(x: &Driver, sb: &lean_sandbox::Sandbox) {
     x.api("GET", "/data/v2/identity", &format!("/data/v2/identity?entity_id={entity}"), None).await;
     x.api("GET", "/data/v2/identity", &format!("/data/v2/identity?entity_id={entity}&async=true"), None)
         .await;
+    // The per-account resources: the current account has some of each, the savings account none
+    // (an empty list), then an unknown account, an unknown entity and an async call.
+    let of_type = |sub: &str| {
+        let a = accts["data"]["accounts"].as_array().unwrap().iter().find(|a| a["account_sub_type"] == sub);
+        s(a.unwrap_or_else(|| panic!("no {sub} account in {accts}")), "account_id")
+    };
+    let (current, savings) = (of_type("CURRENT"), of_type("SAVINGS"));
+    let mut per_account_results = Vec::new();
+    for res in PER_ACCOUNT {
+        let t = format!("/data/v2/accounts/{{account_id}}/{res}");
+        let at = |acct: &str, query: &str| format!("/data/v2/accounts/{acct}/{res}?{query}");
+        let (st, v) = x.api("GET", &t, &at(&current, &format!("entity_id={entity}")), None).await;
+        assert_eq!((st, v["status"].as_str()), (200, Some("OK")), "{v}");
+        x.api("GET", &t, &at(&current, &format!("entity_id={entity}&page=1&size=1")), None).await;
+        x.api("GET", &t, &at(&savings, &format!("entity_id={entity}")), None).await;
+        x.api("GET", &t, &at(unknown, &format!("entity_id={entity}")), None).await;
+        x.api("GET", &t, &at(&current, &format!("entity_id={unknown}")), None).await;
+        x.api("GET", &t, &at(&current, "entity_id=not-a-uuid"), None).await;
+        let (st, v) = x.api("GET", &t, &at(&current, &format!("entity_id={entity}&async=true")), None).await;
+        assert_eq!(st, 202, "{v}");
+        per_account_results.push(s(&v, "results_id"));
+    }
     // Scripted outcomes: FAILED and CONSENT_EXPIRED bodies are 200s too.
     for status in ["FAILED", "CONSENT_EXPIRED"] {
         let (st, v) = x
@@ -568,6 +602,10 @@ async fn run_flows(x: &Driver, sb: &lean_sandbox::Sandbox) {
     tokio::time::sleep(Duration::from_millis(800)).await;
     let res = "/data/v2/results/{results_id}";
     x.api("GET", res, &format!("/data/v2/results/{results_id}"), None).await;
+    for id in &per_account_results {
+        let (st, v) = x.api("GET", res, &format!("/data/v2/results/{id}"), None).await;
+        assert_eq!((st, v["status"].as_str()), (200, Some("OK")), "{v}");
+    }
     x.api("GET", res, &format!("/data/v2/results/{unknown}"), None).await;
 
     // Refreshes (data.yml). The connect-time refresh must be over before a manual one.
@@ -714,11 +752,29 @@ async fn run_flows(x: &Driver, sb: &lean_sandbox::Sandbox) {
         )
         .await;
     let bob_entity = s(&v, "entity_id");
+    // Bob granted none of the per-account permissions: a FAILED (PERMISSION_NOT_GRANTED) result.
+    let (_, bob_accts) =
+        x.api("GET", "/data/v2/accounts", &format!("/data/v2/accounts?entity_id={bob_entity}"), None).await;
+    let bob_account = s(&bob_accts["data"]["accounts"][0], "account_id");
+    for res in PER_ACCOUNT {
+        let t = format!("/data/v2/accounts/{{account_id}}/{res}");
+        let (st, v) = x
+            .api("GET", &t, &format!("/data/v2/accounts/{bob_account}/{res}?entity_id={bob_entity}"), None)
+            .await;
+        assert_eq!((st, v["status"].as_str()), (200, Some("FAILED")), "{v}");
+    }
     let (st, v) =
         x.raw("POST", "/sandbox/scenarios/expire-session", None, json!({"username": "user_otp"})).await;
     assert_eq!(st, 200, "{v}");
     let reconnect_id = s(&v["entities"][0], "reconnect_id");
     x.api("GET", "/data/v2/accounts", &format!("/data/v2/accounts?entity_id={bob_entity}"), None).await;
+    for res in PER_ACCOUNT {
+        let t = format!("/data/v2/accounts/{{account_id}}/{res}");
+        let (st, v) = x
+            .api("GET", &t, &format!("/data/v2/accounts/{bob_account}/{res}?entity_id={bob_entity}"), None)
+            .await;
+        assert_eq!((st, v["status"].as_str()), (200, Some("RECONNECT_REQUIRED")), "{v}");
+    }
     x.api("POST", "/data/v2/refreshes", "/data/v2/refreshes", Some(json!({"entity_id": bob_entity}))).await;
     let (st, v) =
         x.raw("POST", "/sandbox/scenarios/reconnect", None, json!({"reconnect_id": reconnect_id})).await;

@@ -894,3 +894,390 @@ async fn data_is_deterministic_per_test_user() {
         "same user, same person"
     );
 }
+
+/// The nine data permissions, so that every Data API v2 endpoint answers.
+const EVERY: [&str; 9] = [
+    "identity",
+    "accounts",
+    "balance",
+    "transactions",
+    "identities",
+    "beneficiaries",
+    "direct_debits",
+    "standing_orders",
+    "scheduled_payments",
+];
+
+/// The per-account resources: (path segment, the `data` key of the list).
+const PER_ACCOUNT: [(&str, &str); 5] = [
+    ("identities", "identities"),
+    ("beneficiaries", "beneficiaries"),
+    ("direct-debits", "direct_debits"),
+    ("standing-orders", "standing_orders"),
+    ("scheduled-payments", "scheduled_payments"),
+];
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> =
+        v.as_object().unwrap_or_else(|| panic!("not an object: {v}")).keys().cloned().collect();
+    k.sort();
+    k
+}
+
+fn sorted(names: &[&str]) -> Vec<String> {
+    let mut k: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    k.sort();
+    k
+}
+
+/// ISO 7064 mod-97 check of an IBAN.
+fn iban_ok(iban: &str) -> bool {
+    let r = format!("{}{}", &iban[4..], &iban[..4]);
+    let mut rem: u32 = 0;
+    for c in r.chars() {
+        let v = c.to_digit(36).unwrap();
+        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+    }
+    rem == 1
+}
+
+fn date_time(v: &Value) -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("not a date-time: {v}")))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+impl Ctx {
+    /// `GET /data/v2/accounts/{account}/{res}?entity_id={entity}{extra}`.
+    async fn resource(&self, entity: &str, account: &str, res: &str, extra: &str) -> (u16, Value) {
+        self.get(&format!("/data/v2/accounts/{account}/{res}?entity_id={entity}{extra}")).await
+    }
+
+    /// The OK list of a resource; checks the envelope and the page.
+    async fn list(&self, entity: &str, account: &str, res: &str, key: &str) -> Vec<Value> {
+        let (s, body) = self.resource(entity, account, res, "").await;
+        assert_eq!((s, body["status"].as_str()), (200, Some("OK")), "{res}: {body}");
+        assert_eq!(body["type"], res, "{body}");
+        // StandingOrdersData has no `type` (nor has Lean's example); the others name the endpoint.
+        if res == "standing-orders" {
+            assert!(body["data"].get("type").is_none(), "{body}");
+        } else {
+            assert_eq!(body["data"]["type"], res, "{body}");
+        }
+        let items = body["data"][key].as_array().unwrap_or_else(|| panic!("no {key}: {body}")).clone();
+        assert_eq!(
+            body["data"]["page"],
+            json!({"number": 0, "size": 50, "total_elements": items.len(), "total_pages": items.len().div_ceil(50), "sort": []}),
+            "{res}"
+        );
+        items
+    }
+}
+
+#[tokio::test]
+async fn per_account_resources_follow_lean_and_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = start(&dir.path().join("s.json"), None, 1.0).await;
+    let x = Ctx::new(&sb).await;
+    let (_, entity) = x.connect(&sb, "payees-user", "LEAN_MB1", "user_simple", &EVERY).await;
+    let accounts = x.accounts(&entity).await;
+    let of = |sub: &str| {
+        accounts.iter().find(|a| a["account_sub_type"] == sub).unwrap_or_else(|| panic!("{sub}")).clone()
+    };
+    let (current, savings, card) = (of("CURRENT"), of("SAVINGS"), of("CREDIT"));
+    let id = |a: &Value| a["account_id"].as_str().unwrap().to_string();
+    let cur = id(&current);
+
+    // Identities of an account: the holder, as /data/v2/identity shows them, and the account's id.
+    let (s, body) = x.resource(&entity, &cur, "identities", "").await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["data"]["account_id"], cur.as_str());
+    let ids = x.list(&entity, &cur, "identities", "identities").await;
+    let (_, whole) = x.get(&format!("/data/v2/identity?entity_id={entity}")).await;
+    assert_eq!(ids, whole["data"]["identities"].as_array().unwrap().clone());
+    assert!(whole["data"].get("account_id").is_none(), "entity-wide identity names no account: {whole}");
+
+    // Beneficiaries: only the fields data.yml's Beneficiary defines, valid local IBANs.
+    let bens = x.list(&entity, &cur, "beneficiaries", "beneficiaries").await;
+    assert!((3..=4).contains(&bens.len()), "{bens:?}");
+    for b in &bens {
+        assert_eq!(
+            keys(b),
+            sorted(&[
+                "account_id",
+                "account_holder_name",
+                "account_holder_short_name",
+                "beneficiary_id",
+                "beneficiary_type",
+                "creditor_agent",
+                "creditor_account",
+                "reference",
+            ])
+        );
+        assert_eq!(b["account_id"], cur.as_str());
+        assert!(["TRUSTED", "ORDINARY"].contains(&b["beneficiary_type"].as_str().unwrap()));
+        assert_eq!(
+            keys(&b["creditor_agent"]),
+            sorted(&["scheme_name", "identification", "name", "postal_address"])
+        );
+        assert_eq!(b["creditor_agent"]["scheme_name"], "BICFI");
+        assert_eq!(b["creditor_agent"]["postal_address"]["country"], "AE");
+        let acct = &b["creditor_account"];
+        assert_eq!(keys(acct), sorted(&["scheme_name", "identification", "name"]));
+        assert_eq!(acct["scheme_name"], "IBAN");
+        assert_eq!(acct["name"], b["account_holder_name"]);
+        let iban = acct["identification"].as_str().unwrap();
+        assert!(iban.starts_with("AE") && iban.len() == 23 && iban_ok(iban), "{iban}");
+    }
+    assert_eq!(bens.iter().filter(|b| b["beneficiary_type"] == "TRUSTED").count(), 1);
+
+    // Direct debits: the utility and telecom bills, last collected as the history shows.
+    let txns = x.all_transactions(&entity, &cur, "").await;
+    let dds = x.list(&entity, &cur, "direct-debits", "direct_debits").await;
+    assert_eq!(dds.len(), 2, "{dds:?}");
+    for d in &dds {
+        assert_eq!(
+            keys(d),
+            sorted(&[
+                "entity_id",
+                "account_id",
+                "direct_debit_id",
+                "name",
+                "status_code",
+                "frequency",
+                "mandate_identification",
+                "previous_payment_date_time",
+                "previous_payment_amount",
+            ])
+        );
+        assert_eq!(
+            (d["entity_id"].as_str(), d["account_id"].as_str()),
+            (Some(entity.as_str()), Some(cur.as_str()))
+        );
+        assert_eq!((d["status_code"].as_str(), d["frequency"].as_str()), (Some("ACTIVE"), Some("MONTHLY")));
+        assert_eq!(d["previous_payment_amount"]["currency"], "AED");
+        let collected = txns.iter().find(|t| {
+            t["booking_date_time"] == d["previous_payment_date_time"]
+                && t["transaction_type"] == "BILL_PAYMENTS"
+        });
+        let t = collected.unwrap_or_else(|| panic!("no transaction for {d}"));
+        assert_eq!(t["credit_debit_indicator"], "DEBIT");
+        assert_eq!(t["amount"], d["previous_payment_amount"]);
+        assert_eq!(t["transaction_type"], "BILL_PAYMENTS");
+    }
+    let names: Vec<&str> = dds.iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Dubai Electricity and Water Authority", "Etisalat by e&"]);
+
+    // Standing orders: the monthly transfer to the savings account.
+    let sos = x.list(&entity, &cur, "standing-orders", "standing_orders").await;
+    let [so] = &sos[..] else { panic!("one standing order: {sos:?}") };
+    assert!(so.get("entity_id").is_none(), "StandingOrder has no entity_id");
+    assert_eq!(so["standing_order_type"], "BETWEEN_MY_ACCOUNTS");
+    assert_eq!(so["frequency"], json!({"frequency_type": "MONTHLY", "interval": null}));
+    assert_eq!(so["creditor_account"]["identification"], savings["account"][0]["identification"]);
+    assert_eq!(so["creditor_agent"]["identification"], current["servicer"]["identification"]);
+    for k in ["final_payment_date_time", "final_payment_amount", "number_of_payments"] {
+        assert!(so[k].is_null(), "{k}: {so}");
+    }
+    let transfers: Vec<&Value> =
+        txns.iter().filter(|t| t["transaction_information"] == "TRANSFER TO SAVINGS ACCOUNT").collect();
+    assert!(transfers.len() >= 12);
+    assert_eq!(so["last_payment_date_time"], transfers[0]["booking_date_time"], "newest first");
+    assert_eq!(so["first_payment_date_time"], transfers.last().unwrap()["booking_date_time"]);
+    assert_eq!(so["last_payment_amount"], transfers[0]["amount"]);
+    let next = date_time(&so["next_payment_date_time"]);
+    assert!(next > Utc::now());
+    assert_eq!(
+        next,
+        date_time(&so["last_payment_date_time"]).checked_add_months(chrono::Months::new(1)).unwrap()
+    );
+
+    // Scheduled payments: next month, to two of the beneficiaries.
+    let sps = x.list(&entity, &cur, "scheduled-payments", "scheduled_payments").await;
+    assert_eq!(sps.len(), 2, "{sps:?}");
+    for p in &sps {
+        assert_eq!(p["entity_id"], entity.as_str());
+        assert_eq!(p["account_holder_name"], current["account_holder_name"]);
+        assert!(date_time(&p["scheduled_payment_date_time"]) > Utc::now());
+        assert_eq!(p["instructed_amount"]["currency"], "AED");
+        assert!(p["instructed_amount"]["amount"].as_f64().unwrap() >= 1000.0);
+        let to = &p["creditor_account"]["identification"];
+        assert!(bens.iter().any(|b| &b["creditor_account"]["identification"] == to), "{p}");
+    }
+
+    // Savings accounts and cards have none of these, identities aside.
+    for a in [&savings, &card] {
+        for (res, key) in &PER_ACCOUNT[1..] {
+            assert!(x.list(&entity, &id(a), res, key).await.is_empty(), "{res} of {}", a["nickname"]);
+        }
+        assert_eq!(x.list(&entity, &id(a), "identities", "identities").await.len(), 1);
+    }
+
+    // Paging.
+    let (_, p1) = x.resource(&entity, &cur, "beneficiaries", "&page=1&size=2").await;
+    assert_eq!(p1["data"]["beneficiaries"], json!(bens[2..].to_vec()));
+    assert_eq!(
+        p1["data"]["page"],
+        json!({"number": 1, "size": 2, "total_elements": bens.len(), "total_pages": 2, "sort": []})
+    );
+    let (_, beyond) = x.resource(&entity, &cur, "direct-debits", "&page=3&size=1").await;
+    assert_eq!(beyond["data"]["direct_debits"], json!([]));
+
+    // Errors, as the other per-account endpoints answer them.
+    let unknown = uuid::Uuid::new_v4().to_string();
+    for (res, _) in PER_ACCOUNT {
+        let (s, b) = x.resource(&entity, &unknown, res, "").await;
+        assert_error(s, &b, 404, "UNKNOWN_ACCOUNT");
+        let (s, b) = x.resource(&unknown, &cur, res, "").await;
+        assert_error(s, &b, 404, "UNKNOWN_ENTITY");
+        let (s, b) = x.get(&format!("/data/v2/accounts/{cur}/{res}")).await;
+        assert_error(s, &b, 400, "MISSING_PARAMETERS");
+        let (s, b) = x.resource(&entity, "not-a-uuid", res, "").await;
+        assert_error(s, &b, 400, "INVALID_PARAMETERS");
+        let (s, b) = x.resource(&entity, &cur, res, "&size=101").await;
+        assert_error(s, &b, 400, "INVALID_PARAMETERS");
+        // The POST style, as for the other v2 endpoints.
+        let (s, b) = x.post(&format!("/data/v2/accounts/{cur}/{res}"), json!({"entity_id": entity})).await;
+        assert_eq!((s, b["status"].as_str()), (200, Some("OK")), "{b}");
+    }
+
+    // Each needs its own permission: without it, a FAILED result.
+    let (_, basic) = x.connect(&sb, "payees-basic", "LEAN_MB1", "user_simple", &ALL).await;
+    let basic_cur = x.accounts(&basic).await.iter().find(|a| a["account_sub_type"] == "CURRENT").unwrap()
+        ["account_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (res, _) in PER_ACCOUNT {
+        let (s, b) = x.resource(&basic, &basic_cur, res, "").await;
+        assert_eq!((s, b["status"].as_str()), (200, Some("FAILED")), "{b}");
+        assert_eq!(b["status_detail"]["granular_status_code"], "PERMISSION_NOT_GRANTED");
+        assert!(b["data"].is_null());
+    }
+
+    // The same test user, connected by another customer, has the same payees and instructions.
+    let (_, again) = x.connect(&sb, "payees-user-2", "LEAN_MB1", "user_simple", &EVERY).await;
+    let again_cur = x.accounts(&again).await.iter().find(|a| a["account_sub_type"] == "CURRENT").unwrap()
+        ["account_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let strip = |mut items: Vec<Value>| {
+        for i in &mut items {
+            let o = i.as_object_mut().unwrap();
+            o.remove("account_id");
+            o.remove("entity_id");
+        }
+        items
+    };
+    for (res, key) in PER_ACCOUNT {
+        let first = strip(x.list(&entity, &cur, res, key).await);
+        assert_eq!(first, strip(x.list(&again, &again_cur, res, key).await), "{res}");
+        assert_eq!(first, strip(x.list(&entity, &cur, res, key).await), "{res} twice");
+    }
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn per_account_resources_in_ksa_and_for_businesses() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = start(&dir.path().join("s.json"), None, 1.0).await;
+    let x = Ctx::new(&sb).await;
+
+    let (_, ksa) = x.connect(&sb, "ksa-payees", "LEA1_SAMAOB_SAU", "user_simple", &EVERY).await;
+    let cur = x.accounts(&ksa).await.iter().find(|a| a["account_sub_type"] == "CURRENT").unwrap()
+        ["account_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for b in x.list(&ksa, &cur, "beneficiaries", "beneficiaries").await {
+        let iban = b["creditor_account"]["identification"].as_str().unwrap();
+        assert!(iban.starts_with("SA") && iban.len() == 24 && iban_ok(iban), "{iban}");
+        assert_eq!(b["creditor_agent"]["postal_address"]["country"], "SA");
+        assert!(b["creditor_agent"]["postal_address"]["post_code"].is_string());
+    }
+    let dds = x.list(&ksa, &cur, "direct-debits", "direct_debits").await;
+    let names: Vec<&str> = dds.iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Saudi Electricity Company", "stc"]);
+    assert!(dds.iter().all(|d| d["previous_payment_amount"]["currency"] == "SAR"
+        && d["mandate_identification"].as_str().unwrap().starts_with("SAMA-DD-")));
+    for (res, key) in
+        ["standing-orders", "scheduled-payments"].iter().zip(["standing_orders", "scheduled_payments"])
+    {
+        let items = x.list(&ksa, &cur, res, key).await;
+        assert!(!items.is_empty(), "{res}");
+        let amount = if *res == "standing-orders" { "next_payment_amount" } else { "instructed_amount" };
+        assert!(items.iter().all(|i| i[amount]["currency"] == "SAR"), "{items:?}");
+    }
+
+    // A business current account pays suppliers.
+    let (_, sme) = x.connect(&sb, "sme-payees", "LEAN_SME_MB1_UAE", "user_simple", &EVERY).await;
+    let cur = x.accounts(&sme).await.iter().find(|a| a["account_sub_type"] == "CURRENT").unwrap()
+        ["account_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bens = x.list(&sme, &cur, "beneficiaries", "beneficiaries").await;
+    assert_eq!(bens.len(), 3);
+    assert!(bens.iter().all(|b| b["account_holder_name"].as_str().unwrap().contains("LLC")), "{bens:?}");
+    let sps = x.list(&sme, &cur, "scheduled-payments", "scheduled_payments").await;
+    let [sp] = &sps[..] else { panic!("one supplier payment: {sps:?}") };
+    assert!(sp["debtor_reference"].as_str().unwrap().starts_with("INV-"));
+    assert_eq!(x.list(&sme, &cur, "standing-orders", "standing_orders").await.len(), 1);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn per_account_resources_share_the_data_statuses() {
+    let (rx, url) = receiver(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let sb = start(&dir.path().join("s.json"), Some(url), 0.001).await;
+    let x = Ctx::new(&sb).await;
+    let (_, entity) = x.connect(&sb, "payees-status", "LEAN_MB1", "user_otp", &EVERY).await;
+    let cur = x.accounts(&entity).await.iter().find(|a| a["account_sub_type"] == "CURRENT").unwrap()
+        ["account_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Scripted FAILED.
+    let (s, _) = x
+        .scenario(
+            "/next-data-call",
+            json!({"entity_id": entity, "status": "FAILED", "granular_status_code": "BANK_ISSUE"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, b) = x.resource(&entity, &cur, "standing-orders", "").await;
+    assert_eq!((s, b["status"].as_str()), (200, Some("FAILED")), "{b}");
+    assert_eq!(b["status_detail"]["granular_status_code"], "BANK_ISSUE");
+
+    // async=true: 202, results.ready, then the result.
+    let (s, b) = x.resource(&entity, &cur, "beneficiaries", "&async=true").await;
+    assert_eq!((s, b["status"].as_str()), (202, Some("PENDING")), "{b}");
+    let results_id = b["results_id"].as_str().unwrap().to_string();
+    wait_event(&rx, "results.ready", |v| v["payload"]["id"] == results_id.as_str(), Duration::from_secs(5))
+        .await;
+    let (s, r) = x.get(&format!("/data/v2/results/{results_id}")).await;
+    assert_eq!(
+        (s, r["status"].as_str(), r["type"].as_str()),
+        (200, Some("OK"), Some("beneficiaries")),
+        "{r}"
+    );
+    assert_eq!(r["data"], x.resource(&entity, &cur, "beneficiaries", "").await.1["data"]);
+
+    // An expired session: RECONNECT_REQUIRED, and the result once reconnected.
+    let (s, v) = x.scenario("/expire-session", json!({"username": "user_otp"})).await;
+    assert_eq!(s, 200, "{v}");
+    let reconnect_id = v["entities"][0]["reconnect_id"].as_str().unwrap().to_string();
+    let (s, b) = x.resource(&entity, &cur, "direct-debits", "").await;
+    assert_eq!((s, b["status"].as_str()), (200, Some("RECONNECT_REQUIRED")), "{b}");
+    assert_eq!(b["reconnect_id"], reconnect_id.as_str());
+    let waiting = b["results_id"].as_str().unwrap().to_string();
+    let (s, v) = x.scenario("/reconnect", json!({"reconnect_id": reconnect_id})).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, r) = x.get(&format!("/data/v2/results/{waiting}")).await;
+    assert_eq!((s, r["status"].as_str()), (200, Some("OK")), "{r}");
+    assert_eq!(r["data"]["direct_debits"].as_array().unwrap().len(), 2);
+    sb.shutdown().await;
+}

@@ -696,6 +696,10 @@ async fn account_on_file_consents_and_idempotent_payments() {
     assert_eq!(p1["type"], "ACCOUNT_ON_FILE");
     assert_eq!(p1["amount"], json!({"currency": "AED", "amount": 40}));
     assert_eq!(p1["consent_id"], cid.as_str());
+    // Unset optional fields are left out, as in account-on-file.yml's minimal example.
+    for k in ["sub_status", "failure_details", "creditor_reference"] {
+        assert!(p1.get(k).is_none(), "{k}: {p1}");
+    }
     // The same request again (the amount as text this time, which Lean reads as the same number)
     // is a retry: the first payment. Another request under that key is refused, never answered
     // with the first one's payment.

@@ -30,6 +30,17 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/data/v2/accounts/{account_id}/balances", get(v2_balances).post(v2_balances))
         .route("/data/v2/accounts/{account_id}/transactions", get(v2_transactions).post(v2_transactions))
         .route("/data/v2/identity", get(v2_identity).post(v2_identity))
+        .route("/data/v2/accounts/{account_id}/identities", get(v2_identities).post(v2_identities))
+        .route("/data/v2/accounts/{account_id}/beneficiaries", get(v2_beneficiaries).post(v2_beneficiaries))
+        .route("/data/v2/accounts/{account_id}/direct-debits", get(v2_direct_debits).post(v2_direct_debits))
+        .route(
+            "/data/v2/accounts/{account_id}/standing-orders",
+            get(v2_standing_orders).post(v2_standing_orders),
+        )
+        .route(
+            "/data/v2/accounts/{account_id}/scheduled-payments",
+            get(v2_scheduled_payments).post(v2_scheduled_payments),
+        )
         .route("/data/v2/results/{results_id}", get(v2_results))
         .route("/data/v2/refreshes", post(refresh_start).get(refresh_list))
         .route("/data/v2/refreshes/{refresh_id}", get(refresh_get))
@@ -317,6 +328,29 @@ async fn v2_transactions(
     body: Bytes,
 ) -> DataResult<Response> {
     serve_v2(&app, DataKind::Transactions, Some(&account_id), query, body).await
+}
+
+/// The per-account resources: `/data/v2/accounts/{account_id}/<kind>`.
+macro_rules! per_account {
+    ($($name:ident => $kind:expr),* $(,)?) => {$(
+        async fn $name(
+            _: ApiCaller,
+            State(app): State<Arc<App>>,
+            Path(account_id): Path<String>,
+            Query(query): Query<HashMap<String, String>>,
+            body: Bytes,
+        ) -> DataResult<Response> {
+            serve_v2(&app, $kind, Some(&account_id), query, body).await
+        }
+    )*};
+}
+
+per_account! {
+    v2_identities => DataKind::Identities,
+    v2_beneficiaries => DataKind::Beneficiaries,
+    v2_direct_debits => DataKind::DirectDebits,
+    v2_standing_orders => DataKind::StandingOrders,
+    v2_scheduled_payments => DataKind::ScheduledPayments,
 }
 
 /// Shared by the v1 and v2 results endpoints.

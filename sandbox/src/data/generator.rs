@@ -194,6 +194,29 @@ const KSA_MERCHANTS: [Merchant; 16] = [
     m("SAUDIA AIRLINES", "4511", "TRAVEL", 700, 3500, "E_COMMERCE"),
 ];
 
+/// How the monthly transfer from a current account to savings is described (a standing order; see
+/// `super::payees`).
+pub const SAVINGS_TRANSFER: &str = "TRANSFER TO SAVINGS ACCOUNT";
+
+/// The monthly bills the generator books on current accounts (the 5th and the 10th), as
+/// `(transaction description, biller's name, biller's short code)`: the direct debits behind them.
+pub fn bills(bank: &MockBank) -> [(&'static str, &'static str, &'static str); 2] {
+    let loc = locale(bank);
+    if bank.country_code == "SAU" {
+        [(loc.utility, "Saudi Electricity Company", "SEC"), (loc.telecom, "stc", "STC")]
+    } else {
+        [
+            (loc.utility, "Dubai Electricity and Water Authority", "DEWA"),
+            (loc.telecom, "Etisalat by e&", "ETISALAT"),
+        ]
+    }
+}
+
+/// The bank's local time as minutes east of UTC (the generator books in local time).
+pub fn utc_offset_minutes(bank: &MockBank) -> i64 {
+    locale(bank).utc_offset_minutes
+}
+
 struct Locale {
     currency: &'static str,
     merchants: &'static [Merchant],
@@ -329,7 +352,7 @@ pub fn history(entity: &Entity, account: &Account, now: DateTime<Utc>) -> Histor
                     today.push((
                         8 * 60 + 30,
                         -saving_transfer,
-                        "TRANSFER TO SAVINGS ACCOUNT".to_string(),
+                        SAVINGS_TRANSFER.to_string(),
                         None,
                         "TRANSFER",
                         "SAME_BANK_TRANSFER",

@@ -9,6 +9,7 @@
 //! - [`expire_session`]`(app, username)`: the dashboard's "Expire session" button.
 
 pub mod generator;
+pub mod payees;
 pub mod views;
 
 use std::sync::Arc;
@@ -67,6 +68,12 @@ pub enum DataKind {
     Balances,
     Transactions,
     Identity,
+    /// The per-account resources (v2 only): `/data/v2/accounts/{account_id}/<type>`.
+    Identities,
+    Beneficiaries,
+    DirectDebits,
+    StandingOrders,
+    ScheduledPayments,
 }
 
 impl DataKind {
@@ -78,6 +85,11 @@ impl DataKind {
             (DataKind::Balances, Version::V1) => "balance",
             (DataKind::Transactions, _) => "transactions",
             (DataKind::Identity, _) => "identity",
+            (DataKind::Identities, _) => "identities",
+            (DataKind::Beneficiaries, _) => "beneficiaries",
+            (DataKind::DirectDebits, _) => "direct-debits",
+            (DataKind::StandingOrders, _) => "standing-orders",
+            (DataKind::ScheduledPayments, _) => "scheduled-payments",
         }
     }
     /// Lean permission the call needs.
@@ -87,6 +99,11 @@ impl DataKind {
             DataKind::Balances => "balance",
             DataKind::Transactions => "transactions",
             DataKind::Identity => "identity",
+            DataKind::Identities => "identities",
+            DataKind::Beneficiaries => "beneficiaries",
+            DataKind::DirectDebits => "direct_debits",
+            DataKind::StandingOrders => "standing_orders",
+            DataKind::ScheduledPayments => "scheduled_payments",
         }
     }
 }
@@ -453,6 +470,56 @@ pub fn compute(app: &Arc<App>, q: &DataQuery, version: Version) -> Result<(Value
                     "transactions": txns.iter().map(|t| views::transaction_v1(&h, t)).collect::<Vec<_>>(),
                 })
             }
+        }
+        // The per-account resources have no v1 form; a v1 results call gets the v2 `data`.
+        (DataKind::Identities, _) => {
+            let account = account.ok_or_else(|| DataError::missing("account_id"))?;
+            let mut body = page_v2(type_name, "identities", vec![views::identity_v2(&entity)], q);
+            // IdentitiesData names the account (Lean's example has it next to `identities`).
+            body["account_id"] = json!(account.account_id);
+            body
+        }
+        (DataKind::Beneficiaries, _) => {
+            let account = account.ok_or_else(|| DataError::missing("account_id"))?;
+            let items = payees::beneficiaries(&entity, &account)
+                .iter()
+                .map(|b| views::beneficiary(&account, b))
+                .collect();
+            page_v2(type_name, "beneficiaries", items, q)
+        }
+        (DataKind::DirectDebits, _) => {
+            let account = account.ok_or_else(|| DataError::missing("account_id"))?;
+            let h = generator::history(&entity, &account, now);
+            let items = payees::direct_debits(&entity, &account, &h)
+                .iter()
+                .map(|d| views::direct_debit(&entity, &account, &h, d))
+                .collect();
+            page_v2(type_name, "direct_debits", items, q)
+        }
+        (DataKind::StandingOrders, _) => {
+            let account = account.ok_or_else(|| DataError::missing("account_id"))?;
+            let h = generator::history(&entity, &account, now);
+            let items = payees::standing_orders(&entity, &account, &h)
+                .iter()
+                .map(|o| views::standing_order(&entity, &account, &h, o))
+                .collect();
+            let mut body = page_v2(type_name, "standing_orders", items, q);
+            // StandingOrdersData has only `standing_orders` and `page` (Lean's example has no
+            // `data.type` either; the envelope's `type` names the endpoint).
+            if let Some(m) = body.as_object_mut() {
+                m.remove("type");
+            }
+            body
+        }
+        (DataKind::ScheduledPayments, _) => {
+            let account = account.ok_or_else(|| DataError::missing("account_id"))?;
+            let to = payees::beneficiaries(&entity, &account);
+            let cur = views::currency(&entity);
+            let items = payees::scheduled_payments(&entity, &account, now)
+                .iter()
+                .filter_map(|p| to.get(p.to).map(|b| views::scheduled_payment(&entity, &account, cur, p, b)))
+                .collect();
+            page_v2(type_name, "scheduled_payments", items, q)
         }
     };
     Ok((body, refreshed))

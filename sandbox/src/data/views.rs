@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use super::generator::{self, History, Kind, Txn};
+use super::payees::{Beneficiary, DirectDebit, ScheduledPayment, StandingOrder};
 use crate::state::{Account, Entity};
 
 pub fn millis(t: DateTime<Utc>) -> String {
@@ -230,6 +231,103 @@ pub fn identity_v2(entity: &Entity) -> Value {
         "party_type": "SOLE",
         "party_id": p.party_id,
         "party_number": p.party_id.trim_start_matches("PT_"),
+    })
+}
+
+/// data.yml's `Beneficiary`: `creditor_agent` is a `BeneficiaryCreditorAgent` (BICFI and the
+/// bank's postal address), `creditor_account` an `AccountIdentifier`. As in Lean's example, the
+/// account holder names are the beneficiary's. No `supplementary_data`: nothing to put in it.
+pub fn beneficiary(account: &Account, b: &Beneficiary) -> Value {
+    let mut postal = json!({
+        "street_name": b.bank.street,
+        "building_number": b.bank.building_number,
+        "town_name": b.bank.town,
+        "country": b.bank.country,
+    });
+    if let Some(code) = b.bank.post_code {
+        postal["post_code"] = json!(code);
+    }
+    json!({
+        "account_id": account.account_id,
+        "account_holder_name": b.name,
+        "account_holder_short_name": b.short_name,
+        "beneficiary_id": b.id,
+        "beneficiary_type": b.kind,
+        "creditor_agent": {
+            "scheme_name": "BICFI",
+            "identification": b.bank.bic,
+            "name": b.bank.name,
+            "postal_address": postal,
+        },
+        "creditor_account": {"scheme_name": "IBAN", "identification": b.iban, "name": b.name},
+        "reference": b.reference,
+    })
+}
+
+/// data.yml's `DirectDebit`.
+pub fn direct_debit(entity: &Entity, account: &Account, h: &History, d: &DirectDebit) -> Value {
+    json!({
+        "entity_id": entity.id,
+        "account_id": account.account_id,
+        "direct_debit_id": d.id,
+        "name": d.name,
+        "status_code": "ACTIVE",
+        "frequency": "MONTHLY",
+        "mandate_identification": d.mandate,
+        "previous_payment_date_time": millis(d.previous_at),
+        "previous_payment_amount": amount(h.currency, d.previous_amount),
+    })
+}
+
+/// data.yml's `StandingOrder` (it has no `entity_id`): an open-ended monthly order, so the final
+/// payment, its amount, the number of payments and the frequency's interval are null.
+pub fn standing_order(entity: &Entity, account: &Account, h: &History, o: &StandingOrder) -> Value {
+    let cur = h.currency;
+    let bank = generator::bank_of(entity);
+    json!({
+        "account_id": account.account_id,
+        "standing_order_id": o.id,
+        "standing_order_status_code": "ACTIVE",
+        "standing_order_type": "BETWEEN_MY_ACCOUNTS",
+        "purpose": o.purpose,
+        "first_payment_date_time": millis(o.first_at),
+        "last_payment_date_time": millis(o.last_at),
+        "next_payment_date_time": millis(o.next_at),
+        "final_payment_date_time": null,
+        "frequency": {"frequency_type": "MONTHLY", "interval": null},
+        "number_of_payments": null,
+        "reference": o.reference,
+        "first_payment_amount": amount(cur, o.amount),
+        "last_payment_amount": amount(cur, o.amount),
+        "next_payment_amount": amount(cur, o.amount),
+        "final_payment_amount": null,
+        "creditor_agent": {"identification_type": "BICFI", "identification": bic(entity), "name": bank.name},
+        "creditor_account": {"scheme_name": "IBAN", "identification": o.to_iban, "name": o.to_name},
+    })
+}
+
+/// data.yml's `ScheduledPayment`: the account holder's names, the payee's bank as a
+/// `CreditorAgent` and its account as an `AccountIdentification`.
+pub fn scheduled_payment(
+    entity: &Entity,
+    account: &Account,
+    cur: &str,
+    p: &ScheduledPayment,
+    to: &Beneficiary,
+) -> Value {
+    let holder = generator::person(entity);
+    json!({
+        "entity_id": entity.id,
+        "account_id": account.account_id,
+        "account_holder_name": holder.full_name(),
+        "account_holder_short_name": holder.first,
+        "scheduled_payment_id": p.id,
+        "scheduled_type": "EXECUTION",
+        "scheduled_payment_date_time": millis(p.at),
+        "debtor_reference": p.debtor_reference,
+        "instructed_amount": amount(cur, p.amount),
+        "creditor_agent": {"identification_type": "BICFI", "identification": to.bank.bic, "name": to.bank.name},
+        "creditor_account": {"scheme_name": "IBAN", "identification": to.iban, "name": to.name},
     })
 }
 

@@ -187,23 +187,27 @@ pub fn consent_json(c: &AofConsent, app_id: &str, st: &PaymentsState) -> Value {
     })
 }
 
+/// An AoF payment. `sub_status` (never set by the sandbox) and `failure_details` (only on failed
+/// payments) are left out when unset, as in account-on-file.yml's minimal example; the request's
+/// `creditor_reference` is kept but not echoed (InitiateAccountOnFilePaymentResponse has no such field).
 pub fn aof_payment_json(p: &AofPayment, app_id: &str) -> Value {
-    json!({
+    let mut v = json!({
         "id": p.id,
         "account_id": p.account_id,
         "application_id": app_id,
         "consent_id": p.consent_id,
         "status": p.status,
-        "sub_status": null,
         "reference": p.reference,
-        "creditor_reference": p.creditor_reference,
         "amount": {"currency": p.currency, "amount": amount_json(p.amount)},
         "type": "ACCOUNT_ON_FILE",
         "sender_customer_id": p.customer_id,
         "created_at": ts(p.created_at),
         "last_modified_at": ts(p.last_modified_at),
-        "failure_details": p.failure_details,
-    })
+    });
+    if let Some(f) = &p.failure_details {
+        v["failure_details"] = f.clone();
+    }
+    v
 }
 
 /// A bulk intent with its member intents embedded and their amounts totalled.
