@@ -427,6 +427,91 @@ test('a bank connected for data only gains payments: updatePaymentSource with it
   await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'CANCELLED');
 });
 
+test('payment options: the account and bank for Pay with bank, the bank and payer for Open Finance, risk details; each checked', async ({ page }) => {
+  await signUp(page);
+  await openPayments(page);
+  await addDestination(page);
+  await newPayment(page, '42');
+  const row = page.getByTestId('payment-row');
+  await expect(row).toHaveCount(1);
+
+  // A payment source, so that there are accounts to choose from.
+  await page.getByTestId('connect-for-payments').click();
+  const link = page.frameLocator('#lean-link-frame');
+  await link.getByTestId('bank-LEAN_MB1').click();
+  await link.getByLabel('Username').fill('user_simple');
+  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await link.getByRole('button', { name: 'Allow' }).click();
+  await linkDone(link);
+  await expect(page.getByTestId('source-row')).toHaveCount(1);
+
+  const options = page.getByTestId('pay-options');
+  await options.locator('summary').click();
+  const accounts = page.locator('#pay-option-account option');
+  await expect(accounts).not.toHaveCount(1);
+  await expect(accounts.nth(1)).toContainText('Lean Mockbank');
+  const accountId = await accounts.nth(1).getAttribute('value');
+
+  // A bank the person has no payment source at is refused before Lean is asked.
+  await page.getByTestId('pay-option-bank').selectOption('LEAN_SME_MB1_UAE');
+  await row.getByTestId('pay-with-bank').click();
+  await expect(page.getByTestId('payment-outcome')).toHaveText(/You have no payment source at this bank/);
+  await expect(page.locator('#lean-link-frame')).toHaveCount(0);
+
+  // Account, bank and risk details: Lean skips straight to the confirmation.
+  await page.getByTestId('pay-option-bank').selectOption('LEAN_MB1');
+  await page.getByTestId('pay-option-account').selectOption(accountId!);
+  await page.getByTestId('pay-option-risk').check();
+  await page.screenshot({ path: path.join(SHOTS, 'payments-options-en.png'), fullPage: true });
+  await row.getByTestId('pay-with-bank').click();
+  const frame = page.locator('#lean-link-frame');
+  await expect(frame).toBeVisible();
+  const sent = new URL((await frame.getAttribute('src'))!).searchParams;
+  expect(sent.get('method')).toBe('pay');
+  expect(sent.get('account_id')).toBe(accountId);
+  expect(sent.get('bank_identifier')).toBe('LEAN_MB1');
+  expect(JSON.parse(sent.get('risk_details')!)).toEqual({
+    transaction_indicators: { channel: 'WEB', channel_type: 'ECOMMERCE', is_customer_present: true },
+  });
+  expect(sent.get('customer_name')).toBeNull();
+  await expect(link.locator('main[data-screen="PAYMENT_CONFIRMATION"]')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'CANCELLED');
+
+  // Open Finance: the bank chosen in advance and the payer's name; the account stays with Pay with bank.
+  await page.getByTestId('pay-option-bank').selectOption('LEAN_OF_RETAIL_UAE');
+  await page.getByTestId('pay-option-name').fill('Ann Example');
+  await row.getByTestId('pay-open-finance').click();
+  await expect(frame).toBeVisible();
+  const of = new URL((await frame.getAttribute('src'))!).searchParams;
+  expect(of.get('method')).toBe('checkout');
+  expect(of.get('bank_identifier')).toBe('LEAN_OF_RETAIL_UAE');
+  expect(of.get('customer_name')).toBe('Ann Example');
+  expect(of.get('account_id')).toBeNull();
+  await expect(link.locator('main[data-screen="LOGIN"]')).toBeVisible();
+  await link.getByLabel('Username').fill('user_simple');
+  await link.getByLabel('Password').fill('pass_simple');
+  await link.getByRole('button', { name: 'Log in' }).click();
+  await expect(link.getByTestId('payment-payer')).toHaveText('Ann Example');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'CANCELLED');
+
+  // Too long a name is refused in plain words.
+  await page.getByTestId('pay-option-name').evaluate((el: HTMLInputElement) => el.removeAttribute('maxlength'));
+  await page.getByTestId('pay-option-name').fill('A'.repeat(141));
+  await row.getByTestId('pay-open-finance').click();
+  await expect(page.getByTestId('payment-outcome')).toHaveText(/at most 140 characters/);
+
+  // In Arabic, the panel speaks Arabic.
+  await page.goto(`${app.url}/lang/ar?back=/payments`);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByTestId('pay-options').locator('summary').click();
+  await expect(page.getByTestId('pay-options')).toContainText('خيارات الدفع');
+  await expect(page.locator('#pay-option-bank option').first()).toHaveText('دع الدافع يختار');
+  await page.screenshot({ path: path.join(SHOTS, 'payments-options-ar.png'), fullPage: true });
+});
+
 test('verifyAddress: the name is asked for and kept, the outcome is shown in plain words and recorded', async ({ page }) => {
   await signUp(page);
   await openPayments(page);

@@ -402,6 +402,102 @@ async fn payments_are_added_only_to_the_users_own_data_only_bank() {
     app.stop().await;
 }
 
+#[tokio::test]
+async fn payment_options_are_checked_before_lean_sees_them() {
+    let app = TestApp::spawn().await;
+    let (ann, dest, customer) = user_with_destination(&app, "opt-ann@example.com").await;
+    let (status, intent) = create(&app, &ann, &dest, "20", "AED").await;
+    assert_eq!(status, 200, "{intent}");
+    let intent = intent["intent_id"].as_str().unwrap().to_owned();
+    let source = payment_source(&app, &customer, &dest).await;
+    let sources: Value = reqwest::Client::new()
+        .get(format!("{}/customers/v1/{customer}/payment-sources/{source}", app.sandbox_url))
+        .bearer_auth(app.sandbox_api_token().await)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let account = sources["accounts"][0]["account_id"].as_str().expect("an account").to_owned();
+    let launch = |form: Vec<(&'static str, String)>| {
+        let (ann, intent) = (ann.clone(), intent.clone());
+        let app = &app;
+        async move {
+            let mut all = vec![("intent_id", intent)];
+            all.extend(form);
+            let form: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&ann, "launch_payment", &form).await
+        }
+    };
+
+    // Each bad pick names its field, in plain words.
+    let long_name = "A".repeat(141);
+    for (form, field) in [
+        (vec![("method", "pay".into()), ("bank_identifier", "NO_SUCH_BANK".into())], "bank_identifier"),
+        (vec![("method", "pay".into()), ("bank_identifier", "LEAN_SME_MB1_UAE".into())], "bank_identifier"),
+        (vec![("method", "pay".into()), ("account_id", "not-my-account".into())], "account_id"),
+        (
+            vec![
+                ("method", "pay".into()),
+                ("account_id", account.clone()),
+                ("bank_identifier", "LEAN_OF_RETAIL_UAE".into()),
+            ],
+            "bank_identifier",
+        ),
+        (vec![("method", "checkout".into()), ("account_id", account.clone())], "account_id"),
+        (vec![("method", "pay".into()), ("customer_name", "Ann Example".into())], "customer_name"),
+        (vec![("method", "checkout".into()), ("customer_name", long_name)], "customer_name"),
+        (vec![("method", "transfer".into())], "method"),
+    ] {
+        let (status, body) = launch(form.clone()).await;
+        assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some(field)), "{form:?}: {body}");
+    }
+
+    // Good picks travel under Lean's names; the bare call is what it always was.
+    let (status, plain) = launch(vec![]).await;
+    assert_eq!(status, 200, "{plain}");
+    assert_eq!(plain["options"], json!({}));
+    let (status, pay) = launch(vec![
+        ("method", "pay".into()),
+        ("account_id", account.clone()),
+        ("bank_identifier", "LEAN_MB1".into()),
+        ("risk_details", "on".into()),
+    ])
+    .await;
+    assert_eq!(status, 200, "{pay}");
+    assert_eq!(
+        pay["options"],
+        json!({"account_id": account, "bank_identifier": "LEAN_MB1", "risk_details":
+            {"transaction_indicators": {"channel": "WEB", "channel_type": "ECOMMERCE", "is_customer_present": true}}})
+    );
+    let (status, checkout) = launch(vec![
+        ("method", "checkout".into()),
+        ("bank_identifier", "LEAN_OF_RETAIL_UAE".into()),
+        ("customer_name", "  Ann Example ".into()),
+    ])
+    .await;
+    assert_eq!(status, 200, "{checkout}");
+    assert_eq!(
+        checkout["options"],
+        json!({"bank_identifier": "LEAN_OF_RETAIL_UAE", "customer_name": "Ann Example"})
+    );
+
+    // Another user's account is not Bob's to pay from.
+    let (bob, bob_dest, _) = user_with_destination(&app, "opt-bob@example.com").await;
+    let (_, bob_intent) = create(&app, &bob, &bob_dest, "5", "AED").await;
+    let bob_intent = bob_intent["intent_id"].as_str().unwrap().to_owned();
+    let (status, body) = app
+        .call(
+            &bob,
+            "launch_payment",
+            &[("intent_id", &bob_intent), ("method", "pay"), ("account_id", &account)],
+        )
+        .await;
+    assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some("account_id")), "{body}");
+    app.stop().await;
+}
+
 /// What the sandbox's Link UI does for `verifyAddress` with a launch config from the app: log in to
 /// Lean Mockbank as `user_simple` and compare the account holder with `customer_name`.
 async fn sandbox_verify(app: &TestApp, launch: &Value) -> Value {
