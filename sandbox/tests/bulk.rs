@@ -130,7 +130,10 @@ impl Ctx {
     }
     async fn bulk(&self, cust: &str, items: Value) -> (String, Vec<String>) {
         let (s, b) = self
-            .post("/bulk-payments/v1/intents", json!({"customer_id": cust, "currency": "AED", "intents": items}))
+            .post(
+                "/bulk-payments/v1/intents",
+                json!({"customer_id": cust, "currency": "AED", "intents": items}),
+            )
             .await;
         assert_eq!(s, 200, "{b}");
         let children =
@@ -220,12 +223,18 @@ async fn bulk_pay_makes_one_payment_per_child_with_webhooks() {
     assert_eq!(src["id"], source.as_str());
     assert_eq!(src["bank_identifier"], "LEAN_MB1");
     assert!(src["accounts"].as_array().unwrap().iter().any(|a| a["id"] == account.as_str()));
-    assert_eq!(src["beneficiaries"], json!([{"payment_destination_id": d1, "status": "ACTIVE"},
-        {"payment_destination_id": d2, "status": "ACTIVE"}]));
+    assert_eq!(
+        src["beneficiaries"],
+        json!([{"payment_destination_id": d1, "status": "ACTIVE"},
+        {"payment_destination_id": d2, "status": "ACTIVE"}])
+    );
 
     // Paying: one PENDING_WITH_BANK payment per child, all from the chosen account.
     let (s, v) = t
-        .bulk_pay(&ct, json!({"bulk_payment_intent_id": bulk, "account_id": account, "bank_identifier": "LEAN_MB1"}))
+        .bulk_pay(
+            &ct,
+            json!({"bulk_payment_intent_id": bulk, "account_id": account, "bank_identifier": "LEAN_MB1"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "OK", "{v}");
@@ -313,7 +322,12 @@ async fn bulk_pay_is_all_or_nothing() {
     // progress and once it is accepted; the other child stays unpaid.
     t.active(&cust, &source).await;
     let (_, v) = t
-        .call("POST", "/link/api/pay", &ct, Some(json!({"payment_intent_id": children[0], "account_id": account})))
+        .call(
+            "POST",
+            "/link/api/pay",
+            &ct,
+            Some(json!({"payment_intent_id": children[0], "account_id": account})),
+        )
         .await;
     assert_eq!(v["status"], "OK", "{v}");
     let single = id(&v["payment_id"]);
@@ -329,9 +343,13 @@ async fn bulk_pay_is_all_or_nothing() {
 
     // Without account_id the first account of the source pays (as a single pay), for every child.
     let (bulk2, _) = t
-        .bulk(&cust, json!([{"amount": 5, "payment_destination_id": d2}, {"amount": 6, "payment_destination_id": d1}]))
+        .bulk(
+            &cust,
+            json!([{"amount": 5, "payment_destination_id": d2}, {"amount": 6, "payment_destination_id": d1}]),
+        )
         .await;
-    let (_, v) = t.bulk_pay(&ct, json!({"bulk_payment_intent_id": bulk2, "bank_identifier": "LEAN_MB1"})).await;
+    let (_, v) =
+        t.bulk_pay(&ct, json!({"bulk_payment_intent_id": bulk2, "bank_identifier": "LEAN_MB1"})).await;
     assert_eq!(v["status"], "OK", "{v}");
     let paid = v["payments"].as_array().unwrap();
     assert_eq!(paid.len(), 2);
@@ -340,10 +358,14 @@ async fn bulk_pay_is_all_or_nothing() {
     // An account of no payment source, or another bank: 404/400 as for a single pay.
     let (bulk3, _) = t.bulk(&cust, json!([{"amount": 7, "payment_destination_id": d1}])).await;
     let (s, v) = t
-        .bulk_pay(&ct, json!({"bulk_payment_intent_id": bulk3, "account_id": "00000000-0000-4000-8000-000000000000"}))
+        .bulk_pay(
+            &ct,
+            json!({"bulk_payment_intent_id": bulk3, "account_id": "00000000-0000-4000-8000-000000000000"}),
+        )
         .await;
     assert_error(s, &v, 404, "UNKNOWN_PAYMENT_SOURCE");
-    let (s, v) = t.bulk_pay(&ct, json!({"bulk_payment_intent_id": bulk3, "bank_identifier": "LEAN_MB2"})).await;
+    let (s, v) =
+        t.bulk_pay(&ct, json!({"bulk_payment_intent_id": bulk3, "bank_identifier": "LEAN_MB2"})).await;
     assert_error(s, &v, 404, "UNKNOWN_PAYMENT_SOURCE");
     assert_eq!(t.payments(&cust).await.len(), 3);
     t.sb.shutdown().await;
@@ -382,10 +404,10 @@ async fn another_customers_bulk_is_unknown() {
     assert_error(s, &v, 400, "MISSING_PARAMETERS");
     let (s, v) = t.call("GET", "/link/api/bulk-payment-context", &alice_token, None).await;
     assert_error(s, &v, 400, "MISSING_PARAMETERS");
-    let (_, single) = t
-        .post("/payments/v1/intents", json!({"customer_id": alice, "amount": 3, "currency": "AED"}))
-        .await;
-    let (s, v) = t.bulk_pay(&alice_token, json!({"bulk_payment_intent_id": single["payment_intent_id"]})).await;
+    let (_, single) =
+        t.post("/payments/v1/intents", json!({"customer_id": alice, "amount": 3, "currency": "AED"})).await;
+    let (s, v) =
+        t.bulk_pay(&alice_token, json!({"bulk_payment_intent_id": single["payment_intent_id"]})).await;
     assert_error(s, &v, 404, "UNKNOWN_PAYMENT_INTENT");
 
     // Customer tokens only.
@@ -398,7 +420,12 @@ async fn another_customers_bulk_is_unknown() {
     // Without access_token, Link opens the session of the bulk intent's customer.
     let app_token = t.sb.credentials().app_token;
     let (s, v) = t
-        .call("POST", "/link/api/token", "", Some(json!({"app_token": app_token, "bulk_payment_intent_id": bulk})))
+        .call(
+            "POST",
+            "/link/api/token",
+            "",
+            Some(json!({"app_token": app_token, "bulk_payment_intent_id": bulk})),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["customer_id"], alice.as_str());

@@ -199,7 +199,8 @@ async fn bulk_pay(
             })).collect::<Vec<_>>(),
         }),
         BulkOutcome::Refused { payment_intent_id, status, message } => {
-            let message = format!("Payment intent {payment_intent_id} cannot be paid, so none was: {message}");
+            let message =
+                format!("Payment intent {payment_intent_id} cannot be paid, so none was: {message}");
             json!({"status": status, "message": message, "payment_intent_id": payment_intent_id})
         }
     }))

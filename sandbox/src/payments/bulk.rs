@@ -29,7 +29,9 @@ pub enum BulkOutcome {
 /// The customer's bulk intent; another customer's is unknown (404), like a single intent.
 pub fn customer_bulk(app: &App, customer_id: Uuid, bulk_id: Uuid) -> ApiResult<BulkIntent> {
     app.store
-        .read(|s| s.payments.bulk_intents.iter().find(|b| b.id == bulk_id && b.customer_id == customer_id).cloned())
+        .read(|s| {
+            s.payments.bulk_intents.iter().find(|b| b.id == bulk_id && b.customer_id == customer_id).cloned()
+        })
         .ok_or_else(unknown_intent)
 }
 
@@ -61,6 +63,8 @@ pub fn pay_bulk(
     }
     Ok(match submit_payments(app, ready)? {
         Ok(done) => BulkOutcome::Created(done),
-        Err((payment_intent_id, status, message)) => BulkOutcome::Refused { payment_intent_id, status, message },
+        Err((payment_intent_id, status, message)) => {
+            BulkOutcome::Refused { payment_intent_id, status, message }
+        }
     })
 }

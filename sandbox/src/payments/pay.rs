@@ -55,6 +55,9 @@ pub fn create_payment(
 /// A refusal: the flow-level status (HTTP 200 in the Link API) and its message.
 pub type Refusal = (&'static str, String);
 
+/// A refusal of one of several intents submitted together: that intent, the status, the message.
+pub type IntentRefusal = (Uuid, &'static str, String);
+
 /// Every check `create_payment` makes, without storing anything: the payment it would submit,
 /// or the refusal. 4xx errors (unknown intent, source or account) are the request's fault.
 pub fn prepare_payment(
@@ -157,10 +160,14 @@ fn already_paying<'a>(previous: impl IntoIterator<Item = &'a str> + Clone) -> Op
 /// Stores prepared payments all together or none of them: if an intent gained a payment in
 /// progress or an accepted one since it was checked, nothing is stored and that intent's id
 /// and refusal come back. Then `payment.created` for each and their settlements are scheduled.
-pub fn submit_payments(app: &Arc<App>, payments: Vec<Payment>) -> ApiResult<Result<Vec<Payment>, (Uuid, &'static str, String)>> {
+pub fn submit_payments(
+    app: &Arc<App>,
+    payments: Vec<Payment>,
+) -> ApiResult<Result<Vec<Payment>, IntentRefusal>> {
     let stored = app.store.update(|s| {
         for p in &payments {
-            let previous = s.payments.payments.iter().filter(|x| x.intent_id == p.intent_id).map(|x| x.status.as_str());
+            let previous =
+                s.payments.payments.iter().filter(|x| x.intent_id == p.intent_id).map(|x| x.status.as_str());
             if let Some((status, message)) = already_paying(previous) {
                 return Err((p.intent_id, status, message));
             }
