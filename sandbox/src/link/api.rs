@@ -44,6 +44,8 @@ struct OpenSession {
     #[serde(default)]
     payment_intent_id: Option<String>,
     #[serde(default)]
+    bulk_payment_intent_id: Option<String>,
+    #[serde(default)]
     reconnect_id: Option<String>,
 }
 
@@ -54,8 +56,8 @@ fn uuid_field(value: &str, field: &str) -> ApiResult<Uuid> {
 
 /// A Link session for a launch without `access_token`, which Lean's SDK takes as optional. Lean
 /// does not say how its SDK then identifies the customer; this sandbox uses what the config names:
-/// `customer_id`, else the customer of the `payment_intent_id` (`pay`, `checkout`) or of the
-/// `reconnect_id` (`reconnect`). The token is that one customer's, like a merchant-minted one, so
+/// `customer_id`, else the customer of the `payment_intent_id` (`pay`, `checkout`), of the
+/// `bulk_payment_intent_id` (`pay`) or of the `reconnect_id` (`reconnect`). The token is that one customer's, like a merchant-minted one, so
 /// every later check (the customer's intents, sources, consents) holds as before. Anyone holding
 /// the app token and a customer's id can open such a session: that is why Lean recommends
 /// `access_token` in production.
@@ -77,6 +79,11 @@ async fn open_session(
         let id = uuid_field(&id, "payment_intent_id")?;
         app.store
             .read(|s| s.payments.intents.iter().find(|i| i.id == id).map(|i| i.customer_id))
+            .ok_or_else(crate::payments::errors::unknown_intent)?
+    } else if let Some(id) = present(req.bulk_payment_intent_id) {
+        let id = uuid_field(&id, "bulk_payment_intent_id")?;
+        app.store
+            .read(|s| s.payments.bulk_intents.iter().find(|b| b.id == id).map(|b| b.customer_id))
             .ok_or_else(crate::payments::errors::unknown_intent)?
     } else if let Some(id) = present(req.reconnect_id) {
         let id = uuid_field(&id, "reconnect_id")?;

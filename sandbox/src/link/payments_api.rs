@@ -24,17 +24,20 @@ use crate::auth::CustomerCaller;
 use crate::banks;
 use crate::error::{ApiError, ApiResult};
 use crate::payments::account_on_file::{authorize_consent, revoke_consent};
+use crate::payments::bulk::{customer_bulk, pay_bulk, BulkOutcome};
 use crate::payments::errors::{unknown_consent, unknown_destination, unknown_intent, unknown_source};
 use crate::payments::pay::{create_payment, PayOutcome};
 use crate::payments::sources::{add_beneficiary, add_payments_to_entity, resolve_destination};
 use crate::payments::views::{amount_json, beneficiary_json, destination_json, intent_status, ts};
-use crate::payments::ConsentAttempt;
+use crate::payments::{ConsentAttempt, PaymentSource};
 use crate::users::{self, LoginOutcome};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/link/api/payment-context", get(payment_context))
         .route("/link/api/pay", post(pay))
+        .route("/link/api/bulk-payment-context", get(bulk_payment_context))
+        .route("/link/api/bulk-pay", post(bulk_pay))
         .route("/link/api/checkout", post(checkout))
         .route("/link/api/authorize-consent", post(authorize))
         .route("/link/api/attempts/{id}", get(get_attempt))
@@ -75,16 +78,9 @@ async fn payment_context(
                     .beneficiaries
                     .iter()
                     .find(|b| b.payment_destination_id == i.payment_destination_id);
-                json!({
-                    "id": p.id,
-                    "bank_identifier": p.bank_identifier,
-                    "bank_name": banks::find(&p.bank_identifier).map(|b| b.name),
-                    "beneficiary_status": b.map(|b| b.status.clone()),
-                    "accounts": p.accounts.iter().map(|a| json!({
-                        "id": a.id, "name": a.account_name, "iban": a.iban,
-                        "currency": a.currency, "balance": amount_json(a.balance),
-                    })).collect::<Vec<_>>(),
-                })
+                let mut v = source_context_json(p);
+                v["beneficiary_status"] = json!(b.map(|b| b.status.clone()));
+                v
             })
             .collect();
         let status = intent_status(i, st);
@@ -101,6 +97,113 @@ async fn payment_context(
         }))
     });
     v.map(Json).ok_or_else(unknown_intent)
+}
+
+/// A payment source as the pay screens list it: its bank and its accounts.
+fn source_context_json(p: &PaymentSource) -> Value {
+    json!({
+        "id": p.id,
+        "bank_identifier": p.bank_identifier,
+        "bank_name": banks::find(&p.bank_identifier).map(|b| b.name),
+        "accounts": p.accounts.iter().map(|a| json!({
+            "id": a.id, "name": a.account_name, "iban": a.iban,
+            "currency": a.currency, "balance": amount_json(a.balance),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// What the bulk pay screens show: the bulk intent (currency, total, and each child intent with
+/// its recipient) and the customer's payment sources, each with the status of its beneficiary
+/// for every recipient of the bulk (`null` when it is not one).
+async fn bulk_payment_context(
+    caller: CustomerCaller,
+    State(app): State<Arc<App>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Value>> {
+    let bulk_id = query_str(&q, "bulk_payment_intent_id")
+        .ok_or_else(|| ApiError::missing_parameters("bulk_payment_intent_id is required."))
+        .and_then(|raw| Uuid::parse_str(raw).map_err(|_| unknown_intent()))?;
+    let cid = caller.customer_id;
+    let bulk = customer_bulk(&app, cid, bulk_id)?;
+    Ok(Json(app.store.read(|s| {
+        let st = &s.payments;
+        let intents: Vec<_> =
+            bulk.intent_ids.iter().filter_map(|id| st.intents.iter().find(|i| i.id == *id)).collect();
+        let payments: Vec<Value> = intents
+            .iter()
+            .map(|i| {
+                let dest = st.destinations.iter().find(|d| d.id == i.payment_destination_id);
+                json!({
+                    "payment_intent_id": i.id,
+                    "amount": amount_json(i.amount),
+                    "currency": i.currency,
+                    "description": i.description,
+                    "intent_status": intent_status(i, st),
+                    "destination": dest.map(|d| json!({"id": d.id, "name": d.name, "display_name": d.display_name, "iban": d.iban})),
+                })
+            })
+            .collect();
+        let sources: Vec<Value> = st
+            .sources
+            .iter()
+            .filter(|p| p.customer_id == cid && !p.deleted)
+            .map(|p| {
+                let mut v = source_context_json(p);
+                v["beneficiaries"] = intents
+                    .iter()
+                    .map(|i| {
+                        let b = p.beneficiaries.iter().find(|b| b.payment_destination_id == i.payment_destination_id);
+                        json!({"payment_destination_id": i.payment_destination_id, "status": b.map(|b| b.status.clone())})
+                    })
+                    .collect();
+                v
+            })
+            .collect();
+        let total: f64 = intents.iter().map(|i| i.amount).sum();
+        json!({
+            "status": "OK",
+            "bulk_payment_intent_id": bulk.id,
+            "customer_id": bulk.customer_id,
+            "currency": bulk.currency,
+            "total_amount": amount_json(total),
+            "payments": payments,
+            "payment_sources": sources,
+        })
+    })))
+}
+
+/// `pay` with `bulk_payment_intent_id`: every child intent paid from one account, all or none
+/// (`payments::bulk`). OK carries each child's payment; a refusal names the child refused.
+async fn bulk_pay(
+    caller: CustomerCaller,
+    State(app): State<Arc<App>>,
+    JsonObject(b): JsonObject,
+) -> ApiResult<Json<Value>> {
+    let bulk = req_uuid(&b, "bulk_payment_intent_id", unknown_intent)?;
+    let account = opt_uuid(&b, "account_id")?;
+    let bank = opt_str(&b, "bank_identifier")?;
+    Ok(Json(match pay_bulk(&app, caller.customer_id, bulk, bank.as_deref(), account)? {
+        BulkOutcome::Created(payments) => json!({
+            "status": "OK",
+            "message": "Payments submitted.",
+            "bulk_payment_intent_id": bulk,
+            // All are PENDING_WITH_BANK when submitted, as a single pay's payment is.
+            "payment_status": payments.first().map(|p| p.status.clone()),
+            "bank_identifier": payments.first().map(|p| p.bank_identifier.clone()),
+            "account_id": payments.first().and_then(|p| p.account_id),
+            "payments": payments.iter().map(|p| json!({
+                "payment_intent_id": p.intent_id,
+                "payment_id": p.id,
+                "payment_status": p.status,
+                "amount": amount_json(p.amount),
+            })).collect::<Vec<_>>(),
+        }),
+        BulkOutcome::Refused { payment_intent_id, status, message } => {
+            let message =
+                format!("Payment intent {payment_intent_id} cannot be paid, so none was: {message}");
+            json!({"status": status, "message": message, "payment_intent_id": payment_intent_id})
+        }
+    }))
 }
 
 fn pay_outcome_json(o: PayOutcome) -> Value {

@@ -50,6 +50,10 @@
       confirm_payment: "Confirm your payment", amount: "Amount", to: "To", from: "From", reference: "Reference",
       pay_now: "Confirm payment", paying: "Sending your payment…", payment_sent: "Payment submitted",
       payment_sent_sub: "Your bank is processing the payment.", status: "Status",
+      total: "Total", bulk_count: "Payments", bulk_list: "Payments in this request",
+      confirm_bulk: "Confirm your payments", pay_bulk_now: "Confirm payments", paying_bulk: "Sending your payments…",
+      bulk_sent: "Payments submitted", bulk_sent_sub: "Your bank is processing the payments.",
+      no_accounts_bulk: "No account can pay these payments. Connect a bank with the payments permission first.",
       authorise_payment: "Authorise payment at {bank}", authorise: "Authorise", redirecting: "Returning you to the merchant…",
       consent_auth_title: "Authorise payments to {dest}", consent_limit: "Maximum per payment", expires: "Expires",
       capture_ok_title: "All done", capture_ok_pay: "Your payment was authorised.", capture_ok_consent: "Your consent was authorised.",
@@ -102,6 +106,10 @@
       confirm_payment: "تأكيد الدفع", amount: "المبلغ", to: "إلى", from: "من", reference: "المرجع",
       pay_now: "تأكيد الدفع", paying: "جارٍ إرسال الدفعة…", payment_sent: "تم إرسال الدفعة",
       payment_sent_sub: "يقوم البنك بمعالجة الدفعة.", status: "الحالة",
+      total: "المبلغ الإجمالي", bulk_count: "عدد الدفعات", bulk_list: "الدفعات في هذا الطلب",
+      confirm_bulk: "تأكيد الدفعات", pay_bulk_now: "تأكيد الدفعات", paying_bulk: "جارٍ إرسال الدفعات…",
+      bulk_sent: "تم إرسال الدفعات", bulk_sent_sub: "يقوم البنك بمعالجة الدفعات.",
+      no_accounts_bulk: "لا يوجد حساب يمكنه دفع هذه الدفعات. اربط بنكًا بصلاحية المدفوعات أولًا.",
       authorise_payment: "اعتماد الدفع لدى {bank}", authorise: "اعتماد", redirecting: "جارٍ إعادتك إلى التاجر…",
       consent_auth_title: "اعتماد المدفوعات إلى {dest}", consent_limit: "الحد الأقصى لكل دفعة", expires: "ينتهي في",
       capture_ok_title: "تم بنجاح", capture_ok_pay: "تم اعتماد الدفعة.", capture_ok_consent: "تم اعتماد الموافقة.",
@@ -620,41 +628,122 @@
   function startPay() {
     loading(T.loading);
     if (!needToken()) return;
-    if (!q.get("payment_intent_id")) {
-      fail("UNSUPPORTED_METHOD", "bulk_payment_intent_id is not supported by this sandbox's pay screen yet.", "INITIALIZATION");
-      return;
-    }
+    // With both ids, payment_intent_id wins (see sandbox/README.md).
+    if (!q.get("payment_intent_id")) { startBulkPay(); return; }
     loadIntent().then(function (ctx) {
       if (!ctx) return;
-      var wantedBank = q.get("bank_identifier");
-      var accounts = [];
-      ctx.payment_sources.forEach(function (src) {
-        if (wantedBank && src.bank_identifier !== wantedBank) return;
-        src.accounts.forEach(function (a) {
-          if (a.currency === ctx.currency) accounts.push({ source: src, account: a });
-        });
-      });
+      var accounts = payableAccounts(ctx);
       if (!accounts.length) { fail("UNKNOWN_PAYMENT_SOURCE", T.no_accounts, "ACCOUNT_SELECTION"); return; }
-      var preset = q.get("account_id");
-      var chosen = preset && accounts.filter(function (x) { return x.account.id === preset; })[0];
+      var chosen = presetAccount(accounts);
       if (chosen) showPayConfirm(ctx, chosen, null);
       else showAccounts(ctx, accounts);
     });
   }
+  // The accounts of the customer's payment sources in the intent's currency (of bank_identifier's
+  // bank when given); shared by the single and bulk pay screens.
+  function payableAccounts(ctx) {
+    var wantedBank = q.get("bank_identifier");
+    var accounts = [];
+    ctx.payment_sources.forEach(function (src) {
+      if (wantedBank && src.bank_identifier !== wantedBank) return;
+      src.accounts.forEach(function (a) {
+        if (a.currency === ctx.currency) accounts.push({ source: src, account: a });
+      });
+    });
+    return accounts;
+  }
+  function presetAccount(accounts) {
+    var preset = q.get("account_id");
+    return preset && accounts.filter(function (x) { return x.account.id === preset; })[0];
+  }
+  function accountItem(x, showBal, onPick) {
+    return h("li", {}, [h("button", {
+      type: "button", "class": "bank", "data-testid": "account-" + x.account.id, on: { click: onPick }
+    }, [
+      h("span", { "class": "meta" }, [
+        h("span", { text: x.account.name }),
+        h("span", { "class": "sub", text: (x.source.bank_name || x.source.bank_identifier) + " · " + maskIban(x.account.iban) +
+          (showBal ? " · " + money(x.account.balance, x.account.currency) : "") })
+      ])
+    ])]);
+  }
+
+  // pay with bulk_payment_intent_id: the bulk's payments, one account for all of them,
+  // confirmation, then every payment at once (all or nothing, decided by the sandbox).
+  function startBulkPay() {
+    var id = q.get("bulk_payment_intent_id");
+    api("/link/api/bulk-payment-context?bulk_payment_intent_id=" + encodeURIComponent(id)).then(function (r) {
+      if (!r.ok) { apiFail(r, "INITIALIZATION"); return; }
+      var ctx = r.body;
+      customerId = ctx.customer_id;
+      var accounts = payableAccounts(ctx);
+      if (!accounts.length) { fail("UNKNOWN_PAYMENT_SOURCE", T.no_accounts_bulk, "ACCOUNT_SELECTION"); return; }
+      var chosen = presetAccount(accounts);
+      if (chosen) showBulkConfirm(ctx, chosen, null);
+      else showBulkAccounts(ctx, accounts);
+    }).catch(networkError);
+  }
+  function bulkList(ctx) {
+    return h("div", {}, [
+      h("h2", { "class": "bulk-head", text: T.bulk_list }),
+      h("ul", { "class": "perms bulk", "data-testid": "bulk-payments" }, ctx.payments.map(function (p) {
+        var d = p.destination;
+        return h("li", { "data-testid": "bulk-payment", "data-payment-intent-id": p.payment_intent_id }, [
+          h("strong", { "data-testid": "bulk-payment-recipient", text: d ? d.display_name || d.name : "" }),
+          h("span", { "data-testid": "bulk-payment-amount", text: money(p.amount, p.currency) }),
+          h("span", { "class": "muted", "data-testid": "bulk-payment-reference", text: p.description })
+        ]);
+      }))
+    ]);
+  }
+  function showBulkAccounts(ctx, accounts) {
+    var showBal = q.get("show_balances") === "true";
+    show("ACCOUNT_SELECTION", [
+      h("h1", { text: T.choose_account }),
+      h("p", { "class": "muted", text: T.choose_account_sub }),
+      h("p", { "class": "amount", "data-testid": "payment-amount", text: money(ctx.total_amount, ctx.currency) }),
+      h("ul", { "class": "banks" }, accounts.map(function (x) {
+        return accountItem(x, showBal, function () { showBulkConfirm(ctx, x, function () { showBulkAccounts(ctx, accounts); }); });
+      })),
+      bulkList(ctx)
+    ]);
+  }
+  function showBulkConfirm(ctx, choice, back) {
+    state.bank = { identifier: choice.source.bank_identifier };
+    var total = money(ctx.total_amount, ctx.currency);
+    var button = h("button", { type: "button", "class": "btn", text: T.pay_bulk_now, on: { click: function () {
+      button.disabled = true;
+      loading(T.paying_bulk);
+      api("/link/api/bulk-pay", { method: "POST", body: {
+        bulk_payment_intent_id: ctx.bulk_payment_intent_id, account_id: choice.account.id,
+        bank_identifier: choice.source.bank_identifier
+      } }).then(function (r) {
+        if (!r.ok) { apiFail(r, "PAYMENT_CONFIRMATION"); return; }
+        if (r.body.status !== "OK") { fail(r.body.status, r.body.message || T.error_title, "PAYMENT_CONFIRMATION"); return; }
+        successScreen(T.bulk_sent, T.bulk_sent_sub,
+          { status: "SUCCESS", message: "Payments submitted.", secondary_status: r.body.payment_status,
+            bank: bankInfo(true), exit_point: "SUCCESS" },
+          facts([[T.status, "payment-status", r.body.payment_status], [T.total, "payment-amount", total],
+                 [T.bulk_count, "bulk-count", String(r.body.payments.length)]]));
+      }).catch(networkError);
+    } } });
+    show("PAYMENT_CONFIRMATION", [
+      h("h1", { text: T.confirm_bulk }),
+      facts([
+        [T.total, "payment-amount", total],
+        [T.bulk_count, "bulk-count", String(ctx.payments.length)],
+        [T.from, "payment-account", choice.account.name + " · " + maskIban(choice.account.iban)]
+      ]),
+      bulkList(ctx),
+      h("div", { "class": "grow" }),
+      button
+    ], { onBack: back });
+  }
+
   function showAccounts(ctx, accounts) {
     var showBal = q.get("show_balances") === "true";
     var items = accounts.map(function (x) {
-      var bank = state.banks.filter(function (b) { return b.identifier === x.source.bank_identifier; })[0];
-      return h("li", {}, [h("button", {
-        type: "button", "class": "bank", "data-testid": "account-" + x.account.id,
-        on: { click: function () { showPayConfirm(ctx, x, function () { showAccounts(ctx, accounts); }); } }
-      }, [
-        h("span", { "class": "meta" }, [
-          h("span", { text: x.account.name }),
-          h("span", { "class": "sub", text: (x.source.bank_name || x.source.bank_identifier) + " · " + maskIban(x.account.iban) +
-            (showBal ? " · " + money(x.account.balance, x.account.currency) : "") })
-        ])
-      ])]);
+      return accountItem(x, showBal, function () { showPayConfirm(ctx, x, function () { showAccounts(ctx, accounts); }); });
     });
     show("ACCOUNT_SELECTION", [
       h("h1", { text: T.choose_account }),
@@ -967,7 +1056,8 @@
     loading(T.loading);
     fetch("/link/api/token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({
       app_token: q.get("app_token") || "", customer_id: customerId || null,
-      payment_intent_id: q.get("payment_intent_id") || null, reconnect_id: q.get("reconnect_id") || null
+      payment_intent_id: q.get("payment_intent_id") || null,
+      bulk_payment_intent_id: q.get("bulk_payment_intent_id") || null, reconnect_id: q.get("reconnect_id") || null
     }) }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (body) {
         state.lastApi = JSON.stringify({ http_status: res.status, status: body.status || null, message: body.message || null });

@@ -7,6 +7,7 @@
 //! state and emit webhooks.
 
 pub mod account_on_file;
+pub mod bulk;
 pub mod errors;
 mod model;
 pub mod pay;

@@ -42,6 +42,32 @@ pub fn create_payment(
     account_id: Option<Uuid>,
     legacy: bool,
 ) -> ApiResult<PayOutcome> {
+    let payment = match prepare_payment(app, customer_id, intent_id, bank_identifier, account_id, legacy)? {
+        Ok(p) => p,
+        Err((status, message)) => return Ok(PayOutcome::Refused(status, message)),
+    };
+    match submit_payments(app, vec![payment])? {
+        Ok(mut done) => Ok(PayOutcome::Created(Box::new(done.remove(0)))),
+        Err((_, status, message)) => Ok(PayOutcome::Refused(status, message)),
+    }
+}
+
+/// A refusal: the flow-level status (HTTP 200 in the Link API) and its message.
+pub type Refusal = (&'static str, String);
+
+/// A refusal of one of several intents submitted together: that intent, the status, the message.
+pub type IntentRefusal = (Uuid, &'static str, String);
+
+/// Every check `create_payment` makes, without storing anything: the payment it would submit,
+/// or the refusal. 4xx errors (unknown intent, source or account) are the request's fault.
+pub fn prepare_payment(
+    app: &Arc<App>,
+    customer_id: Uuid,
+    intent_id: Uuid,
+    bank_identifier: Option<&str>,
+    account_id: Option<Uuid>,
+    legacy: bool,
+) -> ApiResult<Result<Payment, Refusal>> {
     let (intent, dest, sources, previous) = app.store.read(|s| {
         let intent = s.payments.intents.iter().find(|i| i.id == intent_id).cloned();
         let dest = intent
@@ -68,35 +94,26 @@ pub fn create_payment(
         return Err(unknown_intent());
     }
     let dest = dest.ok_or_else(unknown_destination)?;
-    if previous.iter().any(|s| s == PENDING_WITH_BANK) {
-        return Ok(PayOutcome::Refused(
-            "ANOTHER_PAYMENT_ALREADY_IN_PROGRESS",
-            "A payment for this intent is already in progress.".into(),
-        ));
-    }
-    if previous.iter().any(|s| s == ACCEPTED_BY_BANK) {
-        return Ok(PayOutcome::Refused(
-            "PAYMENT_INTENT_ALREADY_PAID",
-            "This payment intent has already been paid.".into(),
-        ));
+    if let Some(refused) = already_paying(previous.iter().map(String::as_str)) {
+        return Ok(Err(refused));
     }
     let debit = if legacy {
         match from_source(&sources, &dest, bank_identifier, account_id)? {
             Ok(debit) => debit,
-            Err(refused) => return Ok(refused),
+            Err(refused) => return Ok(Err(refused)),
         }
     } else {
         from_bank(app, customer_id, &sources, bank_identifier, account_id)?
     };
     let account = debit.account;
     if account.currency != intent.currency {
-        return Ok(PayOutcome::Refused(
+        return Ok(Err((
             "FAILED",
             format!("The selected account holds {}, the intent is in {}.", account.currency, intent.currency),
-        ));
+        )));
     }
     let now = Utc::now();
-    let payment = Payment {
+    Ok(Ok(Payment {
         id: Uuid::new_v4(),
         intent_id,
         customer_id,
@@ -123,17 +140,55 @@ pub fn create_payment(
         updated_at: now,
         granular_status_code: None,
         status_additional_info: None,
-    };
-    let settle = app.store.update(|s| {
-        s.payments.payments.push(payment.clone());
-        if let Some(i) = s.payments.intents.iter_mut().find(|i| i.id == intent_id) {
-            i.updated_at = now;
+    }))
+}
+
+/// The refusal an intent's earlier payments cause: one in progress, or one the bank accepted.
+fn already_paying<'a>(previous: impl IntoIterator<Item = &'a str> + Clone) -> Option<Refusal> {
+    if previous.clone().into_iter().any(|s| s == PENDING_WITH_BANK) {
+        return Some((
+            "ANOTHER_PAYMENT_ALREADY_IN_PROGRESS",
+            "A payment for this intent is already in progress.".into(),
+        ));
+    }
+    if previous.into_iter().any(|s| s == ACCEPTED_BY_BANK) {
+        return Some(("PAYMENT_INTENT_ALREADY_PAID", "This payment intent has already been paid.".into()));
+    }
+    None
+}
+
+/// Stores prepared payments all together or none of them: if an intent gained a payment in
+/// progress or an accepted one since it was checked, nothing is stored and that intent's id
+/// and refusal come back. Then `payment.created` for each and their settlements are scheduled.
+pub fn submit_payments(
+    app: &Arc<App>,
+    payments: Vec<Payment>,
+) -> ApiResult<Result<Vec<Payment>, IntentRefusal>> {
+    let stored = app.store.update(|s| {
+        for p in &payments {
+            let previous =
+                s.payments.payments.iter().filter(|x| x.intent_id == p.intent_id).map(|x| x.status.as_str());
+            if let Some((status, message)) = already_paying(previous) {
+                return Err((p.intent_id, status, message));
+            }
         }
-        s.payments.settings.payment_settle_ms
+        for p in &payments {
+            s.payments.payments.push(p.clone());
+            if let Some(i) = s.payments.intents.iter_mut().find(|i| i.id == p.intent_id) {
+                i.updated_at = p.created_at;
+            }
+        }
+        Ok(s.payments.settings.payment_settle_ms)
     })?;
-    emit_payment_created(app, &payment);
-    schedule_settle(app, payment.id, payment.amount, settle);
-    Ok(PayOutcome::Created(Box::new(payment)))
+    let settle = match stored {
+        Ok(ms) => ms,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    for p in &payments {
+        emit_payment_created(app, p);
+        schedule_settle(app, p.id, p.amount, settle);
+    }
+    Ok(Ok(payments))
 }
 
 /// Legacy `pay`: a payment source (of the bank and holding the account, when those are given)
@@ -144,7 +199,7 @@ fn from_source(
     dest: &Destination,
     bank_identifier: Option<&str>,
     account_id: Option<Uuid>,
-) -> ApiResult<Result<Debit, PayOutcome>> {
+) -> ApiResult<Result<Debit, Refusal>> {
     let candidates: Vec<&PaymentSource> = sources
         .iter()
         .filter(|p| bank_identifier.is_none_or(|b| b == p.bank_identifier))
@@ -156,7 +211,7 @@ fn from_source(
     let with_benef =
         candidates.iter().find(|p| p.beneficiaries.iter().any(|b| b.payment_destination_id == dest.id));
     let Some(src) = with_benef else {
-        return Ok(Err(PayOutcome::Refused(
+        return Ok(Err((
             "BENEFICIARY_NOT_FOUND",
             "The payment destination is not a beneficiary of this payment source.".into(),
         )));
@@ -168,7 +223,7 @@ fn from_source(
         .cloned()
         .ok_or_else(unknown_source)?;
     if benef.status != ACTIVE {
-        return Ok(Err(PayOutcome::Refused(
+        return Ok(Err((
             "PENDING_BENEFICIARY_COOL_OFF",
             format!("The beneficiary is in its cool-off period until {}.", ts(benef.cool_off_expiry)),
         )));
