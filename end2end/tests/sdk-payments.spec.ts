@@ -184,14 +184,17 @@ test('authorizeConsent with OTP, then manageConsents revokes it', async ({ page 
 test('createBeneficiary shows the cool-off; config errors name the field', async ({ page }) => {
   await settings(sb, { beneficiary_cool_off_ms: 600_000 });
   const c = await customer(sb, api, 'sdk-benef');
-  await call(sb, c.token, 'POST', '/link/api/connect', {
+  const source = await call(sb, c.token, 'POST', '/link/api/connect', {
     customer_id: c.id, bank_identifier: 'LEAN_MB1', username: 'user_simple', password: 'pass_simple', permissions: ['payments'],
   });
   const second = await call(sb, api, 'POST', '/payments/v1/destinations', {
     name: 'Second Shop', display_name: 'Second Shop', iban: 'GB82WEST12345698765432', country: 'GBR', city: 'London',
     address: '1 High St', bank_type: 'RETAIL', government_identifier: { type: 'TRADE_LICENSE_NUMBER', value: 'TL-2' },
   });
-  const frame = await launch(page, sb, 'createBeneficiary', { customer_id: c.id, access_token: c.token, payment_destination_id: second.id });
+  // An alias of updatePaymentSource: one of payment_source_id or entity_id, as Lean's reference says.
+  const frame = await launch(page, sb, 'createBeneficiary', {
+    customer_id: c.id, access_token: c.token, payment_destination_id: second.id, payment_source_id: source.payment_source_id,
+  });
   await expect(frame.locator('main[data-screen="BENEFICIARY"]')).toBeVisible();
   await expect(frame.getByTestId('beneficiary-name')).toHaveText('Second Shop');
   await frame.getByRole('button', { name: 'Add beneficiary' }).click();
