@@ -101,6 +101,8 @@ test('every connect option reaches Lean, and the person sees its effect', async 
   await link.getByRole('button', { name: 'Done' }).click();
 
   await expect(page.getByTestId('flow-outcome')).toHaveAttribute('data-status', 'SUCCESS');
+  // No list of banks on this page: the words point to the dashboard.
+  await expect(page.getByTestId('flow-outcome')).toContainText('on your dashboard');
   await page.getByTestId('connect-see-dashboard').click();
   await expect(page.getByTestId('entity-card')).toContainText('Lean Mockbank');
 });

@@ -83,6 +83,8 @@ test('a new user connects a bank and sees it arrive live, and it survives reload
   // The entity's webhook lists the bank before the SDK closes; this was still the first connection.
   await expect(page.getByTestId('flow-outcome')).toContainText('Bank connected');
   await expect(page.getByTestId('flow-outcome')).not.toContainText('already connected');
+  // Once the bank is on the page, the notice says so rather than "in a moment".
+  await expect(page.getByTestId('flow-outcome')).toHaveText('Bank connected. It is listed below.');
   await expect(card).toContainText('Lean Mockbank');
   await expect(card).toContainText('Transactions');
   await expect(card.getByTestId('entity-data-status')).toHaveText('Data ready');

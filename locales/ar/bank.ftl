@@ -139,6 +139,8 @@ bank-error-refresh-running = يجري تحديث هذا البنك بالفعل�
 
 ## Link SDK outcomes
 flow-connected = تم ربط البنك. تؤكّد Lean الربط الآن، وسيظهر أدناه خلال لحظات.
+flow-connected-listed = تم ربط البنك. تجده مدرجًا أدناه.
+flow-connected-dashboard = تم ربط البنك. تؤكّد Lean الربط الآن، وسيظهر في لوحة التحكم خلال لحظات.
 flow-already-connected = { $bank } مرتبط من قبل. حدّثت Lean ذلك الاتصال بدلًا من إضافة اتصال ثانٍ.
 flow-renewed = تم ربط البنك مجددًا. ستظهر بياناته هنا فور تأكيد Lean للموافقة الجديدة.
 flow-cancelled = أغلقت نافذة ربط البنك قبل الانتهاء. لم يُربط أي بنك.

@@ -139,6 +139,8 @@ bank-error-refresh-running = A refresh of this bank is already running; its prog
 
 ## Link SDK outcomes
 flow-connected = Bank connected. Lean is confirming it; it will appear below in a moment.
+flow-connected-listed = Bank connected. It is listed below.
+flow-connected-dashboard = Bank connected. Lean is confirming it; it will be on your dashboard in a moment.
 flow-already-connected = { $bank } was already connected. Lean refreshed that connection instead of adding a second one.
 flow-renewed = Bank connected again. Its data appears here as soon as Lean confirms the new consent.
 flow-cancelled = You closed the bank connection before finishing. Nothing was connected.

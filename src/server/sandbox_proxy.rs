@@ -4,8 +4,9 @@
 //! port (`http://127.0.0.1:4010`), a second origin as Lean's CDN is. A demo deployed behind one https
 //! host name cannot offer that port to other computers, and an https page may not load an http script
 //! anyway. So when `PUBLIC_URL` is set (and `LEAN_SANDBOX_PUBLIC_URL` is not), the app forwards the
-//! sandbox's browser-facing paths — the Link loader, page, assets and API under `/link/`, and the bank
-//! logos under `/static/banks/` — to the sandbox over loopback HTTP, and the sandbox names
+//! sandbox's browser-facing paths — the Link loader, page, assets and API under `/link/`, the bank list
+//! the Link page reads (`GET /banks/v1`) and the bank logos under `/static/banks/` — to the sandbox over
+//! loopback HTTP, and the sandbox names
 //! `PUBLIC_URL` as its address in everything it writes.
 //!
 //! These routes sit outside the app's page defences on purpose: the Link page is framed by the app's
@@ -56,6 +57,9 @@ pub fn routes(sandbox_base: String) -> Router {
     Router::new()
         .route("/link/{*rest}", any(forward))
         .route("/static/banks/{file}", get(forward))
+        // The Link page lists the banks with the customer's token, as Lean's does.
+        .route("/banks/v1", get(forward))
+        .route("/banks/v1/", get(forward))
         .with_state(target)
 }
 

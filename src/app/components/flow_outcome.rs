@@ -57,6 +57,12 @@ pub fn FlowOutcomeView(
     /// This flow renewed an expired consent ("Connect again" on the bank's page).
     #[prop(optional)]
     renewed: bool,
+    /// The connected bank is on the page now (its webhook has arrived): the words say so.
+    #[prop(optional)]
+    listed: bool,
+    /// Shown away from the dashboard's list (the connect page): the bank will be on the dashboard.
+    #[prop(optional)]
+    away: bool,
 ) -> impl IntoView {
     // Lean's own words (the SDK's message) are data: shown as sent, isolated from the sentence.
     let detail = outcome.message.clone().or(outcome.secondary_status.clone());
@@ -67,6 +73,8 @@ pub fn FlowOutcomeView(
             None,
         ),
         "SUCCESS" if renewed => ("notice ok", t("flow-renewed"), None),
+        "SUCCESS" if listed => ("notice ok", t("flow-connected-listed"), None),
+        "SUCCESS" if away => ("notice ok", t("flow-connected-dashboard"), None),
         "SUCCESS" => ("notice ok", t("flow-connected"), None),
         "CANCELLED" if outcome.bank_not_listed() => ("notice", t("flow-bank-not-listed"), None),
         "CANCELLED" => ("notice", t("flow-cancelled"), None),

@@ -168,7 +168,7 @@ fn ConnectOptionsForm(choices: ConnectChoices) -> impl IntoView {
             </p>
         </form>
         {move || outcome.get().map(|o| view! {
-            <FlowOutcomeView outcome=o/>
+            <FlowOutcomeView outcome=o away=true/>
             <p><a href="/dashboard" data-testid="connect-see-dashboard">{t("connect-see-dashboard")}</a></p>
         })}
     }

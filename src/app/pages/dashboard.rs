@@ -118,7 +118,13 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
             </div>
         </div>
 
-        {move || latest.get().map(|o| view! { <FlowOutcomeView outcome=o already_connected=repeat_bank.get()/> })}
+        {move || latest.get().map(|o| {
+            // Re-read as the list changes, so "in a moment" turns into "listed below" when the bank arrives.
+            let listed = entities.with(|l| {
+                l.as_ref().is_ok_and(|l| l.iter().any(|e| Some(&e.bank_identifier) == o.bank_identifier.as_ref()))
+            });
+            view! { <FlowOutcomeView outcome=o already_connected=repeat_bank.get() listed/> }
+        })}
 
         {move || match entities.get() {
             Ok(list) if list.is_empty() => view! {
