@@ -186,14 +186,7 @@ fn PayOptionsPanel(
             picks.account.set(String::new());
         }
     });
-    let bank_name = move |identifier: &str| {
-        banks.with(|list| {
-            list.iter()
-                .find(|b| b.identifier == identifier)
-                .map(|b| bank_name_shown(&b.name.name, b.name.arabic_name.as_deref()).to_owned())
-                .unwrap_or_else(|| identifier.to_owned())
-        })
-    };
+    let bank_name = move |identifier: &str| banks.with(|list| super::sources::shown_bank(list, identifier));
     view! {
         <details class="pay-options" data-testid="pay-options">
             <summary>{t("pay-options-title")}</summary>

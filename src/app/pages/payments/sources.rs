@@ -14,7 +14,8 @@ use crate::app::launch::launch;
 use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::Launch;
 use crate::model::{
-    Beneficiary, CallbackData, Destination, DestinationId, Entity, EntityStatus, FlowStatus, PaymentSource,
+    bank_name_shown, BankChoice, Beneficiary, CallbackData, Destination, DestinationId, Entity, EntityStatus,
+    FlowStatus, PaymentSource,
 };
 
 #[component]
@@ -25,14 +26,20 @@ pub(super) fn SourcesSection(
     banks: RwSignal<Vec<Entity>>,
     outcome: Outcome,
 ) -> impl IntoView {
+    let bank_choices = Memo::new(move |_| {
+        overview.with(|o| match o {
+            Some(Ok(o)) => o.bank_choices.clone(),
+            _ => Vec::new(),
+        })
+    });
     view! {
         <section class="history" aria-labelledby="sources-title">
             <h2 id="sources-title">{t("pay-sources-title")}</h2>
             <p class="small muted">{t("pay-sources-intro")}</p>
-            <PaymentSourceControls destinations sources banks outcome/>
+            <PaymentSourceControls destinations sources banks bank_choices outcome/>
             <Transition fallback=|| ()>
                 {move || overview.get().map(|r| match r {
-                    Ok(o) => view! { <SourceList sources=o.sources destinations=o.destinations/> }.into_any(),
+                    Ok(o) => view! { <SourceList sources=o.sources destinations=o.destinations banks=o.bank_choices/> }.into_any(),
                     Err(_) => ().into_any(),
                 })}
             </Transition>
@@ -50,6 +57,7 @@ fn PaymentSourceControls(
     destinations: RwSignal<Vec<Destination>>,
     sources: RwSignal<Vec<PaymentSource>>,
     banks: RwSignal<Vec<Entity>>,
+    bank_choices: Memo<Vec<BankChoice>>,
     outcome: Outcome,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
@@ -184,7 +192,10 @@ fn PaymentSourceControls(
                                 let id = s.id.clone();
                                 view! {
                                     <option value=s.id.to_string() selected=move || source.get() == id>
-                                        {t_with("pay-source-option", &[("bank", arg(&s.bank_identifier)), ("number", arg(i + 1))])}
+                                        {t_with("pay-source-option", &[
+                                            ("bank", arg(bank_choices.with(|b| shown_bank(b, &s.bank_identifier)))),
+                                            ("number", arg(i + 1)),
+                                        ])}
                                     </option>
                                 }
                             }).collect_view().into_any()
@@ -287,6 +298,15 @@ pub(super) fn recipient_notice(
     (format!("{head} {state}"), class)
 }
 
+/// A bank's name in the page's language, from Lean's bank list; its code if Lean does not list it.
+pub(super) fn shown_bank(banks: &[BankChoice], identifier: &str) -> String {
+    banks
+        .iter()
+        .find(|b| b.identifier == identifier)
+        .map(|b| bank_name_shown(&b.name.name, b.name.arabic_name.as_deref()).to_owned())
+        .unwrap_or_else(|| identifier.to_owned())
+}
+
 /// Lean's payment source and beneficiary statuses in plain words, with the cool-off visible.
 fn source_status_text(status: &str) -> String {
     match status {
@@ -297,7 +317,11 @@ fn source_status_text(status: &str) -> String {
 }
 
 #[component]
-fn SourceList(sources: Vec<PaymentSource>, destinations: Vec<Destination>) -> impl IntoView {
+fn SourceList(
+    sources: Vec<PaymentSource>,
+    destinations: Vec<Destination>,
+    banks: Vec<BankChoice>,
+) -> impl IntoView {
     if sources.is_empty() {
         return view! { <p class="muted small" data-testid="sources-empty">{t("pay-sources-empty")}</p> }
             .into_any();
@@ -322,7 +346,7 @@ fn SourceList(sources: Vec<PaymentSource>, destinations: Vec<Destination>) -> im
                         s.beneficiaries.iter().map(|b| (name_of(b.destination_id.as_str()), b.clone())).collect();
                     view! {
                         <tr data-testid="source-row" data-id=s.id.to_string()>
-                            <td><bdi class="ltr">{s.bank_identifier.clone()}</bdi></td>
+                            <td title=s.bank_identifier.clone()><bdi>{shown_bank(&banks, &s.bank_identifier)}</bdi></td>
                             <td>
                                 <span class=if s.status.as_str() == "ACTIVE" { "badge badge-ok" } else { "badge badge-warn" }
                                     data-testid="source-status" data-status=s.status.to_string() title=s.status.to_string()>
