@@ -85,6 +85,14 @@ async function newPayment(page: Page, amount: string) {
   await page.getByTestId('create-payment').click();
 }
 
+/** Picks `bank` in the Link UI and logs in as one of the sandbox's test users. */
+async function logInAt(link: FrameLocator, bank: string, user = 'user_simple') {
+  await link.getByTestId(`bank-${bank}`).click();
+  await link.getByLabel('Username').fill(user);
+  await link.getByLabel('Password').fill(user.replace('user_', 'pass_'));
+  await link.getByRole('button', { name: 'Log in' }).click();
+}
+
 async function linkDone(link: FrameLocator) {
   await expect(link.locator('main[data-screen="SUCCESS"]')).toBeVisible();
   await link.getByRole('button', { name: 'Done' }).click();
@@ -117,10 +125,7 @@ test('destinations, a checked payment, Pay with bank and the status moving live'
   // A payment source at the payer's bank, with the destination as a recipient (no cool-off here).
   await page.getByTestId('create-payment-source').click();
   const link = page.frameLocator('#lean-link-frame');
-  await link.getByTestId('bank-LEAN_MB1').click();
-  await link.getByLabel('Username').fill('user_simple');
-  await link.getByLabel('Password').fill('pass_simple');
-  await link.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(link, 'LEAN_MB1');
   await link.getByRole('button', { name: 'Allow' }).click();
   await linkDone(link);
   await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'SUCCESS');
@@ -177,10 +182,7 @@ test('Pay with Open Finance: checkout, back to /open-finance/success, captureRed
 
   await row.getByTestId('pay-open-finance').click();
   const link = page.frameLocator('#lean-link-frame');
-  await link.getByTestId('bank-LEAN_OF_RETAIL_UAE').click();
-  await link.getByLabel('Username').fill('user_simple');
-  await link.getByLabel('Password').fill('pass_simple');
-  await link.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(link, 'LEAN_OF_RETAIL_UAE');
   await expect(link.locator('main[data-screen="BANK_AUTHORISATION"]')).toBeVisible();
   await expect(link.getByTestId('payment-amount')).toContainText('AED 75.00');
   await link.getByRole('button', { name: 'Authorise' }).click();
@@ -231,10 +233,7 @@ test('a bank that refuses the login sends the payer to /open-finance/fail, expla
 
   await row.getByTestId('pay-open-finance').click();
   const link = page.frameLocator('#lean-link-frame');
-  await link.getByTestId('bank-LEAN_OF_RETAIL_UAE').click();
-  await link.getByLabel('Username').fill('user_locked');
-  await link.getByLabel('Password').fill('pass_locked');
-  await link.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(link, 'LEAN_OF_RETAIL_UAE', 'user_locked');
 
   await page.waitForURL(/\/open-finance\/fail\?/);
   expect(new URL(page.url()).searchParams.get('granular_status_code')).toBe('EU_ACCOUNT_LOCKED');
@@ -281,10 +280,7 @@ test('payment sources: the picked destination, createBeneficiary, the cool-off v
   await page.getByTestId('source-destination').selectOption(globex);
   await page.getByTestId('create-payment-source').click();
   const link = page.frameLocator('#lean-link-frame');
-  await link.getByTestId('bank-LEAN_MB1').click();
-  await link.getByLabel('Username').fill('user_simple');
-  await link.getByLabel('Password').fill('pass_simple');
-  await link.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(link, 'LEAN_MB1');
   await link.getByRole('button', { name: 'Allow' }).click();
   await linkDone(link);
   await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'SUCCESS');
@@ -345,10 +341,7 @@ test('Lean\'s advised path: connect with the payments permission makes the payme
   expect(sent.getAll('permissions')).toContain('payments');
   expect(sent.get('payment_destination_id')).toBe(acme);
   const link = page.frameLocator('#lean-link-frame');
-  await link.getByTestId('bank-LEAN_MB1').click();
-  await link.getByLabel('Username').fill('user_simple');
-  await link.getByLabel('Password').fill('pass_simple');
-  await link.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(link, 'LEAN_MB1');
   await link.getByRole('button', { name: 'Allow' }).click();
   await linkDone(link);
   await expect(page.getByTestId('source-row')).toHaveCount(1);
@@ -362,10 +355,7 @@ test('a bank connected for data only gains payments: updatePaymentSource with it
   // A data-only connection from the dashboard.
   await page.getByTestId('connect-bank').click();
   const connect = page.frameLocator('#lean-link-frame');
-  await connect.getByTestId('bank-LEAN_MB1').click();
-  await connect.getByLabel('Username').fill('user_simple');
-  await connect.getByLabel('Password').fill('pass_simple');
-  await connect.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(connect, 'LEAN_MB1');
   await connect.getByRole('button', { name: 'Allow' }).click();
   await linkDone(connect);
   await expect(page.getByTestId('entity-card')).toHaveCount(1);
@@ -438,10 +428,7 @@ test('payment options: the account and bank for Pay with bank, the bank and paye
   // A payment source, so that there are accounts to choose from.
   await page.getByTestId('connect-for-payments').click();
   const link = page.frameLocator('#lean-link-frame');
-  await link.getByTestId('bank-LEAN_MB1').click();
-  await link.getByLabel('Username').fill('user_simple');
-  await link.getByLabel('Password').fill('pass_simple');
-  await link.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(link, 'LEAN_MB1');
   await link.getByRole('button', { name: 'Allow' }).click();
   await linkDone(link);
   await expect(page.getByTestId('source-row')).toHaveCount(1);
@@ -529,10 +516,7 @@ test('verifyAddress: the name is asked for and kept, the outcome is shown in pla
   await name.fill('Layla  Al Zaabi');
   await verify.click();
   const link = page.frameLocator('#lean-link-frame');
-  await link.getByTestId('bank-LEAN_MB1').click();
-  await link.getByLabel('Username').fill('user_simple');
-  await link.getByLabel('Password').fill('pass_simple');
-  await link.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(link, 'LEAN_MB1');
   await expect(link.getByTestId('error-message')).toContainText('does not match Layla Al Zaabi');
   await link.getByRole('button', { name: 'Close' }).last().click();
   const outcome = page.getByTestId('verify-outcome');
@@ -553,10 +537,7 @@ test('verifyAddress: the name is asked for and kept, the outcome is shown in pla
   // The sandbox's user_simple is Fatima Al Mansouri: that name is verified.
   await name.fill('Fatima Al Mansouri');
   await verify.click();
-  await link.getByTestId('bank-LEAN_MB1').click();
-  await link.getByLabel('Username').fill('user_simple');
-  await link.getByLabel('Password').fill('pass_simple');
-  await link.getByRole('button', { name: 'Log in' }).click();
+  await logInAt(link, 'LEAN_MB1');
   await linkDone(link);
   await expect(outcome).toHaveAttribute('data-status', 'SUCCESS');
   await expect(page.getByTestId('verify-headline')).toHaveText('Verified: your bank confirmed that Fatima Al Mansouri holds the account.');

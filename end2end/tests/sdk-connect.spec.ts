@@ -5,39 +5,11 @@ import { expect, FrameLocator, Page, test } from '@playwright/test';
 import {
   bankLogin, call, callbacks, clearCallbacks, customer, Customer, destination, lastCallback, launch, Sandbox,
   settings, startSandbox, token,
+  expectCallback, screen, UUID,
 } from './sdk-sandbox';
 
 let sb: Sandbox;
 let api: string;
-
-const KEYS = [
-  'bank', 'exit_intent_point', 'exit_point', 'exit_survey_reason', 'last_api_response', 'lean_correlation_id',
-  'message', 'open_banking_redirect_url', 'secondary_status', 'status', 'user_exit_intent',
-];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/**
- * Checks the whole CallbackData: exactly Lean's keys, `expected` values (RegExp = pattern),
- * and null for every key not mentioned. `last_api_response` is a JSON string of the last call
- * the Link UI made, when `lastApi` is given.
- */
-function expectCallback(cb: any, expected: Record<string, unknown>, lastApi?: { http_status: number; status?: string | null }) {
-  expect(Object.keys(cb).sort()).toEqual(KEYS);
-  for (const key of KEYS) {
-    if (key === 'last_api_response' && lastApi) {
-      expect(typeof cb.last_api_response, key).toBe('string');
-      expect(JSON.parse(cb.last_api_response), key).toMatchObject(lastApi);
-      continue;
-    }
-    const want = key in expected ? expected[key] : null;
-    if (want instanceof RegExp) expect(cb[key], key).toMatch(want);
-    else expect(cb[key], key).toEqual(want);
-  }
-}
-
-async function screen(frame: FrameLocator, name: string) {
-  await expect(frame.locator(`main[data-screen="${name}"]`)).toBeVisible();
-}
 
 /** A fresh test page with no stored callbacks. */
 async function fresh(page: Page) {

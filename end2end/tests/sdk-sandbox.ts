@@ -130,3 +130,34 @@ export async function bankLogin(frame: FrameLocator, user = 'user_simple', pass 
   await frame.getByLabel('Password').fill(pass);
   await frame.getByRole('button', { name: 'Log in' }).click();
 }
+
+/** Every key of Lean's CallbackData (REFERENCE §9.5): the loader sends them all, null where unused. */
+export const KEYS = [
+  'bank', 'exit_intent_point', 'exit_point', 'exit_survey_reason', 'last_api_response', 'lean_correlation_id',
+  'message', 'open_banking_redirect_url', 'secondary_status', 'status', 'user_exit_intent',
+];
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * Checks the whole CallbackData: exactly Lean's keys, `expected` values (RegExp = pattern),
+ * and null for every key not mentioned. `last_api_response` is a JSON string of the last call
+ * the Link UI made, when `lastApi` is given.
+ */
+export function expectCallback(cb: any, expected: Record<string, unknown>, lastApi?: { http_status: number; status?: string | null }) {
+  expect(Object.keys(cb).sort()).toEqual(KEYS);
+  for (const key of KEYS) {
+    if (key === 'last_api_response' && lastApi) {
+      expect(typeof cb.last_api_response, key).toBe('string');
+      expect(JSON.parse(cb.last_api_response), key).toMatchObject(lastApi);
+      continue;
+    }
+    const want = key in expected ? expected[key] : null;
+    if (want instanceof RegExp) expect(cb[key], key).toMatch(want);
+    else expect(cb[key], key).toEqual(want);
+  }
+}
+
+/** Waits for the Link UI to show `name` (its `main[data-screen]`). */
+export async function screen(frame: FrameLocator, name: string) {
+  await expect(frame.locator(`main[data-screen="${name}"]`)).toBeVisible();
+}

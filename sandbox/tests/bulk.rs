@@ -6,65 +6,17 @@ mod common;
 
 use std::time::Duration;
 
-use common::{create_customer, receiver, start, token, verify_signature, Receiver};
-use lean_sandbox::Sandbox;
+use common::{payments_setup, receiver, verify_signature, Ctx, Receiver};
 use serde_json::{json, Value};
 
 const IBAN_A: &str = "AE070331234567890123456";
 const IBAN_B: &str = "GB82 WEST 1234 5698 7654 32";
 
-struct Ctx {
-    sb: Sandbox,
-    c: reqwest::Client,
-    base: String,
-    api: String,
-    _dir: tempfile::TempDir,
-}
-
 async fn setup(webhook_url: Option<String>) -> Ctx {
-    let dir = tempfile::tempdir().unwrap();
-    let sb = start(&dir.path().join("state.json"), webhook_url, 0.0005).await;
-    let c = reqwest::Client::new();
-    let base = sb.base_url();
-    let api = token(&c, &sb, "api").await;
-    let r = c
-        .put(format!("{base}/sandbox/payments/settings"))
-        .json(&json!({"beneficiary_cool_off_ms": 300, "payment_settle_ms": 200}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    Ctx { sb, c, base, api, _dir: dir }
+    payments_setup(webhook_url, 300).await
 }
 
 impl Ctx {
-    async fn call(&self, method: &str, path: &str, tok: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.base);
-        let mut req = match method {
-            "GET" => self.c.get(url),
-            "POST" => self.c.post(url),
-            _ => unreachable!(),
-        }
-        .bearer_auth(tok);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.call("GET", path, &self.api, None).await
-    }
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.call("POST", path, &self.api, Some(body)).await
-    }
-    async fn customer(&self, name: &str) -> (String, String) {
-        let id = create_customer(&self.c, &self.sb, &self.api, name).await;
-        let ct = token(&self.c, &self.sb, &format!("customer.{id}")).await;
-        (id, ct)
-    }
     async fn destination(&self, name: &str, display: &str, iban: &str) -> String {
         let (s, v) = self
             .post(

@@ -139,3 +139,62 @@ pub fn jwt_key(state: &Path) -> Vec<u8> {
     let v: Value = serde_json::from_slice(&raw).expect("state json");
     hex::decode(v["application"]["jwt_key_hex"].as_str().expect("key")).expect("hex key")
 }
+
+/// A sandbox with an `api` token and quick payment timings (`cool_off_ms` for new beneficiaries, 200 ms
+/// for the bank's verdict), for the payments tests.
+pub struct Ctx {
+    pub sb: Sandbox,
+    pub c: reqwest::Client,
+    pub base: String,
+    pub api: String,
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn payments_setup(webhook_url: Option<String>, cool_off_ms: u64) -> Ctx {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = start(&dir.path().join("state.json"), webhook_url, 0.0005).await;
+    let c = reqwest::Client::new();
+    let base = sb.base_url();
+    let api = token(&c, &sb, "api").await;
+    let r = c
+        .put(format!("{base}/sandbox/payments/settings"))
+        .json(&serde_json::json!({"beneficiary_cool_off_ms": cool_off_ms, "payment_settle_ms": 200}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    Ctx { sb, c, base, api, _dir: dir }
+}
+
+impl Ctx {
+    pub async fn call(&self, method: &str, path: &str, tok: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "GET" => self.c.get(url),
+            "POST" => self.c.post(url),
+            "PUT" => self.c.put(url),
+            "DELETE" => self.c.delete(url),
+            _ => unreachable!(),
+        }
+        .bearer_auth(tok);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.call("GET", path, &self.api, None).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call("POST", path, &self.api, Some(body)).await
+    }
+    /// A new customer and a token of theirs.
+    pub async fn customer(&self, name: &str) -> (String, String) {
+        let id = create_customer(&self.c, &self.sb, &self.api, name).await;
+        let ct = token(&self.c, &self.sb, &format!("customer.{id}")).await;
+        (id, ct)
+    }
+}

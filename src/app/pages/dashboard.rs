@@ -77,6 +77,14 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
     };
     let latest = RwSignal::new(None::<FlowOutcome>);
     let repeat_bank = RwSignal::new(None::<String>);
+    // Whether the bank of the last flow is on the page: "in a moment" becomes "listed below" when it
+    // arrives. A memo, so the notice (and a form in it) is drawn again only when that changes.
+    let listed = Memo::new(move |_| {
+        let bank = latest.with(|o| o.as_ref().and_then(|o| o.bank_identifier.clone()));
+        bank.is_some_and(|b| {
+            entities.with(|l| l.as_ref().is_ok_and(|l| l.iter().any(|e| e.bank_identifier == b)))
+        })
+    });
     provide_context(Confirming::default());
 
     // A webhook applied between the page's rendering and the stream opening is replayed by the stream
@@ -119,11 +127,7 @@ fn Dashboard(since: Option<i64>, entities: Loaded<Entity>, flows: Loaded<FlowOut
         </div>
 
         {move || latest.get().map(|o| {
-            // Re-read as the list changes, so "in a moment" turns into "listed below" when the bank arrives.
-            let listed = entities.with(|l| {
-                l.as_ref().is_ok_and(|l| l.iter().any(|e| Some(&e.bank_identifier) == o.bank_identifier.as_ref()))
-            });
-            view! { <FlowOutcomeView outcome=o already_connected=repeat_bank.get() listed/> }
+            view! { <FlowOutcomeView outcome=o already_connected=repeat_bank.get() listed=listed.get()/> }
         })}
 
         {move || match entities.get() {
