@@ -45,7 +45,9 @@ async fn connect_options_are_checked_before_lean_is_asked() {
 
     // Each bad choice names its field, in plain words; Lean is not asked for a token.
     let calls_before = lean_calls(&app).await;
-    let bad: &[(&[(&str, &str)], &str, &str)] = &[
+    // (the form sent, the field named, words the message must hold)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let bad: &[Case] = &[
         (
             &[("bank_identifier", "NO_SUCH_BANK")],
             "bank_identifier",

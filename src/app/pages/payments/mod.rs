@@ -69,6 +69,9 @@ fn show_error(outcome: Outcome, section: Section, text: String) {
     show(outcome, section, text, "notice error", "ERROR".into());
 }
 
+/// The payment sources and destinations the page holds, as a recipient notice reads them.
+type Recipients = (RwSignal<Vec<PaymentSource>>, RwSignal<Vec<Destination>>);
+
 /// The outcome of a flow launched from `section`, in a live region that is always in the page, so a
 /// screen reader announces each new outcome; it sits beside the section's buttons.
 #[component]
@@ -77,7 +80,7 @@ fn OutcomeNotice(
     section: Section,
     /// The sources and destinations a [`Said::Recipient`] notice reads (the sources section only).
     #[prop(optional)]
-    recipients: Option<(RwSignal<Vec<PaymentSource>>, RwSignal<Vec<Destination>>)>,
+    recipients: Option<Recipients>,
 ) -> impl IntoView {
     view! {
         <div class="outcome-slot" aria-live="polite" aria-atomic="true">
