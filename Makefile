@@ -41,11 +41,12 @@ tools:
 	fi
 
 test-tools: tools
-	if [ ! -x /usr/bin/chromium ]; then
-	  echo "==> installing Debian's chromium for the browser tests (apt-get, a few minutes, once)"
+	if [ ! -x /usr/bin/chromium ] || ! command -v openssl >/dev/null; then
+	  # openssl makes the certificate of the hosted-demo test's TLS proxy.
+	  echo "==> installing Debian's chromium (and openssl) for the browser tests (apt-get, a few minutes, once)"
 	  sudo_cmd=""; [ "$$(id -u)" = 0 ] || sudo_cmd="sudo"
 	  $$sudo_cmd apt-get update -qq
-	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq chromium
+	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq chromium openssl
 	fi
 	echo "==> installing the browser tests' npm packages (npm ci in end2end/, under a minute)"
 	cd end2end && npm ci --no-audit --no-fund
