@@ -499,6 +499,77 @@ test('payment options: the account and bank for Pay with bank, the bank and paye
   await page.screenshot({ path: path.join(SHOTS, 'payments-options-ar.png'), fullPage: true });
 });
 
+test('a bulk payment: several payments made at once, paid together with bulk_payment_intent_id, each status live', async ({ page }) => {
+  await signUp(page);
+  await openPayments(page);
+  await addDestination(page);
+  await addSecondDestination(page);
+  const acme = await destinationId(page, 'Acme Store');
+  const globex = await destinationId(page, 'Globex');
+
+  // A payment source with both as ready recipients (no cool-off in this file).
+  await page.getByTestId('source-destination').selectOption(acme);
+  await page.getByTestId('connect-for-payments').click();
+  const link = page.frameLocator('#lean-link-frame');
+  await logInAt(link, 'LEAN_MB1');
+  await link.getByRole('button', { name: 'Allow' }).click();
+  await linkDone(link);
+  await expect(page.getByTestId('source-row')).toHaveCount(1);
+  await page.getByTestId('source-destination').selectOption(globex);
+  await page.getByTestId('update-payment-source').click();
+  await link.getByRole('button', { name: 'Add beneficiary' }).click();
+  await linkDone(link);
+  await expect(page.getByTestId('beneficiary')).toHaveCount(2);
+
+  const form = page.getByTestId('bulk-payments');
+  await form.locator('summary').click();
+  const lines = form.getByTestId('bulk-line');
+  await expect(lines).toHaveCount(2);
+  // A bad amount is named on its line before Lean is asked.
+  await lines.nth(0).getByTestId('bulk-amount').fill('12.50');
+  await lines.nth(1).getByTestId('bulk-destination').selectOption(globex);
+  await lines.nth(1).getByTestId('bulk-amount').fill('7.123');
+  await page.getByTestId('create-bulk').click();
+  await expect(lines.nth(1).getByTestId('bulk-amount-error')).toHaveText('Use at most two decimals.');
+  await lines.nth(1).getByTestId('bulk-amount').fill('7');
+  await page.getByTestId('create-bulk').click();
+  await expect(page.getByTestId('bulk-created')).toHaveText('Bulk payment created: 2 payments.');
+  const bulkRow = page.getByTestId('bulk-row');
+  await expect(bulkRow).toHaveCount(1);
+  await expect(bulkRow).toContainText('2 payments, 19.50 AED in all');
+  await expect(page.getByTestId('payment-row').filter({ has: page.getByTestId('bulk-badge') })).toHaveCount(2);
+  await page.screenshot({ path: path.join(SHOTS, 'payments-bulk-en.png'), fullPage: true });
+
+  // Lean.pay with the bulk's id: one account for all, then each child's status moves live.
+  await bulkRow.getByTestId('pay-bulk').click();
+  const frame = page.locator('#lean-link-frame');
+  await expect(frame).toBeVisible();
+  const sent = new URL((await frame.getAttribute('src'))!).searchParams;
+  expect(sent.get('method')).toBe('pay');
+  expect(sent.get('bulk_payment_intent_id')).toBe(await bulkRow.getAttribute('data-bulk-id'));
+  expect(sent.get('payment_intent_id')).toBeNull();
+  await expect(link.locator('main[data-screen="ACCOUNT_SELECTION"]')).toBeVisible();
+  await link.locator('button[data-testid^="account-"]').first().click();
+  await expect(link.getByTestId('bulk-count')).toHaveText('2');
+  await link.getByRole('button', { name: 'Confirm payments' }).click();
+  await linkDone(link);
+  await expect(page.getByTestId('payment-outcome')).toHaveAttribute('data-status', 'SUCCESS');
+  const children = page.getByTestId('payment-row').filter({ has: page.getByTestId('bulk-badge') });
+  for (const i of [0, 1]) {
+    await expect(children.nth(i).getByTestId('payment-status')).toHaveAttribute('data-status', 'PENDING_WITH_BANK');
+  }
+  // Paid: the bulk is no longer offered.
+  await expect(page.getByTestId('bulk-row')).toHaveCount(0);
+
+  // In Arabic, the form speaks Arabic.
+  await page.goto(`${app.url}/lang/ar?back=/payments`);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByTestId('bulk-payments').locator('summary').click();
+  await expect(page.getByTestId('bulk-payments')).toContainText('عدة دفعات معًا');
+  await expect(page.getByTestId('create-bulk')).toHaveText('إنشاء الدفعة المجمّعة');
+  await page.screenshot({ path: path.join(SHOTS, 'payments-bulk-ar.png'), fullPage: true });
+});
+
 test('verifyAddress: the name is asked for and kept, the outcome is shown in plain words and recorded', async ({ page }) => {
   await signUp(page);
   await openPayments(page);

@@ -27,7 +27,7 @@ pub use flows::{
     recent_flows, record_flow_outcome, record_return, record_wanted_bank, recorded_return,
 };
 pub use payments::{
-    create_destination, create_payment, fetch_customer_name, fetch_payments, launch_add_payments,
-    launch_beneficiary, launch_payment, launch_payment_source, launch_verify_address, payment_status,
-    save_customer_name,
+    create_bulk_payment, create_destination, create_payment, fetch_customer_name, fetch_payments,
+    launch_add_payments, launch_beneficiary, launch_bulk_payment, launch_payment, launch_payment_source,
+    launch_verify_address, payment_status, save_customer_name,
 };

@@ -97,6 +97,46 @@ pub async fn launch_payment(
     .await
 }
 
+/// Creates a bulk payment intent: one payment to each destination, with its amount, in one currency.
+#[server(endpoint = "create_bulk_payment")]
+pub async fn create_bulk_payment(
+    destination_ids: Vec<String>,
+    amounts: Vec<String>,
+    currency: String,
+) -> Result<Vec<PaymentRow>, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        crate::server::payments::create_bulk_payment(&state, &user_id, &destination_ids, &amounts, &currency)
+            .await
+    })
+    .await
+}
+
+/// Everything `Lean.pay` needs to pay one of the user's bulk payment intents at once, with the options
+/// of a single `pay`.
+#[server(endpoint = "launch_bulk_payment")]
+pub async fn launch_bulk_payment(
+    bulk_id: String,
+    account_id: Option<String>,
+    bank_identifier: Option<String>,
+    risk_details: Option<String>,
+) -> Result<PaymentLaunch, AppError> {
+    use crate::server::request::{answer, signed_in};
+    answer(async {
+        let (state, user_id) = signed_in().await?;
+        let choice = crate::server::payments::PayChoice {
+            method: "pay",
+            account_id: account_id.as_deref().unwrap_or_default(),
+            bank_identifier: bank_identifier.as_deref().unwrap_or_default(),
+            customer_name: "",
+            risk_details: risk_details.as_deref() == Some("on"),
+        };
+        crate::server::payments::bulk_pay_launch(&state, &user_id, &bulk_id, &choice).await
+    })
+    .await
+}
+
 /// Everything `Lean.createPaymentSource` needs, adding the chosen destination as the beneficiary.
 #[server(endpoint = "launch_payment_source")]
 pub async fn launch_payment_source(destination_id: String) -> Result<(LaunchConfig, String), AppError> {

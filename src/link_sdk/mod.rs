@@ -120,9 +120,12 @@ impl Launch {
 
     /// `Lean.pay` for a payment intent.
     pub fn pay(launch: &PaymentLaunch) -> Self {
+        // Lean.pay takes one of the two: a bulk is paid by its own id.
+        let bulk = launch.bulk_payment_intent_id.as_deref();
         let js = PayConfig {
             shared: Shared::from(launch),
-            payment_intent_id: launch.payment_intent_id.as_str(),
+            payment_intent_id: bulk.is_none().then(|| launch.payment_intent_id.as_str()),
+            bulk_payment_intent_id: bulk,
             options: &launch.options,
         };
         Launch::new("pay", &js)
@@ -203,7 +206,10 @@ pub struct ReconnectConfig<'a> {
 pub struct PayConfig<'a> {
     #[serde(flatten)]
     pub shared: Shared<'a>,
-    pub payment_intent_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_intent_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_payment_intent_id: Option<&'a str>,
     #[serde(flatten)]
     pub options: &'a PayOptions,
 }

@@ -39,7 +39,7 @@ pub use payment::{
     format_minor, lean_payment_error, parse_amount, parse_full_name, AmountError, Beneficiary,
     BeneficiaryLaunch, Destination, NameError, PayOptions, PaymentLaunch, PaymentRow, PaymentSource,
     PaymentsOverview, RiskDetails, SourceAccount, TransactionIndicators, VerifyAddressLaunch, CURRENCIES,
-    LEAN_PAYMENT_CODES, MAX_NAME_CHARS,
+    LEAN_PAYMENT_CODES, MAX_BULK, MAX_NAME_CHARS,
 };
 pub use status::{
     BeneficiaryStatus, ConsentPaymentStatus, ConsentStatus, DestinationStatus, FlowStatus, PaymentStatus,

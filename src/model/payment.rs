@@ -24,6 +24,9 @@ pub struct PaymentRow {
     pub payment_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The bulk payment intent this intent belongs to (Lean's `bulk_payment_intent_id`), if any.
+    #[serde(default)]
+    pub bulk_id: Option<String>,
 }
 
 impl PaymentRow {
@@ -171,6 +174,10 @@ pub struct PaymentLaunch {
     /// The optional fields the person picked, each checked on the server.
     #[serde(default)]
     pub options: PayOptions,
+    /// Set to pay a whole bulk payment intent with `Lean.pay` (`payment_intent_id` is then one of its
+    /// children's, not sent).
+    #[serde(default)]
+    pub bulk_payment_intent_id: Option<String>,
 }
 
 /// `Lean.pay` and `Lean.checkout`'s optional fields (REFERENCE §9.1): the account to pay from (`pay`),
@@ -217,6 +224,9 @@ impl RiskDetails {
         }
     }
 }
+
+/// The most payments one bulk payment intent made by the payments page holds (and the fewest is two).
+pub const MAX_BULK: usize = 10;
 
 /// Currencies Lean's payment intents accept (REFERENCE §6.3).
 pub const CURRENCIES: &[&str] = &["AED", "SAR"];

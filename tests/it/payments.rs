@@ -498,6 +498,78 @@ async fn payment_options_are_checked_before_lean_sees_them() {
     app.stop().await;
 }
 
+#[tokio::test]
+async fn a_bulk_payment_is_checked_stored_with_its_children_and_paid_only_by_its_owner() {
+    let app = TestApp::spawn().await;
+    let (ann, acme, _) = user_with_destination(&app, "bulk-ann@example.com").await;
+    let (status, globex) = app
+        .call(
+            &ann,
+            "create_destination",
+            &[
+                ("name", "Globex Trading LLC"),
+                ("display_name", "Globex"),
+                ("iban", "AE900331234567890123999"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{globex}");
+    let globex = globex["id"].as_str().unwrap().to_owned();
+    let bulk = |c: &reqwest::Client, lines: Vec<(String, &'static str)>, currency: &'static str| {
+        let (c, app) = (c.clone(), &app);
+        async move {
+            let mut form: Vec<(String, String)> = Vec::new();
+            for (n, (dest, amount)) in lines.iter().enumerate() {
+                form.push((format!("destination_ids[{n}]"), dest.clone()));
+                form.push((format!("amounts[{n}]"), amount.to_string()));
+            }
+            form.push(("currency".into(), currency.into()));
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call(&c, "create_bulk_payment", &pairs).await
+        }
+    };
+
+    // Each bad line is named; one payment is not a bulk.
+    for (lines, currency, field) in [
+        (vec![(acme.clone(), "10")], "AED", "amounts"),
+        (vec![(acme.clone(), "10"), (globex.clone(), "1.234")], "AED", "amounts.1"),
+        (vec![(acme.clone(), "10"), ("not-mine".to_owned(), "5")], "AED", "destination_ids.1"),
+        (vec![(acme.clone(), "10"), (globex.clone(), "5")], "SAR", "destination_ids.0"),
+        (vec![(acme.clone(), "10"), (globex.clone(), "5")], "EUR", "currency"),
+    ] {
+        let (status, body) = bulk(&ann, lines.clone(), currency).await;
+        assert_eq!((status, body["Invalid"]["field"].as_str()), (400, Some(field)), "{lines:?}: {body}");
+    }
+
+    let (status, rows) = bulk(&ann, vec![(acme.clone(), "12.50"), (globex.clone(), "7")], "AED").await;
+    assert_eq!(status, 200, "{rows}");
+    let rows = rows.as_array().unwrap().clone();
+    assert_eq!(rows.len(), 2);
+    let bulk_id = rows[0]["bulk_id"].as_str().expect("children know their bulk").to_owned();
+    assert_eq!(rows[1]["bulk_id"], bulk_id.as_str());
+    assert_eq!(rows[0]["destination_name"], "Acme");
+    assert_eq!(rows[1]["destination_name"], "Globex");
+    assert_eq!(rows[0]["amount"]["minor"], 1250);
+    let (_, overview) = app.call(&ann, "payments_overview", &[]).await;
+    assert_eq!(
+        overview["payments"].as_array().unwrap().iter().filter(|p| p["bulk_id"] == bulk_id.as_str()).count(),
+        2
+    );
+
+    // Paying it: Lean.pay gets the bulk's id, not a child's.
+    let (status, launch) = app.call(&ann, "launch_bulk_payment", &[("bulk_id", &bulk_id)]).await;
+    assert_eq!(status, 200, "{launch}");
+    assert_eq!(launch["bulk_payment_intent_id"], bulk_id.as_str());
+
+    // Nobody else may, and unknown ids look the same.
+    let (bob, _, _) = user_with_destination(&app, "bulk-bob@example.com").await;
+    for id in [bulk_id.as_str(), "00000000-0000-4000-8000-000000000000", "a b"] {
+        let (status, body) = app.call(&bob, "launch_bulk_payment", &[("bulk_id", id)]).await;
+        assert_eq!(status, 403, "{id}: {body}");
+    }
+    app.stop().await;
+}
+
 /// What the sandbox's Link UI does for `verifyAddress` with a launch config from the app: log in to
 /// Lean Mockbank as `user_simple` and compare the account holder with `customer_name`.
 async fn sandbox_verify(app: &TestApp, launch: &Value) -> Value {

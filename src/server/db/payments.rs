@@ -15,14 +15,16 @@ pub struct NewIntent<'a> {
     pub destination_id: Option<&'a DestinationId>,
     pub destination_name: Option<&'a str>,
     pub description: Option<&'a str>,
+    /// The bulk payment intent it belongs to, if any.
+    pub bulk_id: Option<&'a str>,
 }
 
 /// Idempotent: storing the same intent twice keeps the first.
 pub async fn insert_intent(db: &Db, i: &NewIntent<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO payment_intents (id, user_id, customer_id, amount_minor, currency, destination_id,
-                                      destination_name, description, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                                      destination_name, description, created_at, bulk_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
     )
     .bind(i.id)
     .bind(i.user_id)
@@ -33,6 +35,7 @@ pub async fn insert_intent(db: &Db, i: &NewIntent<'_>) -> Result<(), sqlx::Error
     .bind(i.destination_name)
     .bind(i.description)
     .bind(now())
+    .bind(i.bulk_id)
     .execute(db)
     .await?;
     Ok(())
@@ -71,7 +74,7 @@ pub async fn upsert_payment(
 macro_rules! row_select {
     () => {
         "SELECT i.id, i.amount_minor, i.currency, i.destination_name, i.created_at,
-                p.id, p.status, p.updated_at, i.user_id
+                p.id, p.status, p.updated_at, i.user_id, i.bulk_id
          FROM payment_intents i
          LEFT JOIN payments p ON p.id = (
              SELECT p2.id FROM payments p2 WHERE p2.intent_id = i.id ORDER BY p2.created_at DESC, p2.id DESC LIMIT 1
@@ -95,6 +98,7 @@ fn from_row(r: &AnyRow) -> Result<(UserId, PaymentRow), sqlx::Error> {
             payment_id,
             updated_at: updated.unwrap_or_else(|| created_at.clone()),
             created_at,
+            bulk_id: r.try_get(9)?,
         },
     ))
 }
@@ -122,4 +126,13 @@ pub async fn count_payments(db: &Db, intent_id: &PaymentIntentId) -> Result<i64,
         .fetch_one(db)
         .await?
         .try_get(0)
+}
+
+/// The intents of one bulk payment intent, with their owner (each child has the same one).
+pub async fn bulk(db: &Db, bulk_id: &str) -> Result<Vec<(UserId, PaymentRow)>, sqlx::Error> {
+    let rows = sqlx::query(concat!(row_select!(), " WHERE i.bulk_id = $1 ORDER BY i.created_at, i.id"))
+        .bind(bulk_id)
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(from_row).collect()
 }

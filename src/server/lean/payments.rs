@@ -34,6 +34,14 @@ impl LeanClient {
 
     /// `POST /payments/v1/intents`. Never repeated: Lean does not de-duplicate intents, so a lost
     /// answer is reported to the user instead of risking a second intent.
+    /// `POST /bulk-payments/v1/intents`: several intents paid together.
+    pub async fn create_bulk_payment_intent(&self, body: &Value) -> Result<Value, LeanError> {
+        match self.call(Method::POST, "/bulk-payments/v1/intents", Some(body), Repeat::Never).await? {
+            Some(v) => Ok(v),
+            None => Err(not_found("UNKNOWN_PAYMENT_DESTINATION", "Lean does not know this destination.")),
+        }
+    }
+
     pub async fn create_payment_intent(&self, body: &Value) -> Result<Value, LeanError> {
         match self.call(Method::POST, "/payments/v1/intents", Some(body), Repeat::Never).await? {
             Some(v) => Ok(v),

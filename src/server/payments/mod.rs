@@ -10,7 +10,8 @@ use crate::i18n::t;
 use crate::model::{
     lean_payment_error, parse_amount, parse_full_name, AppError, BeneficiaryLaunch, CustomerId, Destination,
     DestinationId, EntityStatus, LaunchConfig, PayOptions, PaymentIntentId, PaymentLaunch, PaymentRow,
-    PaymentSourceId, PaymentsOverview, RiskDetails, UserId, VerifyAddressLaunch, CURRENCIES, MAX_NAME_CHARS,
+    PaymentSourceId, PaymentsOverview, RiskDetails, UserId, VerifyAddressLaunch, CURRENCIES, MAX_BULK,
+    MAX_NAME_CHARS,
 };
 use crate::server::accounts::ensure_customer;
 use crate::server::db::{entities, payments, profiles};
@@ -174,6 +175,7 @@ pub async fn create_payment(
             destination_id: Some(&destination.id),
             destination_name: Some(&destination.display_name),
             description: (!description.is_empty()).then_some(description.as_str()),
+            bulk_id: None,
         },
     )
     .await?;
@@ -214,11 +216,147 @@ pub async fn pay_launch(
         fail_redirect_url,
         payment_intent_id: intent.intent_id,
         options,
+        bulk_payment_intent_id: None,
+    })
+}
+
+/// Creates a bulk payment intent: one intent per line (a destination of the user's own and an amount),
+/// all in one currency; each child is kept with its bulk. Every line is checked before Lean is asked.
+pub async fn create_bulk_payment(
+    state: &AppState,
+    user_id: &UserId,
+    destination_ids: &[String],
+    amounts: &[String],
+    currency: &str,
+) -> Result<Vec<PaymentRow>, AppError> {
+    if destination_ids.len() != amounts.len() || destination_ids.len() < 2 || destination_ids.len() > MAX_BULK
+    {
+        return Err(AppError::invalid("amounts", t("pay-bulk-count")));
+    }
+    let currency = currency.trim().to_uppercase();
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(AppError::invalid("currency", t("pay-currency-choose")));
+    }
+    let mut minors = Vec::new();
+    for (n, amount) in amounts.iter().enumerate() {
+        let minor =
+            parse_amount(amount).map_err(|e| AppError::invalid(&format!("amounts.{n}"), t(e.key())))?;
+        minors.push(minor);
+    }
+    let customer_id = ensure_customer(state, user_id).await?;
+    let own: Vec<Destination> = state
+        .lean
+        .for_user(user_id)
+        .customer_destinations(&customer_id)
+        .await?
+        .iter()
+        .map(views::destination)
+        .collect();
+    let mut lines = Vec::new();
+    for (n, id) in destination_ids.iter().enumerate() {
+        let id = id.trim();
+        let destination = own
+            .iter()
+            .find(|d| is_id(id) && d.id == id)
+            .ok_or_else(|| AppError::invalid(&format!("destination_ids.{n}"), t("pay-destination-choose")))?;
+        if destination.currency != currency {
+            return Err(AppError::invalid(&format!("destination_ids.{n}"), t("pay-bulk-currency")));
+        }
+        lines.push(serde_json::json!({
+            "amount": wire_number(minors[n]), "payment_destination_id": destination.id,
+        }));
+    }
+    let body = serde_json::json!({ "customer_id": customer_id, "currency": currency, "intents": lines });
+    let created = state.lean.for_user(user_id).create_bulk_payment_intent(&body).await.map_err(plain)?;
+    let bulk_id = created
+        .get("bulk_payment_intent_id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| internal("bulk payment intent without bulk_payment_intent_id"))?
+        .to_owned();
+    let children = created.get("payment_intents").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut rows = Vec::new();
+    for child in &children {
+        let id = child
+            .get("payment_intent_id")
+            .and_then(Value::as_str)
+            .map(PaymentIntentId::new)
+            .ok_or_else(|| internal("bulk child without payment_intent_id"))?;
+        let destination_id = child
+            .get("payment_destination")
+            .and_then(|d| d.get("id"))
+            .and_then(Value::as_str)
+            .map(DestinationId::new);
+        let destination = destination_id.as_ref().and_then(|d| own.iter().find(|o| &o.id == d));
+        let places = crate::model::Money::minor_digits(&currency);
+        let amount =
+            child.get("amount").and_then(|a| crate::server::lean::amounts::minor_units_in(a, places));
+        payments::insert_intent(
+            &state.db,
+            &payments::NewIntent {
+                id: &id,
+                user_id,
+                customer_id: &customer_id,
+                amount_minor: amount.ok_or_else(|| internal("bulk child without an amount"))?,
+                currency: &currency,
+                destination_id: destination.map(|d| &d.id),
+                destination_name: destination.map(|d| d.display_name.as_str()),
+                description: None,
+                bulk_id: Some(&bulk_id),
+            },
+        )
+        .await?;
+        if let Some((_, row)) = payments::get(&state.db, &id).await? {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// Everything `Lean.pay` needs to pay the user's bulk payment intent at once; the options are those of
+/// a single `pay`.
+pub async fn bulk_pay_launch(
+    state: &AppState,
+    user_id: &UserId,
+    bulk_id: &str,
+    choice: &PayChoice<'_>,
+) -> Result<PaymentLaunch, AppError> {
+    let bulk_id = bulk_id.trim();
+    if !is_id(bulk_id) {
+        return Err(AppError::Forbidden);
+    }
+    let children = payments::bulk(&state.db, bulk_id).await?;
+    let Some((owner, first)) = children.first() else {
+        return Err(AppError::Forbidden);
+    };
+    if owner != user_id {
+        return Err(AppError::Forbidden);
+    }
+    if !children.iter().all(|(_, c)| c.payable()) {
+        return Err(AppError::invalid("bulk_id", t("pay-bulk-not-payable")));
+    }
+    let customer_id = ensure_customer(state, user_id).await?;
+    let choice = PayChoice { method: "pay", customer_name: "", ..*choice };
+    let options = pay_options(state, user_id, &customer_id, &choice).await?;
+    let config = launch::config(state, user_id, customer_id, &[]).await?;
+    let (success_redirect_url, fail_redirect_url) =
+        launch::redirect_urls(state, &format!("bulk_id={bulk_id}"));
+    Ok(PaymentLaunch {
+        app_token: config.app_token,
+        access_token: config.access_token,
+        customer_id: config.customer_id,
+        sandbox: config.sandbox,
+        language: config.language,
+        customization: config.customization,
+        success_redirect_url,
+        fail_redirect_url,
+        payment_intent_id: first.intent_id.clone(),
+        options,
+        bulk_payment_intent_id: Some(bulk_id.to_owned()),
     })
 }
 
 /// The payment options as the browser sent them, for `Lean.pay` or `Lean.checkout` (`method`).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct PayChoice<'a> {
     pub method: &'a str,
     pub account_id: &'a str,

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{outcome_text, show, show_error, status_badge, Outcome, OutcomeNotice, Overview, Section};
-use crate::api::launch_payment;
+use crate::api::{launch_bulk_payment, launch_payment};
 use crate::app::launch::{launch, LaunchError};
-use crate::i18n::t;
+use crate::i18n::{arg, t, t_with};
 use crate::link_sdk::Launch;
-use crate::model::{bank_name_shown, BankChoice, PaymentRow, PaymentSource};
+use crate::model::{bank_name_shown, BankChoice, Money, PaymentRow, PaymentSource};
 
 /// The optional fields of `Lean.pay` and `Lean.checkout` the person picked, read when a pay button
 /// is pressed.
@@ -56,7 +56,10 @@ pub(super) fn HistorySection(
                     Ok(o) if o.payments.is_empty() => view! {
                         <p class="muted" data-testid="payments-empty">{t("pay-history-empty")}</p>
                     }.into_any(),
-                    Ok(o) => view! { <PaymentTable rows=o.payments picks outcome on_change/> }.into_any(),
+                    Ok(o) => view! {
+                        <BulkList rows=o.payments.clone() picks outcome on_change/>
+                        <PaymentTable rows=o.payments picks outcome on_change/>
+                    }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.localized()}</p> }.into_any(),
                 })}
             </Transition>
@@ -87,7 +90,12 @@ fn PaymentTable(
                         <tr data-testid="payment-row" data-intent-id=p.intent_id.to_string()
                             data-payment-id=p.payment_id.clone().unwrap_or_default()>
                             <td><bdi class="ltr">{p.created_at.get(..19).unwrap_or(&p.created_at).replace('T', " ")}</bdi></td>
-                            <td><bdi>{p.destination_name.clone().unwrap_or_default()}</bdi></td>
+                            <td>
+                                <bdi>{p.destination_name.clone().unwrap_or_default()}</bdi>
+                                {p.bulk_id.is_some().then(|| view! {
+                                    " " <span class="badge" data-testid="bulk-badge">{t("pay-bulk-badge")}</span>
+                                })}
+                            </td>
                             <td class="num"><bdi class="ltr" data-testid="payment-amount">{p.amount.to_string()}</bdi></td>
                             <td>
                                 <span class=status_badge(p.status.as_str()) data-testid="payment-status" data-status=p.status.to_string()
@@ -244,6 +252,87 @@ fn PayOptionsPanel(
                 </div>
             </div>
         </details>
+    }
+    .into_any()
+}
+
+/// The bulk payment intents that can still be paid together: how many payments, how much in all, and
+/// one button that pays them with `Lean.pay({bulk_payment_intent_id})`.
+#[component]
+fn BulkList(
+    rows: Vec<PaymentRow>,
+    picks: PayOptionPicks,
+    outcome: Outcome,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let mut groups: Vec<(String, Vec<PaymentRow>)> = Vec::new();
+    for row in rows {
+        let Some(bulk) = row.bulk_id.clone() else { continue };
+        match groups.iter_mut().find(|(id, _)| *id == bulk) {
+            Some((_, children)) => children.push(row),
+            None => groups.push((bulk, vec![row])),
+        }
+    }
+    groups.retain(|(_, children)| children.iter().all(PaymentRow::payable));
+    if groups.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <ul class="bulk-list" data-testid="bulk-list">
+            {groups.into_iter().map(|(bulk, children)| {
+                let currency = children[0].amount.currency.clone();
+                let total = Money::new(children.iter().map(|c| c.amount.minor).sum(), currency);
+                let summary = t_with("pay-bulk-summary", &[("count", arg(children.len())), ("total", arg(total.to_string()))]);
+                let bulk = StoredValue::new(bulk);
+                view! {
+                    <li data-testid="bulk-row" data-bulk-id=bulk.get_value()>
+                        <span class="badge">{t("pay-bulk-badge")}</span> " "
+                        <bdi>{summary}</bdi> " "
+                        <PayBulkButton bulk picks outcome on_change/>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn PayBulkButton(
+    bulk: StoredValue<String>,
+    picks: PayOptionPicks,
+    outcome: Outcome,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let ready = crate::app::hydrated::use_hydrated();
+    let start = move |_| {
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            let config = launch_bulk_payment(
+                bulk.get_value(),
+                Some(picks.account.get_untracked()),
+                Some(picks.bank.get_untracked()),
+                picks.risk.get_untracked().then(|| "on".to_owned()),
+            );
+            let ended = launch(config, Launch::pay, |_, data| {
+                let (text, class) = outcome_text("pay", data);
+                show(outcome, Section::Payments, text, class, data.status.to_string());
+            })
+            .await;
+            if let Err(e) = ended {
+                show_error(outcome, Section::Payments, e.localized());
+            }
+            busy.set(false);
+            on_change();
+        });
+    };
+    view! {
+        <button type="button" class="button small-btn primary" data-testid="pay-bulk"
+            on:click=start disabled=move || busy.get() || !ready.get()>
+            {t("pay-bulk-pay")}
+        </button>
     }
     .into_any()
 }

@@ -2,6 +2,7 @@
 //! (`Lean.checkout`), Pay by bank's payment sources and `verifyAddress`. One island; each section
 //! of the page is a module of its own, and the statuses follow Lean's webhooks live.
 
+mod bulk;
 mod destinations;
 mod history;
 mod payment_form;
@@ -18,6 +19,7 @@ use crate::i18n::{arg, t, t_with};
 use crate::model::{
     AppError, CallbackData, Destination, DestinationId, Entity, LiveEvent, PaymentSource, PaymentsOverview,
 };
+use bulk::BulkPaymentForm;
 use destinations::{DestinationForm, DestinationsSection};
 use history::HistorySection;
 use payment_form::NewPaymentForm;
@@ -225,6 +227,7 @@ fn Payments(since: Option<i64>, first: Result<PaymentsOverview, AppError>) -> im
             <NewPaymentForm destinations on_created=reload/>
             <DestinationForm on_created=reload/>
         </div>
+        <BulkPaymentForm destinations on_created=reload/>
         <HistorySection overview sources outcome on_change=reload/>
         <DestinationsSection destinations/>
         <SourcesSection overview destinations sources banks outcome/>
