@@ -80,8 +80,8 @@ async function addDestination(page: Page) {
 
 async function newPayment(page: Page, amount: string) {
   await expect(page.locator('#pay-destination option')).toHaveCount(1);
-  await page.getByLabel('Amount').fill(amount);
-  await page.getByLabel('Currency').selectOption('AED');
+  await page.getByTestId('payment-form').getByLabel('Amount').fill(amount);
+  await page.getByTestId('payment-form').getByLabel('Currency').selectOption('AED');
   await page.getByTestId('create-payment').click();
 }
 
@@ -525,6 +525,13 @@ test('a bulk payment: several payments made at once, paid together with bulk_pay
   await form.locator('summary').click();
   const lines = form.getByTestId('bulk-line');
   await expect(lines).toHaveCount(2);
+  // Lines come and go (two at least).
+  await expect(form.getByTestId('bulk-remove-line')).toHaveCount(0);
+  await form.getByTestId('bulk-add-line').click();
+  await expect(lines).toHaveCount(3);
+  await lines.nth(2).getByTestId('bulk-remove-line').click();
+  await expect(lines).toHaveCount(2);
+  await expect(form.getByTestId('bulk-add-line')).toHaveText('Add a payment');
   // A bad amount is named on its line before Lean is asked.
   await lines.nth(0).getByTestId('bulk-amount').fill('12.50');
   await lines.nth(1).getByTestId('bulk-destination').selectOption(globex);

@@ -135,7 +135,7 @@ pub(super) fn BulkPaymentForm(
                 </For>
                 <div class="pay-actions">
                     <button type="button" class="button ghost small-btn" data-testid="bulk-add-line"
-                        disabled=move || lines.with(Vec::len) >= MAX_BULK
+                        disabled=move || { lines.with(Vec::len) >= MAX_BULK }
                         on:click=move |_| lines.update(|l| l.push(new_line()))>
                         {t("pay-bulk-add-line")}
                     </button>
