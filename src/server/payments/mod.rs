@@ -200,11 +200,25 @@ pub async fn pay_launch(
     if !intent.payable() {
         return Err(AppError::invalid("intent_id", PaymentRow::status_text(&intent.status)));
     }
+    let return_query = format!("intent_id={}", intent.intent_id);
+    payment_launch(state, user_id, choice, intent.intent_id, None, &return_query).await
+}
+
+/// The launch config of `Lean.pay` / `Lean.checkout` with the checked options: a single intent, or a
+/// bulk (`bulk`, with one of its children as `intent_id`, not sent). `return_query` marks the return
+/// URLs of an Open Finance redirect.
+async fn payment_launch(
+    state: &AppState,
+    user_id: &UserId,
+    choice: &PayChoice<'_>,
+    intent_id: PaymentIntentId,
+    bulk: Option<String>,
+    return_query: &str,
+) -> Result<PaymentLaunch, AppError> {
     let customer_id = ensure_customer(state, user_id).await?;
     let options = pay_options(state, user_id, &customer_id, choice).await?;
     let config = launch::config(state, user_id, customer_id, &[]).await?;
-    let (success_redirect_url, fail_redirect_url) =
-        launch::redirect_urls(state, &format!("intent_id={}", intent.intent_id));
+    let (success_redirect_url, fail_redirect_url) = launch::redirect_urls(state, return_query);
     Ok(PaymentLaunch {
         app_token: config.app_token,
         access_token: config.access_token,
@@ -214,9 +228,9 @@ pub async fn pay_launch(
         customization: config.customization,
         success_redirect_url,
         fail_redirect_url,
-        payment_intent_id: intent.intent_id,
+        payment_intent_id: intent_id,
         options,
-        bulk_payment_intent_id: None,
+        bulk_payment_intent_id: bulk,
     })
 }
 
@@ -334,25 +348,10 @@ pub async fn bulk_pay_launch(
     if !children.iter().all(|(_, c)| c.payable()) {
         return Err(AppError::invalid("bulk_id", t("pay-bulk-not-payable")));
     }
-    let customer_id = ensure_customer(state, user_id).await?;
     let choice = PayChoice { method: "pay", customer_name: "", ..*choice };
-    let options = pay_options(state, user_id, &customer_id, &choice).await?;
-    let config = launch::config(state, user_id, customer_id, &[]).await?;
-    let (success_redirect_url, fail_redirect_url) =
-        launch::redirect_urls(state, &format!("bulk_id={bulk_id}"));
-    Ok(PaymentLaunch {
-        app_token: config.app_token,
-        access_token: config.access_token,
-        customer_id: config.customer_id,
-        sandbox: config.sandbox,
-        language: config.language,
-        customization: config.customization,
-        success_redirect_url,
-        fail_redirect_url,
-        payment_intent_id: first.intent_id.clone(),
-        options,
-        bulk_payment_intent_id: Some(bulk_id.to_owned()),
-    })
+    let return_query = format!("bulk_id={bulk_id}");
+    payment_launch(state, user_id, &choice, first.intent_id.clone(), Some(bulk_id.to_owned()), &return_query)
+        .await
 }
 
 /// The payment options as the browser sent them, for `Lean.pay` or `Lean.checkout` (`method`).
