@@ -110,9 +110,6 @@ struct Allowed {
 }
 
 const NULL: &str = "null is not of type";
-const WHY_OPTIONAL_NULL: &str = "an optional value that is not set is null; the export types it as a plain \
-    string or object (no `nullable`). Lean's own examples use null for absent values elsewhere (entity \
-    `swift_code: null`, data.yml's `status_detail: null`)";
 const WHY_DATA_NULLS: &str = "data.yml's own transaction examples use null for absent sub-objects \
     (`card_instrument`, `currency_exchange`, `merchant_details`); its schema does not mark them nullable";
 
@@ -154,14 +151,7 @@ const ALLOWED: &[Allowed] = &[
     Allowed { export: "*", op: "GET /payments/v1/{payment_id}", at: "", msg: "", when: Some(("type", "ACCOUNT_ON_FILE")),
         why: "an Account-on-File payment is returned in the AoF payment shape (POST /payments/v1/account-on-file); the exports' Payment schema only covers intent payments" },
     Allowed { export: "*", op: "*", at: "/payment_source_id", msg: NULL, when: None,
-        why: "checkout (Open Finance) payments have no payment source, so payment_source_id is null" },
-    Allowed { export: "consents.yml", op: "*", at: "/consented_account", msg: NULL, when: None,
-        why: "a consent that is not yet authorised has no consented account (null); the export types it as an object" },
-    Allowed { export: "*", op: "*", at: "/swift_code", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
-    Allowed { export: "*", op: "*", at: "/branch_address", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
-    Allowed { export: "*", op: "*", at: "/customer_id", msg: NULL, when: None,
-        why: "an application-owned destination has `customer_id: null`; the exports type it as a plain string" },
-    Allowed { export: "*", op: "*", at: "/bank_identifier", msg: NULL, when: None, why: WHY_OPTIONAL_NULL },
+        why: "the exports require a payment's payment_source_id, but a checkout (Open Finance) payment has no payment source: it is null" },
 ];
 
 /// Webhook shape differences accepted: event type, key path suffix, an optional

@@ -23,8 +23,21 @@ pub fn amount_json(v: f64) -> Value {
     }
 }
 
+/// Leaves out the `keys` that are not set: the exports type them as plain strings or objects (not
+/// nullable), so an unset one is absent rather than `null`.
+fn without_unset(mut v: Value, keys: &[&str]) -> Value {
+    if let Some(obj) = v.as_object_mut() {
+        for key in keys {
+            if obj.get(*key).is_some_and(Value::is_null) {
+                obj.remove(*key);
+            }
+        }
+    }
+    v
+}
+
 pub fn destination_json(d: &Destination) -> Value {
-    json!({
+    let v = json!({
         "id": d.id,
         "name": d.name,
         "display_name": d.display_name,
@@ -45,7 +58,8 @@ pub fn destination_json(d: &Destination) -> Value {
         "confirmation_of_payee_status": "MATCH",
         "default": d.default,
         "created_at": ts(d.created_at),
-    })
+    });
+    without_unset(v, &["swift_code", "bank_identifier", "branch_address", "customer_id"])
 }
 
 pub fn source_json(s: &PaymentSource, app_id: &str) -> Value {
@@ -162,7 +176,7 @@ pub fn consent_json(c: &AofConsent, app_id: &str, st: &PaymentsState) -> Value {
         "PIN" => "Personal investments",
         _ => "Goods bought or sold",
     };
-    json!({
+    let v = json!({
         "id": c.id,
         "consent_id": c.id,
         "consent_type": "ACCOUNT_ON_FILE",
@@ -184,7 +198,9 @@ pub fn consent_json(c: &AofConsent, app_id: &str, st: &PaymentsState) -> Value {
         "immediate_payment": c.immediate_payment,
         "created_at": ts(c.created_at),
         "updated_at": ts(c.updated_at),
-    })
+    });
+    // Not authorised yet: no consented account, and no bank until one is chosen.
+    without_unset(v, &["consented_account", "bank_identifier"])
 }
 
 /// An AoF payment. `sub_status` (never set by the sandbox) and `failure_details` (only on failed
