@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{payments_setup, receiver, verify_signature, Ctx, Receiver};
+use common::{events, payments_setup, receiver, wait_event, Ctx};
 use serde_json::{json, Value};
 
 const IBAN_A: &str = "AE070331234567890123456";
@@ -110,28 +110,6 @@ fn id(v: &Value) -> String {
 fn assert_error(status: u16, body: &Value, http: u16, code: &str) {
     assert_eq!(status, http, "{body}");
     assert_eq!(body["status"], code, "{body}");
-}
-
-fn events(r: &Receiver, secret: &str, kind: &str) -> Vec<Value> {
-    r.all()
-        .iter()
-        .filter_map(|w| {
-            assert!(verify_signature(secret, &w.body, w.signature.as_deref().unwrap_or("")));
-            let v: Value = serde_json::from_slice(&w.body).ok()?;
-            (v["type"] == kind).then_some(v)
-        })
-        .collect()
-}
-
-async fn wait_event(r: &Receiver, secret: &str, kind: &str, pred: impl Fn(&Value) -> bool) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(v) = events(r, secret, kind).into_iter().find(|v| pred(v)) {
-            return v;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no {kind} webhook arrived");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
 }
 
 #[tokio::test]

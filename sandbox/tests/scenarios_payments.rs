@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use common::{create_customer, receiver, start, token, verify_signature, Receiver};
+use common::{create_customer, receiver, start, token, wait_event};
 use lean_sandbox::Sandbox;
 use serde_json::{json, Value};
 
@@ -126,29 +126,6 @@ fn assert_error(status: u16, body: &Value, http: u16, code: &str) {
     }
 }
 
-/// Parsed, signature-checked webhooks of `kind`.
-fn received(r: &Receiver, secret: &str, kind: &str) -> Vec<Value> {
-    r.all()
-        .iter()
-        .filter_map(|w| {
-            assert!(verify_signature(secret, &w.body, w.signature.as_deref().unwrap_or("")));
-            let v: Value = serde_json::from_slice(&w.body).ok()?;
-            (v["type"] == kind).then_some(v)
-        })
-        .collect()
-}
-
-async fn wait_received(r: &Receiver, secret: &str, kind: &str, pred: impl Fn(&Value) -> bool) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(v) = received(r, secret, kind).into_iter().find(|v| pred(v)) {
-            return v;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no {kind} webhook arrived");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
-
 #[tokio::test]
 async fn payments_are_advanced_or_failed_on_demand() {
     let (rx, url) = receiver(0).await;
@@ -177,7 +154,7 @@ async fn payments_are_advanced_or_failed_on_demand() {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "OK");
     assert_eq!(v["payment"]["status"], "ACCEPTED_BY_BANK");
-    let pu = wait_received(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == pid.as_str()).await;
+    let pu = wait_event(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == pid.as_str()).await;
     assert_eq!(pu["message"], "A payment object has been updated.");
     assert_eq!(pu["payload"]["status"], "ACCEPTED_BY_BANK");
     assert_eq!(pu["payload"]["intent_id"], intent.as_str());
@@ -213,7 +190,7 @@ async fn payments_are_advanced_or_failed_on_demand() {
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["payment"]["status"], "REJECTED_BY_BANK");
-    let pu = wait_received(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == pid2.as_str()).await;
+    let pu = wait_event(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == pid2.as_str()).await;
     assert_eq!(pu["payload"]["status"], "REJECTED_BY_BANK");
     assert_eq!(pu["payload"]["granular_status_code"], "INSUFFICIENT_BALANCE");
     assert_eq!(
@@ -229,7 +206,7 @@ async fn payments_are_advanced_or_failed_on_demand() {
     let (s, v) =
         t.scenario("fail-payment", json!({"payment_id": pid3, "status_additional_info": "Bank down."})).await;
     assert_eq!(s, 200, "{v}");
-    let pu = wait_received(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == pid3.as_str()).await;
+    let pu = wait_event(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == pid3.as_str()).await;
     assert_eq!(pu["payload"]["status"], "FAILED");
     assert_eq!(pu["payload"]["granular_status_code"], "BANK_ISSUE");
     assert_eq!(pu["payload"]["status_additional_info"], "Bank down.");
@@ -277,9 +254,9 @@ async fn webhooks_can_be_resent_and_dropped() {
 
     let entity = t.connect(&cust, &ct, "LEAN_MB1").await;
     let finished =
-        wait_received(&rx, &secret, "entity.data.refresh.updated", |v| v["payload"]["status"] == "FINISHED")
+        wait_event(&rx, &secret, "entity.data.refresh.updated", |v| v["payload"]["status"] == "FINISHED")
             .await;
-    assert!(received(&rx, &secret, "entity.created").is_empty(), "a dropped event is never sent");
+    assert!(common::events(&rx, &secret, "entity.created").is_empty(), "a dropped event is never sent");
     let dropped = t.wait_delivery("entity.created", |e| e["delivery"] == "DROPPED", 5).await;
     assert_eq!(dropped["attempts"], json!([]));
     let event_id = dropped["event_id"].as_str().unwrap().to_string();
@@ -297,7 +274,7 @@ async fn webhooks_can_be_resent_and_dropped() {
     assert_eq!(v["delivery"], "DELIVERED");
     assert_eq!(v["attempt"]["http_status"], 200);
     assert_eq!(v["attempt"]["resend"], true);
-    let created = received(&rx, &secret, "entity.created");
+    let created = common::events(&rx, &secret, "entity.created");
     assert_eq!(created.len(), 1);
     assert_eq!(created[0]["event_id"], event_id.as_str());
     let body = rx
@@ -312,7 +289,7 @@ async fn webhooks_can_be_resent_and_dropped() {
     let finished_id = finished["event_id"].as_str().unwrap().to_string();
     let (s, v) = t.scenario("resend-webhook", json!({"event_id": finished_id})).await;
     assert_eq!(s, 200, "{v}");
-    let dups: Vec<Value> = received(&rx, &secret, "entity.data.refresh.updated")
+    let dups: Vec<Value> = common::events(&rx, &secret, "entity.data.refresh.updated")
         .into_iter()
         .filter(|v| v["event_id"] == finished_id.as_str())
         .collect();
@@ -330,7 +307,7 @@ async fn webhooks_can_be_resent_and_dropped() {
     assert_eq!(s, 200);
     let before = rx.all().len();
     t.connect(&cust, &ct, "LEAN_MB1").await;
-    let fin2 = wait_received(&rx, &secret, "entity.data.refresh.updated", |v| {
+    let fin2 = wait_event(&rx, &secret, "entity.data.refresh.updated", |v| {
         v["payload"]["status"] == "FINISHED" && v["event_id"] != finished_id.as_str()
     })
     .await;
@@ -579,7 +556,7 @@ async fn account_on_file_payments_are_settled_on_demand() {
     let (s, v) = t.scenario("advance-payment", json!({"payment_id": p1})).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["payment"]["status"], "PROCESSED");
-    let pu = wait_received(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == p1.as_str()).await;
+    let pu = wait_event(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == p1.as_str()).await;
     assert_eq!(pu["payload"]["status"], "PROCESSED");
     assert_eq!(pu["payload"]["type"], "ACCOUNT_ON_FILE");
     let (s, v) = t.scenario("fail-payment", json!({"payment_id": p1})).await;
@@ -590,7 +567,7 @@ async fn account_on_file_payments_are_settled_on_demand() {
         .scenario("fail-payment", json!({"payment_id": p2, "granular_status_code": "EXCEEDS_DAILY_LIMIT"}))
         .await;
     assert_eq!(s, 200, "{v}");
-    let pu = wait_received(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == p2.as_str()).await;
+    let pu = wait_event(&rx, &secret, "payment.updated", |v| v["payload"]["id"] == p2.as_str()).await;
     assert_eq!(pu["payload"]["status"], "FAILED");
     let (_, got) = t.get(&format!("/payments/v1/{p2}")).await;
     assert_eq!(got["status"], "FAILED", "{got}");

@@ -198,3 +198,27 @@ impl Ctx {
         (id, ct)
     }
 }
+
+/// Parsed, signature-checked webhooks of `kind` received so far.
+pub fn events(r: &Receiver, secret: &str, kind: &str) -> Vec<Value> {
+    r.all()
+        .iter()
+        .filter_map(|w| {
+            assert!(verify_signature(secret, &w.body, w.signature.as_deref().unwrap_or("")));
+            let v: Value = serde_json::from_slice(&w.body).ok()?;
+            (v["type"] == kind).then_some(v)
+        })
+        .collect()
+}
+
+/// The first webhook of `kind` matching `pred`, waiting up to ten seconds for it.
+pub async fn wait_event(r: &Receiver, secret: &str, kind: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(v) = events(r, secret, kind).into_iter().find(|v| pred(v)) {
+            return v;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no {kind} webhook arrived");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}

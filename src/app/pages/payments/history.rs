@@ -120,7 +120,8 @@ fn PaymentTable(
     .into_any()
 }
 
-/// Launches `Lean.pay` or `Lean.checkout` for one intent and records the callback.
+/// Launches `Lean.pay` or `Lean.checkout` for one intent (`method` "pay" or "checkout"), or `Lean.pay`
+/// for a whole bulk ("bulk", `intent` then being the bulk's id), and records the callback.
 #[component]
 fn PayButton(
     method: &'static str,
@@ -139,16 +140,27 @@ fn PayButton(
             let checkout = method == "checkout";
             let sdk = if checkout { Launch::checkout } else { Launch::pay };
             // Each option goes only to the method Lean documents it for.
-            let config = launch_payment(
-                intent.get_value(),
-                Some(method.to_owned()),
-                (!checkout).then(|| picks.account.get_untracked()),
-                Some(picks.bank.get_untracked()),
-                checkout.then(|| picks.name.get_untracked()),
-                picks.risk.get_untracked().then(|| "on".to_owned()),
-            );
+            let (account, bank) = (picks.account.get_untracked(), picks.bank.get_untracked());
+            let risk = picks.risk.get_untracked().then(|| "on".to_owned());
+            let config = async move {
+                if method == "bulk" {
+                    launch_bulk_payment(intent.get_value(), Some(account), Some(bank), risk).await
+                } else {
+                    let name = checkout.then(|| picks.name.get_untracked());
+                    let account = (!checkout).then_some(account);
+                    launch_payment(
+                        intent.get_value(),
+                        Some(method.to_owned()),
+                        account,
+                        Some(bank),
+                        name,
+                        risk,
+                    )
+                    .await
+                }
+            };
             let ended = launch(config, sdk, |_, data| {
-                let (text, class) = outcome_text(method, data);
+                let (text, class) = outcome_text(if checkout { "checkout" } else { "pay" }, data);
                 show(outcome, Section::Payments, text, class, data.status.to_string());
             })
             .await;
@@ -168,9 +180,13 @@ fn PayButton(
             on_change();
         });
     };
-    let testid = if method == "checkout" { "pay-open-finance" } else { "pay-with-bank" };
+    let testid = match method {
+        "checkout" => "pay-open-finance",
+        "bulk" => "pay-bulk",
+        _ => "pay-with-bank",
+    };
     view! {
-        <button type="button" class="button small-btn" class:primary=move || method == "pay" data-testid=testid
+        <button type="button" class="button small-btn" class:primary=move || method != "checkout" data-testid=testid
             on:click=start disabled=move || busy.get() || !ready.get()>
             {label}
         </button>
@@ -288,51 +304,11 @@ fn BulkList(
                     <li data-testid="bulk-row" data-bulk-id=bulk.get_value()>
                         <span class="badge">{t("pay-bulk-badge")}</span> " "
                         <bdi>{summary}</bdi> " "
-                        <PayBulkButton bulk picks outcome on_change/>
+                        <PayButton method="bulk" label=t("pay-bulk-pay") intent=bulk picks outcome on_change/>
                     </li>
                 }
             }).collect_view()}
         </ul>
-    }
-    .into_any()
-}
-
-#[component]
-fn PayBulkButton(
-    bulk: StoredValue<String>,
-    picks: PayOptionPicks,
-    outcome: Outcome,
-    on_change: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let ready = crate::app::hydrated::use_hydrated();
-    let start = move |_| {
-        busy.set(true);
-        outcome.set(None);
-        spawn_local(async move {
-            let config = launch_bulk_payment(
-                bulk.get_value(),
-                Some(picks.account.get_untracked()),
-                Some(picks.bank.get_untracked()),
-                picks.risk.get_untracked().then(|| "on".to_owned()),
-            );
-            let ended = launch(config, Launch::pay, |_, data| {
-                let (text, class) = outcome_text("pay", data);
-                show(outcome, Section::Payments, text, class, data.status.to_string());
-            })
-            .await;
-            if let Err(e) = ended {
-                show_error(outcome, Section::Payments, e.localized());
-            }
-            busy.set(false);
-            on_change();
-        });
-    };
-    view! {
-        <button type="button" class="button small-btn primary" data-testid="pay-bulk"
-            on:click=start disabled=move || busy.get() || !ready.get()>
-            {t("pay-bulk-pay")}
-        </button>
     }
     .into_any()
 }
