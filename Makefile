@@ -98,9 +98,17 @@ soak: tools bench-tools
 # download one from GitHub. It is binaryen's from npm (tools/wasm-opt), not Debian's: Debian's version 108
 # points the wasm-bindgen externref table's export at the function table of a split build, and the page
 # then fails to start (`WebAssembly.Table.set(): Argument 1 is invalid`).
+#
+# wrk (Debian's) drives the webhook-ingest figures from a core of its own (see bench/src/wrk.rs).
 bench-tools:
 	cd tools/wasm-opt && npm ci --no-audit --no-fund
 	wasm-opt --version | grep "version 132"
+	if ! command -v wrk >/dev/null || ! command -v taskset >/dev/null; then
+	  echo "==> installing Debian's wrk (the load generator) and util-linux (taskset) for the bench"
+	  sudo_cmd=""; [ "$$(id -u)" = 0 ] || sudo_cmd="sudo"
+	  $$sudo_cmd apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq wrk util-linux
+	fi
 
 fmt:
 	cargo fmt --all

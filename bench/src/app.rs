@@ -17,6 +17,22 @@ pub const WEBHOOK_SECRET: &str = "bench-webhook-secret";
 pub struct Build {
     pub bin: PathBuf,
     pub site: PathBuf,
+    /// The core the app is confined to, so the bench's own load never shares it (see `wrk::Cores`).
+    pub server_core: Option<usize>,
+}
+
+impl Build {
+    /// A command that runs `program` on the server's core when there is one.
+    pub fn pinned(&self, program: &Path) -> Command {
+        match self.server_core {
+            Some(core) => {
+                let mut cmd = Command::new("taskset");
+                cmd.arg("-c").arg(core.to_string()).arg(program);
+                cmd
+            }
+            None => Command::new(program),
+        }
+    }
 }
 
 pub struct App {
@@ -35,7 +51,8 @@ impl App {
         let sqlite = format!("sqlite://{}?mode=rwc", data_dir.join("lean-merchant.db").display());
         let database_url = database_url.map(str::to_owned).unwrap_or(sqlite);
         let began = Instant::now();
-        let mut child = Command::new(&build.bin)
+        let mut child = build
+            .pinned(&build.bin)
             .env("RUST_LOG", "warn")
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("LEPTOS_SITE_ROOT", &build.site)
@@ -48,6 +65,9 @@ impl App {
             .env("LEAN_APP_TOKEN", APP_TOKEN)
             .env("LEAN_CLIENT_SECRET", CLIENT_SECRET)
             .env("LEAN_WEBHOOK_SECRET", WEBHOOK_SECRET)
+            // The bench signs up many users from one address; as if they came through a proxy from
+            // addresses of their own (see `signed_up_user`), the per-address sign-up limit lets them.
+            .env("TRUSTED_PROXIES", "127.0.0.1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -94,13 +114,7 @@ impl App {
 
     /// Resident memory of the server process, in KiB.
     pub fn rss_kib(&self) -> Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| anyhow!("no VmRSS"))
+        rss_kib_of(self.pid)
     }
 
     pub fn logs(&self) -> String {
@@ -125,12 +139,27 @@ impl App {
     }
 }
 
+/// Resident memory of process `pid`, in KiB.
+pub fn rss_kib_of(pid: u32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| anyhow!("no VmRSS"))
+}
+
 /// A browser-like client with a cookie jar, signed up as a new user. Returns it with the user's
 /// Lean customer id.
 pub async fn signed_up_user(app: &App, email: &str) -> Result<(reqwest::Client, String)> {
     let client = reqwest::Client::builder().cookie_store(true).build()?;
+    // Each user from an address of its own (10.x.y.z, from the email's hash), through the trusted proxy.
+    let h = email.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
+    let forwarded = format!("10.{}.{}.{}", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
     let res = client
         .post(format!("{}/api/sign_up", app.url))
+        .header("x-forwarded-for", forwarded)
         .form(&[("email", email), ("password", "correct horse battery")])
         .send()
         .await?;

@@ -1,5 +1,6 @@
 //! Webhook ingest: signed, verified, durably stored, deduplicated webhooks per second, beside a bare
-//! axum handler that only answers 200; then kill -9 in the middle of a flood and count what survived.
+//! axum handler that only answers 200, both driven by wrk from another core (see `wrk`); then kill -9
+//! in the middle of a flood and count what survived.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -9,31 +10,18 @@ use anyhow::Result;
 use sqlx::Row;
 
 use crate::app::{signed_up_user, App, Build, WEBHOOK_SECRET};
-use crate::load::{closed_loop, Load};
+use crate::load::closed_loop;
 use crate::webhook::{entity_created, post};
+use crate::wrk::{self, Cores, Pool, Run};
 use crate::Plan;
 
 pub struct Ingest {
-    /// Each round's loads: the bare handler's, then the app's right after it.
-    pub rounds: Vec<(Load, Load)>,
+    /// Each round's runs: the bare handler's, then the app's right after it.
+    pub rounds: Vec<(Run, Run)>,
     /// Webhooks answered 200, including those in flight when the server was killed.
     pub acknowledged: usize,
     /// Of those, how many were in the database after kill -9.
     pub survived: usize,
-}
-
-/// The same bodies and signatures, sent to a handler that ignores them.
-pub async fn bare(url: &str, plan: &Plan) -> Load {
-    let client = reqwest::Client::new();
-    let url = url.to_owned();
-    closed_loop(plan.concurrency, plan.warmup, plan.duration, move |_| {
-        let (client, url) = (client.clone(), url.clone());
-        async move {
-            let id = uuid::Uuid::new_v4().to_string();
-            post(&client, &url, WEBHOOK_SECRET, entity_created(&id, &id, "bench-customer")).await
-        }
-    })
-    .await
 }
 
 impl Ingest {
@@ -42,8 +30,8 @@ impl Ingest {
         self.rounds.iter().map(|(bare, app)| 100.0 * app.per_second() / bare.per_second()).collect()
     }
 
-    /// The round with the median ratio: the figure quoted, with its two loads.
-    pub fn median(&self) -> (f64, &Load, &Load) {
+    /// The round with the median ratio: the figure quoted, with its two runs.
+    pub fn median(&self) -> (f64, &Run, &Run) {
         let ratios = self.ratios();
         let mut order: Vec<usize> = (0..ratios.len()).collect();
         order.sort_by(|a, b| ratios[*a].total_cmp(&ratios[*b]));
@@ -52,35 +40,70 @@ impl Ingest {
     }
 }
 
+/// What every ingest run shares: where the bare handler listens and its process, the cores, and the
+/// bare handler's requests (it ignores bodies, so one pool serves every run).
+pub struct Bench<'a> {
+    pub build: &'a Build,
+    pub plan: &'a Plan,
+    pub cores: Cores,
+    pub bare_url: &'a str,
+    pub bare_pid: u32,
+    pub bare_pool: &'a Pool,
+    pub dir: &'a std::path::Path,
+}
+
+/// wrk against a server that only answers: the generator's own ceiling (see `wrk::serve_canned`).
+pub async fn ceiling(b: &Bench<'_>, canned_url: &str, canned_pid: u32) -> Result<Run> {
+    let (plan, cores) = (b.plan, b.cores);
+    wrk::run(canned_url, b.bare_pool, false, plan.wrk_connections, plan.warmup, cores, canned_pid).await?;
+    wrk::run(canned_url, b.bare_pool, false, plan.wrk_connections, plan.duration, cores, canned_pid).await
+}
+
 /// `plan.ingest_rounds` rounds, each with an app started afresh (on SQLite, a new database): the bare
-/// handler at `bare_url` is loaded, then the app, then the app is killed with -9 during a last flood
-/// and the acknowledged webhooks are looked for in its database. Each round pairs two measurements
-/// taken seconds apart, so a change in the machine's speed over the run (on this shared 2-core machine
-/// the bare handler alone has moved between 28,000 and 61,000 requests a second) touches both sides
-/// of its ratio, and no round starts behind the previous one's backlog.
-pub async fn app(build: &Build, database_url: Option<&str>, plan: &Plan, bare_url: &str) -> Result<Ingest> {
+/// handler is loaded, then the app, then the app is killed with -9 during a last flood and the
+/// acknowledged webhooks are looked for in its database. Each round pairs two measurements taken
+/// seconds apart, so a change in the machine's speed over the run touches both sides of its ratio,
+/// and no round starts behind the previous one's backlog.
+pub async fn app(b: &Bench<'_>, database_url: Option<&str>) -> Result<Ingest> {
     let mut ingest = Ingest { rounds: Vec::new(), acknowledged: 0, survived: 0 };
-    for _ in 0..plan.ingest_rounds.max(1) {
-        let (bare_load, app_load, acknowledged, survived) =
-            round(build, database_url, plan, bare_url).await?;
-        ingest.rounds.push((bare_load, app_load));
+    for n in 0..b.plan.ingest_rounds.max(1) {
+        let (bare_run, app_run, acknowledged, survived) = round(b, database_url, n).await?;
+        ingest.rounds.push((bare_run, app_run));
         ingest.acknowledged += acknowledged;
         ingest.survived += survived;
     }
     Ok(ingest)
 }
 
-async fn round(
-    build: &Build,
-    database_url: Option<&str>,
-    plan: &Plan,
-    bare_url: &str,
-) -> Result<(Load, Load, usize, usize)> {
+async fn round(b: &Bench<'_>, database_url: Option<&str>, n: usize) -> Result<(Run, Run, usize, usize)> {
+    let (plan, cores) = (b.plan, b.cores);
     let dir = tempfile::tempdir()?;
-    let app = App::start(build, dir.path(), database_url).await?;
+    let app = App::start(b.build, dir.path(), database_url).await?;
     // A user of its own per round: on PostgreSQL the rounds share one database.
     let email = format!("ingest+{}@example.com", uuid::Uuid::new_v4().simple());
     let (_, customer) = signed_up_user(&app, &email).await?;
+    let host = app.url.trim_start_matches("http://").to_owned();
+
+    let conns = plan.wrk_connections;
+    wrk::settle().await;
+    wrk::run(b.bare_url, b.bare_pool, false, conns, plan.warmup, cores, b.bare_pid).await?;
+    let bare_run = wrk::run(b.bare_url, b.bare_pool, false, conns, plan.duration, cores, b.bare_pid).await?;
+
+    // Distinct webhooks for the app: enough for the warm-up at the bare handler's pace, then, sized
+    // by the warm-up's own pace, enough for the run with room to spare.
+    let tag = format!("r{n}-{}", uuid::Uuid::new_v4().simple());
+    let secs = |d: Duration| d.as_secs_f64().max(1.0);
+    let warm_count = (bare_run.per_second() * secs(plan.warmup)) as usize + 1000;
+    let warm_pool = Pool::write(b.dir, &format!("{tag}-warm"), warm_count, &host, WEBHOOK_SECRET, &customer)?;
+    wrk::settle().await;
+    let warm = wrk::run(&app.url, &warm_pool, true, conns, plan.warmup, cores, app.pid).await?;
+    drop(warm_pool);
+    let count = (warm.per_second() * 2.0 * secs(plan.duration)) as usize + 5000;
+    let pool = Pool::write(b.dir, &tag, count, &host, WEBHOOK_SECRET, &customer)?;
+    let app_run = wrk::run(&app.url, &pool, true, conns, plan.duration, cores, app.pid).await?;
+    drop(pool);
+
+    // A flood whose every answer is tracked, and kill -9 while it is in full swing.
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
     let client = reqwest::Client::new();
     let send = {
@@ -101,10 +124,6 @@ async fn round(
             }
         }
     };
-    let bare_load = bare(bare_url, plan).await;
-    let app_load = closed_loop(plan.concurrency, plan.warmup, plan.duration, send.clone()).await;
-
-    // A second flood, and kill -9 while it is in full swing.
     let flood = tokio::spawn(closed_loop(plan.concurrency, Duration::ZERO, Duration::from_secs(2), send));
     tokio::time::sleep(Duration::from_millis(700)).await;
     let database_url = app.database_url.clone();
@@ -114,7 +133,7 @@ async fn round(
     let acknowledged: Vec<String> = acked.lock().unwrap().clone();
     let stored = stored_event_ids(&database_url).await?;
     let survived = acknowledged.iter().filter(|id| stored.contains(*id)).count();
-    Ok((bare_load, app_load, acknowledged.len(), survived))
+    Ok((bare_run, app_run, acknowledged.len(), survived))
 }
 
 async fn stored_event_ids(database_url: &str) -> Result<HashSet<String>> {

@@ -22,6 +22,9 @@ pub struct Live {
     pub latency: Histogram<u64>,
     pub rss_idle_kib: u64,
     pub rss_clients_kib: u64,
+    /// The most the server held while the webhooks were arriving (sampled every 100 ms).
+    pub rss_peak_kib: u64,
+    pub users: usize,
 }
 
 pub async fn run(build: &Build, plan: &Plan) -> Result<Live> {
@@ -30,15 +33,29 @@ pub async fn run(build: &Build, plan: &Plan) -> Result<Live> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_idle_kib = app.rss_kib()?;
 
-    let mut users = Vec::new();
-    for i in 0..plan.users {
-        users.push(signed_up_user(&app, &format!("live{i}@example.com")).await?);
-    }
+    // Signing up hashes a password (slow on purpose); a few at a time.
+    let users: Vec<(reqwest::Client, String)> = futures::stream::iter(0..plan.users)
+        .map(|i| {
+            let app = &app;
+            async move { signed_up_user(app, &format!("live{i}@example.com")).await }
+        })
+        .buffered(8)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_>>()?;
     let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let latency = Arc::new(Mutex::new(Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?));
     let connected = Arc::new(AtomicUsize::new(0));
     let mut readers = Vec::new();
     for i in 0..plan.sse_clients {
+        // Opened a few hundred at a time, as a crowd arriving, not all in one instant (which would
+        // overflow the listen queue and measure that instead).
+        if i % 500 == 499 {
+            while connected.load(Ordering::Relaxed) + 100 < i {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
         let (client, _) = users[i % users.len()].clone();
         let (url, sent, latency, connected) =
             (app.url.clone(), sent.clone(), latency.clone(), connected.clone());
@@ -82,6 +99,18 @@ pub async fn run(build: &Build, plan: &Plan) -> Result<Live> {
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let total = (plan.webhook_rate as f64 * plan.duration.as_secs_f64()) as usize;
+    let peak = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let sampler = {
+        let (pid, peak) = (app.pid, peak.clone());
+        tokio::spawn(async move {
+            loop {
+                if let Ok(kib) = crate::app::rss_kib_of(pid) {
+                    peak.fetch_max(kib, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
     let mut posts = Vec::with_capacity(total);
     for n in 0..total {
         tick.tick().await;
@@ -97,6 +126,7 @@ pub async fn run(build: &Build, plan: &Plan) -> Result<Live> {
     }
     // Stragglers.
     tokio::time::sleep(Duration::from_secs(2)).await;
+    sampler.abort();
     for r in &readers {
         r.abort();
     }
@@ -111,5 +141,7 @@ pub async fn run(build: &Build, plan: &Plan) -> Result<Live> {
         latency,
         rss_idle_kib,
         rss_clients_kib,
+        rss_peak_kib: peak.load(Ordering::Relaxed).max(rss_clients_kib),
+        users: users.len(),
     })
 }

@@ -11,6 +11,7 @@ mod report;
 mod sizes;
 mod soak;
 mod webhook;
+mod wrk;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,7 +20,10 @@ use anyhow::{Context, Result};
 
 /// How hard and how long to push. `--quick` is for checking the harness, not for quoting.
 pub struct Plan {
+    /// Connections of the reqwest generator (the kill -9 flood).
     pub concurrency: usize,
+    /// Connections wrk keeps open for the ingest figures.
+    pub wrk_connections: usize,
     pub page_concurrency: usize,
     pub warmup: Duration,
     pub duration: Duration,
@@ -35,12 +39,15 @@ impl Plan {
     fn full() -> Plan {
         Plan {
             concurrency: 32,
+            wrk_connections: 64,
             page_concurrency: 16,
             warmup: Duration::from_secs(2),
             duration: Duration::from_secs(10),
-            users: 50,
-            sse_clients: 1000,
-            webhook_rate: 200,
+            // 10 streams for each of 1,000 users: each webhook reaches 10 streams, more than a user's
+            // open tabs would ask of it.
+            users: 1000,
+            sse_clients: 10_000,
+            webhook_rate: 1000,
             startups: 5,
             ingest_rounds: 3,
         }
@@ -49,6 +56,7 @@ impl Plan {
     fn quick() -> Plan {
         Plan {
             concurrency: 8,
+            wrk_connections: 16,
             page_concurrency: 4,
             warmup: Duration::from_millis(300),
             duration: Duration::from_secs(2),
@@ -69,6 +77,9 @@ async fn main() -> Result<()> {
     if args.first().map(String::as_str) == Some("bare") {
         return serve_bare().await;
     }
+    if args.first().map(String::as_str) == Some("canned") {
+        return wrk::serve_canned().await;
+    }
     if args.first().map(String::as_str) == Some("soak") {
         return soak::main(&args[1..]).await;
     }
@@ -77,9 +88,15 @@ async fn main() -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
     let plan = if quick { Plan::quick() } else { Plan::full() };
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    // The app on one core, everything that loads it (wrk, this process) on another.
+    let cores =
+        wrk::Cores::pick().context("the bench needs two cores: one for the server, one for the load")?;
+    anyhow::ensure!(wrk::available(), "wrk not found: `make bench-tools` installs it (apt-get install wrk)");
+    cores.pin_self()?;
     let build = app::Build {
         bin: PathBuf::from(value("--bin").unwrap_or_else(|| "target/release/lean-merchant".into())),
         site: PathBuf::from(value("--site").unwrap_or_else(|| "target/site".into())),
+        server_core: Some(cores.server),
     };
     // `--only ingest,live` runs some parts, for working on one figure; the table is then only printed
     // (unless --out says where), so BENCHMARKS.md always holds a whole run.
@@ -92,7 +109,7 @@ async fn main() -> Result<()> {
         build.bin.display()
     );
 
-    let mut r = report::Report::new(quick);
+    let mut r = report::Report::new(quick, cores);
 
     if part("startup") {
         eprintln!("bench: start-up");
@@ -106,7 +123,7 @@ async fn main() -> Result<()> {
         r.startup(&mut starts);
     }
     if part("ingest") {
-        ingest_figures(&build, &plan, &mut r).await?;
+        ingest_figures(&build, &plan, cores, &mut r).await?;
     }
     let live = if part("live") {
         eprintln!("bench: webhook → browser with {} streams", plan.sse_clients);
@@ -144,22 +161,41 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-async fn ingest_figures(build: &app::Build, plan: &Plan, r: &mut report::Report) -> Result<()> {
-    // The bare handler runs in a process of its own for the whole part; each round loads it and then
-    // the app (see `ingest::app`).
-    let mut bare = tokio::process::Command::new(std::env::current_exe()?)
-        .arg("bare")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let bare_url = bare_url(&mut bare).await?;
+async fn ingest_figures(
+    build: &app::Build,
+    plan: &Plan,
+    cores: wrk::Cores,
+    r: &mut report::Report,
+) -> Result<()> {
+    // The bare handler and the canned server run on the server's core, in processes of their own for
+    // the whole part; each round loads the bare handler and then the app (see `ingest::app`).
+    let exe = std::env::current_exe()?;
+    let (mut bare, bare_url) = helper_server(build, &exe, "bare").await?;
+    let (mut canned, canned_url) = helper_server(build, &exe, "canned").await?;
+    let dir = tempfile::tempdir()?;
+    let host = bare_url.trim_start_matches("http://");
+    let bare_pool =
+        wrk::Pool::write(dir.path(), "bare", 20_000, host, app::WEBHOOK_SECRET, "bench-customer")?;
+    let bench = ingest::Bench {
+        build,
+        plan,
+        cores,
+        bare_url: &bare_url,
+        bare_pid: bare.id().context("bare pid")?,
+        bare_pool: &bare_pool,
+        dir: dir.path(),
+    };
+    let flush = wrk::flush_time(dir.path())?;
+    eprintln!("bench: the load generator's ceiling (wrk against a server that only answers)");
+    let ceiling = ingest::ceiling(&bench, &canned_url, canned.id().context("canned pid")?).await?;
+    canned.start_kill()?;
+    let _ = canned.wait().await;
     eprintln!("bench: webhook ingest (SQLite, {} rounds of bare handler then app)", plan.ingest_rounds);
-    let sqlite = ingest::app(build, None, plan, &bare_url).await.context("ingest on SQLite")?;
+    let sqlite = ingest::app(&bench, None).await.context("ingest on SQLite")?;
     eprintln!("bench: webhook ingest (PostgreSQL)");
     let pg = match ingest::fresh_postgres(PG_BASE).await {
         Some(url) => {
-            let result =
-                ingest::app(build, Some(&url), plan, &bare_url).await.context("ingest on PostgreSQL");
+            let result = ingest::app(&bench, Some(&url)).await.context("ingest on PostgreSQL");
             ingest::drop_postgres(PG_BASE, &url).await;
             Some(result?)
         }
@@ -167,20 +203,28 @@ async fn ingest_figures(build: &app::Build, plan: &Plan, r: &mut report::Report)
     };
     bare.start_kill()?;
     let _ = bare.wait().await;
-    r.ingest(&sqlite, pg.as_ref());
+    r.ingest(&ceiling, flush, &sqlite, pg.as_ref(), plan.wrk_connections);
     Ok(())
 }
 
-async fn bare_url(child: &mut tokio::process::Child) -> Result<String> {
+/// Starts `lean-bench <what>` on the server's core and reads the address it prints.
+async fn helper_server(
+    build: &app::Build,
+    exe: &std::path::Path,
+    what: &str,
+) -> Result<(tokio::process::Child, String)> {
     use tokio::io::AsyncBufReadExt;
+    let mut child =
+        build.pinned(exe).arg(what).stdout(std::process::Stdio::piped()).kill_on_drop(true).spawn()?;
     let stdout = child.stdout.take().context("stdout")?;
     let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let prefix = format!("{what} listening on ");
     while let Some(line) = lines.next_line().await? {
-        if let Some(url) = line.strip_prefix("bare listening on ") {
-            return Ok(url.to_owned());
+        if let Some(url) = line.strip_prefix(&prefix) {
+            return Ok((child, url.to_owned()));
         }
     }
-    anyhow::bail!("bare server did not start")
+    anyhow::bail!("{what} server did not start")
 }
 
 /// The comparison point: axum on the same runtime settings, reading the body and answering 200.

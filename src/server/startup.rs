@@ -173,7 +173,7 @@ impl Application {
             worker: Worker::new(),
             inbox,
             webhook_secret: Arc::new(webhook_secret),
-            public,
+            public: Arc::new(public),
             config: Arc::new(config.clone()),
             shutdown: tokio_util::sync::CancellationToken::new(),
             rejected_webhooks: Default::default(),
@@ -318,7 +318,7 @@ fn router(state: AppState) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            provide_context(state.public.clone());
+            provide_context((*state.public).clone());
         }
     };
     let options = state.leptos_options.clone();
@@ -340,7 +340,7 @@ async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> impl I
     handle_server_fns_with_context(
         move || {
             provide_context(state.clone());
-            provide_context(state.public.clone());
+            provide_context((*state.public).clone());
         },
         req,
     )

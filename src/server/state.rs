@@ -34,7 +34,9 @@ pub struct AppState {
     /// Stores verified webhooks, batching commits (see `webhooks::inbox`).
     pub inbox: super::webhooks::inbox::Inbox,
     pub webhook_secret: Arc<SecretString>,
-    pub public: PublicConfig,
+    /// Behind an Arc: the state is cloned for every request (axum's `State`), and a deep copy of
+    /// these strings showed in the webhook endpoint's profile.
+    pub public: Arc<PublicConfig>,
     pub config: Arc<super::Config>,
     /// Cancelled when the server starts shutting down, so long-lived responses (live streams) end and
     /// the graceful shutdown does not wait on browsers.

@@ -44,7 +44,8 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         }
     }
     let pool = AnyPoolOptions::new()
-        .max_connections(if sqlite { 4 } else { 10 })
+        // One of them is the webhook inbox's for good (see `webhooks::inbox`).
+        .max_connections(if sqlite { 5 } else { 11 })
         // A ping before every query is a round trip to SQLite's connection thread, and an open file
         // does not go stale the way a network connection can.
         .test_before_acquire(!sqlite)

@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use super::inbox::NewEvent;
@@ -22,38 +23,54 @@ use crate::model::CustomerId;
 use crate::server::db::webhook_events;
 use crate::server::state::AppState;
 
+/// The envelope's fields the endpoint needs. The payload is kept as its raw text: building a
+/// `serde_json::Value` of it for every webhook was a good part of the endpoint's own work.
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'a> {
     #[serde(default)]
     event_id: Option<String>,
     #[serde(rename = "type")]
     event_type: String,
-    #[serde(default)]
-    payload: Option<serde_json::Value>,
+    #[serde(default, borrow)]
+    payload: Option<&'a RawValue>,
+}
+
+/// The one payload field read on arrival.
+#[derive(Deserialize)]
+struct PayloadHead<'a> {
+    #[serde(default, borrow)]
+    customer_id: Option<std::borrow::Cow<'a, str>>,
+}
+
+fn is_object(raw: &RawValue) -> bool {
+    raw.get().trim_start().starts_with('{')
+}
+
+/// `customer_of` for a payload still in its raw text.
+fn customer_in(payload: Option<&RawValue>) -> Option<CustomerId> {
+    let head = serde_json::from_str::<PayloadHead>(payload.filter(|p| is_object(p))?.get()).ok()?;
+    plausible_customer(head.customer_id.as_deref()?)
+}
+
+fn plausible_customer(id: &str) -> Option<CustomerId> {
+    let id = id.trim();
+    (!id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| CustomerId::new(id))
 }
 
 /// The customer an event concerns, as its payload names it (most of Lean's events do), for the
 /// developer console's per-user view. Only a plausible id is kept.
 pub fn customer_of(payload: Option<&serde_json::Value>) -> Option<CustomerId> {
-    payload
-        .and_then(|p| p.get("customer_id"))
-        .and_then(serde_json::Value::as_str)
-        .map(str::trim)
-        .filter(|id| {
-            !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
-        .map(CustomerId::new)
+    plausible_customer(payload?.get("customer_id")?.as_str()?)
 }
 
 /// A signed body that is an event, with the id it is kept under; None for anything else.
-fn usable(body: &[u8]) -> Option<(String, Envelope)> {
+fn usable(body: &[u8]) -> Option<(String, Envelope<'_>)> {
     let env = serde_json::from_slice::<Envelope>(body).ok()?;
     let event_id = match env.event_id.as_deref().map(str::trim) {
         Some("") => return None,
         Some(id) => id.to_owned(),
-        None if env.payload.as_ref().is_some_and(serde_json::Value::is_object)
-            && !env.event_type.trim().is_empty() =>
-        {
+        None if env.payload.is_some_and(is_object) && !env.event_type.trim().is_empty() => {
             format!("body-{}", hex::encode(Sha256::digest(body)))
         }
         None => return None,
@@ -89,12 +106,14 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
 
     // Stored as text. A raw NUL byte cannot be (PostgreSQL refuses it) and never occurs in valid JSON,
     // so only bodies that are malformed anyway are altered.
-    let text = String::from_utf8_lossy(&body).replace('\0', "\u{FFFD}");
+    let text = match std::str::from_utf8(&body) {
+        Ok(text) if !text.contains('\0') => text.to_owned(),
+        _ => String::from_utf8_lossy(&body).replace('\0', "\u{FFFD}"),
+    };
     let (event, new_when_stored) = match usable(&body) {
         Some((event_id, env)) => {
             // A test webhook sent from someone's console is theirs to see, whatever customer it names.
-            let customer_id =
-                state.test_webhook_owners.take(&event_id).or_else(|| customer_of(env.payload.as_ref()));
+            let customer_id = state.test_webhook_owners.take(&event_id).or_else(|| customer_in(env.payload));
             let event = NewEvent {
                 event_id,
                 event_type: env.event_type,
