@@ -33,12 +33,9 @@ struct Job {
 }
 
 /// Batches at least this large mean handlers are queueing at the writer faster than it stores them:
-/// half of a full statement. At 8, a steady 1,000 webhooks a second with ten thousand live streams open
-/// (`lean-bench`'s live figure) passed for a flood whenever a flush ran slow, and the worker's rests then
-/// held live updates back (p99 139 ms); at 32 the same run's p99 was 40 ms. A rate instead (a flood
-/// being more than 3,000 a second over 100 ms) was worse: the bench's own pauses bunch its steady 1,000
-/// a second into bursts above that, and the worker rested through them while 30 % of the live updates
-/// missed the run.
+/// half of a full statement. A smaller threshold let one slow flush at a steady, moderate pace pass for
+/// a flood, and the worker's rests then held live updates back; an arrival rate instead counted the
+/// bursts that any sender's pauses make of a steady pace (see BENCHMARKS.md's live figure).
 const FLOOD_BATCH: usize = 32;
 /// So many such batches in a row make a flood. One alone is a burst (webhooks held up by a busy
 /// moment arrive together).
