@@ -156,8 +156,9 @@ pub async fn replay(state: &AppState, view: &View, event_id: &str) -> Result<(),
     }
     if webhook_events::reset_for_replay(&state.db, event_id).await? {
         tracing::info!(event_id, "webhook replay requested from the console");
-        // Open consoles show the row back at `received`; the worker reports the outcome.
-        crate::server::live::console::webhook_changed(&state.bus, &state.db, event_id).await;
+        // Open consoles show the row again (back at `received`, unless the worker is already done
+        // with it); the worker reports the outcome.
+        crate::server::live::console::webhook_changed(&state.bus, event_id);
         state.worker.wake();
     }
     Ok(())

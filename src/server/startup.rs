@@ -26,7 +26,7 @@ use super::lean::LeanClient;
 use super::live::{pg_listen, sse, Fanout, LiveBus};
 use super::observe;
 use super::security::{self, Csp};
-use super::state::{AppState, PublicConfig};
+use super::state::{AppState, PublicConfig, Shared};
 use super::webhooks::inbox::Inbox;
 use super::webhooks::{catch_up, endpoint, Worker};
 use crate::app::{shell, App};
@@ -161,7 +161,7 @@ impl Application {
             .site_addr(addr)
             .build();
 
-        let state = AppState {
+        let state = AppState::new(Shared {
             leptos_options,
             db: db.clone(),
             lean,
@@ -179,11 +179,12 @@ impl Application {
             rejected_webhooks: Default::default(),
             throttle: Default::default(),
             test_webhook_owners: Default::default(),
-        };
+        });
 
         state.lean.publish_calls_to(state.bus.clone());
         let store = DbSessionStore::new(db.clone());
-        let mut background = vec![inbox_writer];
+        let mut background =
+            vec![inbox_writer, crate::server::live::console::start_webhook_rows(&state.bus, db.clone())];
         {
             let store = store.clone();
             background.push(tokio::spawn(async move {
@@ -246,6 +247,14 @@ impl Application {
             (Some(sandbox), true) => super::sandbox_proxy::routes(sandbox.base_url()),
             _ => Router::new(),
         };
+        // Lean's webhooks pass none of the browser's layers (session, client, cross-origin refusal,
+        // page policy): they carry no cookie, are authenticated by their signature alone, and at the
+        // rate Lean may send them those layers' work was a good part of the endpoint's.
+        let webhook_routes = Router::new()
+            .route("/webhooks/lean", post(endpoint::receive))
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
+            .layer(security::layers())
+            .with_state(state.clone());
         let router = router(state.clone())
             .layer(sessions)
             .layer(tower_http::limit::RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
@@ -254,6 +263,7 @@ impl Application {
             .layer(axum::middleware::from_fn_with_state(page_csp, security::page_policy))
             .layer(security::layers())
             .merge(sandbox_routes)
+            .merge(webhook_routes)
             .layer(tower_http::request_id::PropagateRequestIdLayer::new(observe::REQUEST_ID))
             .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(observe::request_span))
             .layer(tower_http::request_id::SetRequestIdLayer::new(
@@ -324,7 +334,6 @@ fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/api/{*fn_name}", post(server_fns).get(server_fns))
-        .route("/webhooks/lean", post(endpoint::receive))
         .route("/live", get(sse::stream))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(super::metrics::ready))

@@ -23,9 +23,36 @@ pub struct PublicConfig {
     pub sdk_customization: std::collections::BTreeMap<String, String>,
 }
 
-/// Shared by every request; handed to server functions through context.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Shared by every request; handed to server functions through context. One reference-counted
+/// value: axum clones the state for every request (twice on the way to a handler), and cloning each
+/// field (the Leptos options' strings among them) was a tenth of the webhook endpoint's own work in a
+/// profile of a flood. The fields are reached through `Deref`.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// leptos_axum finds the site's options in the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub lean: LeanClient,

@@ -1,11 +1,12 @@
 //! Two app instances on one PostgreSQL database, behind no load balancer but the test itself: a webhook
 //! is applied exactly once whichever instance(s) receive it, and a browser streaming from one instance
-//! sees what the other applied. Runs in the PostgreSQL pass of `make test` (TEST_DATABASE_URL).
+//! (its pages' stream and its developer console's) sees what the other applied. Runs in the PostgreSQL pass of `make test` (TEST_DATABASE_URL).
 
 use std::time::Duration;
 
 use crate::common::{
-    entity_created, fresh_postgres_database, start_remote_app, APP_TOKEN, CLIENT_SECRET, WEBHOOK_SECRET,
+    entity_created, fresh_postgres_database, start_remote_app, ADMIN_EMAIL, APP_TOKEN, CLIENT_SECRET,
+    WEBHOOK_SECRET,
 };
 use futures::StreamExt;
 use lean_merchant::server::webhooks::signature;
@@ -38,7 +39,7 @@ async fn webhooks_apply_once_and_live_events_cross_instances() {
     let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let res = browser
         .post(format!("{}/api/sign_up", a.url))
-        .form(&[("email", "ann@example.com"), ("password", "correct horse battery")])
+        .form(&[("email", ADMIN_EMAIL), ("password", "correct horse battery")])
         .send()
         .await
         .unwrap();
@@ -49,6 +50,9 @@ async fn webhooks_apply_once_and_live_events_cross_instances() {
 
     let stream = browser.get(format!("{}/live", a.url)).send().await.unwrap();
     assert_eq!(stream.status(), 200);
+    // The developer console on A (an admin's) shows webhooks whichever instance stored or applied them.
+    let console = browser.get(format!("{}/live?console=1", a.url)).send().await.unwrap();
+    assert_eq!(console.status(), 200);
 
     // Lean retries and duplicates: the same event reaches both instances several times at once.
     let body = entity_created("ev-multi", "ent-multi", &customer);
@@ -77,6 +81,15 @@ async fn webhooks_apply_once_and_live_events_cross_instances() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !text.contains("ent-multi") {
         let chunk = tokio::time::timeout_at(deadline, chunks.next()).await.expect("live event in time");
+        text.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
+    }
+    let mut rows = console.bytes_stream();
+    let mut text = String::new();
+    while !text
+        .lines()
+        .any(|l| l.contains(r#""event_id":"ev-multi""#) && l.contains(r#""status":"processed""#))
+    {
+        let chunk = tokio::time::timeout_at(deadline, rows.next()).await.expect("console row in time");
         text.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
     }
     tokio::time::sleep(Duration::from_millis(500)).await;

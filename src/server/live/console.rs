@@ -41,18 +41,103 @@ pub async fn call_recorded(
     publish(bus, db, user_id, ConsoleEntry::Call(row)).await;
 }
 
-/// A stored webhook was received, claimed, finished or reset for replay: its row as it is now.
-pub async fn webhook_changed(bus: &LiveBus, db: &Db, event_id: &str) {
-    // Reading the row back costs a query per webhook: skip it while no console is open.
+/// Console rows of stored webhooks wait here for the task that publishes them (`start_webhook_rows`).
+const ROWS_QUEUE: usize = 4096;
+/// Most rows read (and, with PostgreSQL, announced) at once.
+const ROWS_BATCH: usize = 64;
+/// How a batch of stored webhooks is announced to every instance (with PostgreSQL): this, then their
+/// ids as a JSON array. Each instance with a console open reads the rows itself.
+pub const WEBHOOKS_NOTE: &str = "~webhooks:";
+
+/// A stored webhook was received, claimed, finished or reset for replay: open consoles get its row as
+/// it is when published. Queued, not published in place: read back and (with PostgreSQL) announced
+/// one webhook at a time, the rows held up each webhook's answer, and in a flood every NOTIFY queued
+/// for PostgreSQL's one notification lock. One task publishes them in batches, in the order queued,
+/// each row read when its batch is published (so a later change is never overtaken by an earlier one).
+/// A full queue drops the row: a console is a view, and its log page reads the table.
+pub fn webhook_changed(bus: &LiveBus, event_id: &str) {
     if !bus.console_watched() {
         return;
     }
-    match stored_event(db, event_id).await {
-        Ok(Some((e, owner))) => {
-            publish(bus, db, owner.as_ref(), ConsoleEntry::Webhook(console::stored_webhook_row(e))).await
+    if let Some(queue) = bus.webhook_rows.get() {
+        if queue.try_send(event_id.to_owned()).is_err() {
+            tracing::debug!(event_id, "console row queue full; row dropped");
         }
-        Ok(None) => {}
-        Err(e) => tracing::warn!(error = %e, "could not read a webhook for the console"),
+    }
+}
+
+/// Starts the task that publishes the rows `webhook_changed` queues; it ends with the bus.
+pub fn start_webhook_rows(bus: &LiveBus, db: Db) -> tokio::task::JoinHandle<()> {
+    let (queue, rows) = tokio::sync::mpsc::channel(ROWS_QUEUE);
+    if bus.webhook_rows.set(queue).is_err() {
+        tracing::warn!("console rows were already being published");
+    }
+    tokio::spawn(publish_webhook_rows(bus.clone(), db, rows))
+}
+
+async fn publish_webhook_rows(bus: LiveBus, db: Db, mut rows: tokio::sync::mpsc::Receiver<String>) {
+    let mut batch = Vec::with_capacity(ROWS_BATCH);
+    while rows.recv_many(&mut batch, ROWS_BATCH).await > 0 {
+        let mut seen = std::collections::HashSet::new();
+        batch.retain(|id| seen.insert(id.clone()));
+        match bus.fanout {
+            super::Fanout::Local => deliver_webhook_rows(&bus, &db, &batch).await,
+            super::Fanout::Postgres => {
+                for note in webhook_notes(&batch) {
+                    let sent = sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(super::CHANNEL)
+                        .bind(note)
+                        .execute(&db)
+                        .await;
+                    if let Err(e) = sent {
+                        tracing::warn!(error = %e, "could not announce webhooks to the consoles");
+                    }
+                }
+            }
+        }
+        batch.clear();
+    }
+}
+
+/// The notes announcing `ids`, each within PostgreSQL's limit on a payload.
+fn webhook_notes(ids: &[String]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut part: Vec<&str> = Vec::new();
+    let mut size = WEBHOOKS_NOTE.len() + 2;
+    for id in ids {
+        // Quoted and escaped, an id is at most about twice its length (ids are at most 200 bytes).
+        let cost = serde_json::to_string(id).map(|s| s.len()).unwrap_or(usize::MAX) + 1;
+        if cost > super::NOTIFY_MAX / 2 {
+            continue;
+        }
+        if size + cost > super::NOTIFY_MAX && !part.is_empty() {
+            notes.push(format!("{WEBHOOKS_NOTE}{}", serde_json::to_string(&part).unwrap_or_default()));
+            part.clear();
+            size = WEBHOOKS_NOTE.len() + 2;
+        }
+        part.push(id);
+        size += cost;
+    }
+    if !part.is_empty() {
+        notes.push(format!("{WEBHOOKS_NOTE}{}", serde_json::to_string(&part).unwrap_or_default()));
+    }
+    notes
+}
+
+/// Reads the rows of `ids` and hands them to this process's open consoles, if any.
+pub async fn deliver_webhook_rows(bus: &LiveBus, db: &Db, ids: &[String]) {
+    if ids.is_empty() || !bus.console_watched_here() {
+        return;
+    }
+    match stored_events(db, ids).await {
+        Ok(rows) => {
+            for (e, owner) in rows {
+                let row = LiveEvent::Console { entry: ConsoleEntry::Webhook(console::stored_webhook_row(e)) };
+                let payload = serde_json::to_string(&row).unwrap_or_default();
+                bus.deliver_console(owner.as_ref().map(UserId::as_str), &payload);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not read webhooks for the console"),
     }
 }
 
@@ -61,22 +146,27 @@ pub async fn webhook_rejected(bus: &LiveBus, db: &Db, rejected: Rejected) {
     publish(bus, db, None, ConsoleEntry::Webhook(console::rejected_webhook_row(rejected))).await;
 }
 
-/// The stored event and the user whose customer it concerns, if any.
-async fn stored_event(
+/// The stored events of `ids` that exist, in the order of `ids`, each with the user whose customer it
+/// concerns, if any.
+async fn stored_events(
     db: &Db,
-    event_id: &str,
-) -> Result<Option<(crate::server::db::webhook_events::StoredEvent, Option<UserId>)>, sqlx::Error> {
+    ids: &[String],
+) -> Result<Vec<(crate::server::db::webhook_events::StoredEvent, Option<UserId>)>, sqlx::Error> {
     use sqlx::Row;
-    let row = sqlx::query(
+    let placeholders = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
+    // Only placeholders are generated; every id is bound.
+    let sql = format!(
         "SELECT w.event_id, w.event_type, w.body, w.status, w.received_at, w.processed_at, w.attempts,
                 w.last_error, c.user_id
          FROM webhook_events w LEFT JOIN customers c ON c.customer_id = w.customer_id
-         WHERE w.event_id = $1",
-    )
-    .bind(event_id)
-    .fetch_optional(db)
-    .await?;
-    row.map(|r| {
+         WHERE w.event_id IN ({placeholders})"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    let mut found = std::collections::HashMap::new();
+    for r in query.fetch_all(db).await? {
         let event = crate::server::db::webhook_events::StoredEvent {
             event_id: r.try_get(0)?,
             event_type: r.try_get(1)?,
@@ -87,7 +177,27 @@ async fn stored_event(
             attempts: r.try_get(6)?,
             last_error: r.try_get(7)?,
         };
-        Ok((event, r.try_get(8)?))
-    })
-    .transpose()
+        let owner: Option<UserId> = r.try_get(8)?;
+        found.insert(event.event_id.clone(), (event, owner));
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_notes_stay_within_postgres_limit_and_keep_every_id() {
+        let ids: Vec<String> = (0..500).map(|n| format!("{n:0>36}\"quoted\"")).collect();
+        let notes = webhook_notes(&ids);
+        assert!(notes.len() > 1);
+        let mut back = Vec::new();
+        for note in &notes {
+            assert!(note.len() <= super::super::NOTIFY_MAX, "{}", note.len());
+            let list: Vec<String> = serde_json::from_str(note.strip_prefix(WEBHOOKS_NOTE).unwrap()).unwrap();
+            back.extend(list);
+        }
+        assert_eq!(back, ids);
+    }
 }

@@ -11,9 +11,9 @@ pub mod pg_listen;
 pub mod sse;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 use crate::model::{LiveEvent, UserId};
 use crate::server::db::{live_events, Db};
@@ -58,11 +58,13 @@ type Channels = HashMap<Box<str>, broadcast::Sender<Arc<Published>>>;
 pub struct LiveBus {
     channels: Arc<Mutex<Channels>>,
     fanout: Fanout,
+    /// Webhooks whose developer-console rows are due (see `console::start_webhook_rows`).
+    webhook_rows: Arc<OnceLock<mpsc::Sender<String>>>,
 }
 
 impl LiveBus {
     pub fn new(fanout: Fanout) -> Self {
-        LiveBus { channels: Arc::default(), fanout }
+        LiveBus { channels: Arc::default(), fanout, webhook_rows: Arc::default() }
     }
 
     /// Hands an event to this process's streams for `audience` (used by the PostgreSQL listener).
@@ -87,15 +89,19 @@ impl LiveBus {
         rx
     }
 
-    /// Whether any stream shows a developer console, so rows nobody would see are not built.
+    /// Whether any stream shows a developer console, so rows nobody would see are not built. With
+    /// PostgreSQL, another instance's console may be open, so there it always is.
     pub fn console_watched(&self) -> bool {
-        matches!(self.fanout, Fanout::Postgres)
-            || self
-                .channels
-                .lock()
-                .expect("live bus lock")
-                .iter()
-                .any(|(audience, tx)| audience.starts_with(CONSOLE_AUDIENCE) && tx.receiver_count() > 0)
+        matches!(self.fanout, Fanout::Postgres) || self.console_watched_here()
+    }
+
+    /// Whether a stream of this process shows a developer console.
+    pub fn console_watched_here(&self) -> bool {
+        self.channels
+            .lock()
+            .expect("live bus lock")
+            .iter()
+            .any(|(audience, tx)| audience.starts_with(CONSOLE_AUDIENCE) && tx.receiver_count() > 0)
     }
 
     pub async fn publish(&self, db: &Db, user_id: &UserId, event: &LiveEvent) -> Result<i64, sqlx::Error> {

@@ -1,7 +1,8 @@
 //! With PostgreSQL, live events cross instances: a webhook applied by instance B reaches a browser
 //! streaming from instance A. Every instance LISTENs; a notification carries `seq:user_id`, and the
 //! listener reads that row and hands it to its own streams. Developer-console rows (not stored there)
-//! travel whole as `~console:<json>`.
+//! travel whole as `~console:<json>`, except stored webhooks' rows, which travel as their ids
+//! (`~webhooks:[…]`, see `console::webhook_changed`).
 
 use std::time::Duration;
 
@@ -30,6 +31,13 @@ async fn listen(url: &str, db: &Db, bus: &LiveBus) -> Result<(), sqlx::Error> {
     listener.listen(CHANNEL).await?;
     loop {
         let note = listener.recv().await?;
+        // Stored webhooks, by id: an instance with a console open reads their rows.
+        if let Some(ids) = note.payload().strip_prefix(super::console::WEBHOOKS_NOTE) {
+            if let Ok(ids) = serde_json::from_str::<Vec<String>>(ids) {
+                super::console::deliver_webhook_rows(bus, db, &ids).await;
+            }
+            continue;
+        }
         // A developer-console row travels whole: it is not stored in live_events.
         // `~console:<owner user id, or nothing>:<row>`.
         if let Some(rest) = note.payload().strip_prefix(CONSOLE_AUDIENCE).and_then(|r| r.strip_prefix(':')) {

@@ -145,7 +145,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     crate::server::observe::record_event(&event_id);
     let stored = state.inbox.store(event).await.map(|new| new && new_when_stored);
     if stored.is_ok() {
-        crate::server::live::console::webhook_changed(&state.bus, &state.db, &event_id).await;
+        crate::server::live::console::webhook_changed(&state.bus, &event_id);
     }
 
     match stored {

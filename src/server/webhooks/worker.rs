@@ -131,7 +131,7 @@ impl Worker {
                     if let Err(e) = finished {
                         tracing::error!(error = %e, "could not record webhook outcome");
                     }
-                    crate::server::live::console::webhook_changed(bus, db, &ev.event_id).await;
+                    crate::server::live::console::webhook_changed(bus, &ev.event_id);
                 }
             }
         }
@@ -145,7 +145,7 @@ impl Worker {
             failed = true;
         }
         for id in &applied {
-            crate::server::live::console::webhook_changed(bus, db, id).await;
+            crate::server::live::console::webhook_changed(bus, id);
         }
         left.extend(claimed.map(|ev| ev.event_id));
         if left.is_empty() {

@@ -265,6 +265,7 @@ pub async fn start_remote_app(
     vars.insert("LEAN_APP_TOKEN", APP_TOKEN.into());
     vars.insert("LEAN_CLIENT_SECRET", CLIENT_SECRET.into());
     vars.insert("LEAN_WEBHOOK_SECRET", WEBHOOK_SECRET.into());
+    vars.insert("ADMIN_EMAILS", ADMIN_EMAIL.into());
     if let Some(url) = database_url {
         vars.insert("DATABASE_URL", url);
     }
