@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use sqlx::Row;
 
 use crate::app::{signed_up_user, App, Build, WEBHOOK_SECRET};
@@ -64,10 +64,29 @@ pub async fn ceiling(b: &Bench<'_>, canned_url: &str, canned_pid: u32) -> Result
 /// acknowledged webhooks are looked for in its database. Each round pairs two measurements taken
 /// seconds apart, so a change in the machine's speed over the run touches both sides of its ratio,
 /// and no round starts behind the previous one's backlog.
-pub async fn app(b: &Bench<'_>, database_url: Option<&str>) -> Result<Ingest> {
+/// `postgres`: the server to make each round's database on (a fresh one per round, as on SQLite: a
+/// database shared by the rounds left each new app a backlog from the last round's flood, and its
+/// worker applied it during the next bare run, on the bare handler's core). None: SQLite.
+pub async fn app(b: &Bench<'_>, postgres: Option<&str>) -> Result<Ingest> {
     let mut ingest = Ingest { rounds: Vec::new(), acknowledged: 0, survived: 0 };
     for n in 0..b.plan.ingest_rounds.max(1) {
-        let (bare_run, app_run, acknowledged, survived) = round(b, database_url, n).await?;
+        let database_url = match postgres {
+            Some(base) => Some(fresh_postgres(base).await.context("a fresh PostgreSQL database")?),
+            None => None,
+        };
+        let outcome = round(b, database_url.as_deref(), n).await;
+        if let (Some(base), Some(url)) = (postgres, &database_url) {
+            drop_postgres(base, url).await;
+        }
+        let (bare_run, app_run, acknowledged, survived) = outcome?;
+        eprintln!(
+            "bench:   round {}: bare {:.0}/s, app {:.0}/s (p99 {:.1} ms) = {:.1} %",
+            n + 1,
+            bare_run.per_second(),
+            app_run.per_second(),
+            app_run.p99_ms(),
+            100.0 * app_run.per_second() / bare_run.per_second()
+        );
         ingest.rounds.push((bare_run, app_run));
         ingest.acknowledged += acknowledged;
         ingest.survived += survived;

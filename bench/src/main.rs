@@ -194,10 +194,9 @@ async fn ingest_figures(
     let sqlite = ingest::app(&bench, None).await.context("ingest on SQLite")?;
     eprintln!("bench: webhook ingest (PostgreSQL)");
     let pg = match ingest::fresh_postgres(PG_BASE).await {
-        Some(url) => {
-            let result = ingest::app(&bench, Some(&url)).await.context("ingest on PostgreSQL");
-            ingest::drop_postgres(PG_BASE, &url).await;
-            Some(result?)
+        Some(probe) => {
+            ingest::drop_postgres(PG_BASE, &probe).await;
+            Some(ingest::app(&bench, Some(PG_BASE)).await.context("ingest on PostgreSQL")?)
         }
         None => None,
     };
