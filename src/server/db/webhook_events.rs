@@ -298,6 +298,22 @@ pub struct StoredEvent {
     pub last_error: Option<String>,
 }
 
+impl StoredEvent {
+    /// From a row whose first eight columns are the event's, in the struct's order.
+    fn from_row(r: &sqlx::any::AnyRow) -> Result<StoredEvent, sqlx::Error> {
+        Ok(StoredEvent {
+            event_id: r.try_get(0)?,
+            event_type: r.try_get(1)?,
+            body: r.try_get(2)?,
+            status: r.try_get(3)?,
+            received_at: r.try_get(4)?,
+            processed_at: r.try_get(5)?,
+            attempts: r.try_get(6)?,
+            last_error: r.try_get(7)?,
+        })
+    }
+}
+
 /// Which stored events the console lists: about whom (None: everyone), after which row (its time and
 /// event id, newest first), of which type, in which state.
 pub struct EventFilter<'a> {
@@ -340,20 +356,35 @@ pub async fn recent(db: &Db, filter: &EventFilter<'_>, limit: i64) -> Result<Vec
         query = query.bind(b);
     }
     let rows = query.bind(limit).fetch_all(db).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StoredEvent {
-                event_id: r.try_get(0)?,
-                event_type: r.try_get(1)?,
-                body: r.try_get(2)?,
-                status: r.try_get(3)?,
-                received_at: r.try_get(4)?,
-                processed_at: r.try_get(5)?,
-                attempts: r.try_get(6)?,
-                last_error: r.try_get(7)?,
-            })
-        })
-        .collect()
+    rows.iter().map(StoredEvent::from_row).collect()
+}
+
+/// The stored events of `event_ids` that exist, in the order given, each with the user whose customer
+/// it concerns, if any (for the developer console's rows).
+pub async fn with_owners(
+    db: &Db,
+    event_ids: &[String],
+) -> Result<Vec<(StoredEvent, Option<crate::model::UserId>)>, sqlx::Error> {
+    if event_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT w.event_id, w.event_type, w.body, w.status, w.received_at, w.processed_at, w.attempts,
+                w.last_error, c.user_id
+         FROM webhook_events w LEFT JOIN customers c ON c.customer_id = w.customer_id
+         WHERE w.event_id IN ({})",
+        placeholders(1, event_ids.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+    for id in event_ids {
+        query = query.bind(id.as_str());
+    }
+    let mut found = std::collections::HashMap::new();
+    for r in query.fetch_all(db).await? {
+        let event = StoredEvent::from_row(&r)?;
+        found.insert(event.event_id.clone(), (event, r.try_get(8)?));
+    }
+    Ok(event_ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// Puts a stored event back to `received` so the worker applies it again (the developer console's

@@ -129,7 +129,7 @@ pub async fn deliver_webhook_rows(bus: &LiveBus, db: &Db, ids: &[String]) {
     if ids.is_empty() || !bus.console_watched_here() {
         return;
     }
-    match stored_events(db, ids).await {
+    match crate::server::db::webhook_events::with_owners(db, ids).await {
         Ok(rows) => {
             for (e, owner) in rows {
                 let row = LiveEvent::Console { entry: ConsoleEntry::Webhook(console::stored_webhook_row(e)) };
@@ -144,43 +144,6 @@ pub async fn deliver_webhook_rows(bus: &LiveBus, db: &Db, ids: &[String]) {
 /// A webhook was refused for its signature (nothing of it is stored).
 pub async fn webhook_rejected(bus: &LiveBus, db: &Db, rejected: Rejected) {
     publish(bus, db, None, ConsoleEntry::Webhook(console::rejected_webhook_row(rejected))).await;
-}
-
-/// The stored events of `ids` that exist, in the order of `ids`, each with the user whose customer it
-/// concerns, if any.
-async fn stored_events(
-    db: &Db,
-    ids: &[String],
-) -> Result<Vec<(crate::server::db::webhook_events::StoredEvent, Option<UserId>)>, sqlx::Error> {
-    use sqlx::Row;
-    let placeholders = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
-    // Only placeholders are generated; every id is bound.
-    let sql = format!(
-        "SELECT w.event_id, w.event_type, w.body, w.status, w.received_at, w.processed_at, w.attempts,
-                w.last_error, c.user_id
-         FROM webhook_events w LEFT JOIN customers c ON c.customer_id = w.customer_id
-         WHERE w.event_id IN ({placeholders})"
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for id in ids {
-        query = query.bind(id.as_str());
-    }
-    let mut found = std::collections::HashMap::new();
-    for r in query.fetch_all(db).await? {
-        let event = crate::server::db::webhook_events::StoredEvent {
-            event_id: r.try_get(0)?,
-            event_type: r.try_get(1)?,
-            body: r.try_get(2)?,
-            status: r.try_get(3)?,
-            received_at: r.try_get(4)?,
-            processed_at: r.try_get(5)?,
-            attempts: r.try_get(6)?,
-            last_error: r.try_get(7)?,
-        };
-        let owner: Option<UserId> = r.try_get(8)?;
-        found.insert(event.event_id.clone(), (event, owner));
-    }
-    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 #[cfg(test)]
