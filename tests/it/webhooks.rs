@@ -182,6 +182,43 @@ async fn live_stream_carries_only_your_events_and_resumes_from_last_event_id() {
     app.stop().await;
 }
 
+/// The worker applies events that only write here together, in one transaction. An event in such a
+/// batch that cannot be applied sends the rest back to being applied one by one: each good event is
+/// applied once and reaches the stream once, in order, and only the bad one is marked failed.
+#[tokio::test]
+async fn a_bad_event_among_many_holds_back_none_of_the_others() {
+    let app = TestApp::spawn().await;
+    let ann = app.browser();
+    let (_, customer) = app.sign_up(&ann, "ann@example.com").await;
+    let stream = ann.get(format!("{}/live", app.url)).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    let bad = br#"{"event_id":"ev-bad","type":"entity.created","message":"x","timestamp":"2026-01-01T00:00:00Z","payload":{"id":42}}"#;
+    let mut bodies: Vec<Vec<u8>> =
+        (0..20).map(|i| entity_created(&format!("ev-g{i}"), &format!("ent-g{i}"), &customer)).collect();
+    bodies.insert(10, bad.to_vec());
+    // Sent all at once, so the worker finds several of them pending together.
+    let posts = bodies.iter().map(|body| app.post_signed(body));
+    assert!(futures::future::join_all(posts).await.iter().all(|status| *status == 200));
+
+    let got = read_events(stream, 20).await;
+    let seqs: Vec<i64> = got.iter().map(|e| e.0).collect();
+    assert_eq!(seqs, (1..=20).collect::<Vec<_>>(), "one live event per good webhook");
+    for i in 0..20 {
+        assert_eq!(got.iter().filter(|e| e.1.contains(&format!("\"ent-g{i}\""))).count(), 1, "ent-g{i}");
+    }
+    let bad = eventually(|| async {
+        webhook_events::status_of(&app.state.db, "ev-bad").await.unwrap().filter(|(_, n)| *n > 0)
+    })
+    .await;
+    assert_ne!(bad.0, "processed");
+    for i in 0..20 {
+        let (status, attempts) =
+            webhook_events::status_of(&app.state.db, &format!("ev-g{i}")).await.unwrap().expect("stored");
+        assert_eq!((status.as_str(), attempts), ("processed", 1), "ev-g{i}");
+    }
+    app.stop().await;
+}
+
 /// A page reads `live_position` before its data and opens `/live?after=` with it: whatever happened in
 /// between is replayed, so the page needs no reload when its stream opens. Last-Event-ID, sent by a
 /// reconnecting EventSource, takes precedence.

@@ -2,7 +2,7 @@
 //! idempotency key, stored before Lean is called) and the payments Lean reports for them.
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyExecutor, Row};
 
 use super::{now, Db};
 use crate::model::{
@@ -129,8 +129,8 @@ fn consent_from_row(r: &AnyRow) -> Result<(UserId, CustomerId, Consent), sqlx::E
 }
 
 /// The consent with its owner's user id and Lean customer id (no payments attached).
-pub async fn get(
-    db: &Db,
+pub async fn get<'e>(
+    db: impl AnyExecutor<'e>,
     consent_id: &ConsentId,
 ) -> Result<Option<(UserId, CustomerId, Consent)>, sqlx::Error> {
     let row =
@@ -139,7 +139,10 @@ pub async fn get(
 }
 
 /// The owner of a consent, if it is one of ours.
-pub async fn owner(db: &Db, consent_id: &ConsentId) -> Result<Option<UserId>, sqlx::Error> {
+pub async fn owner<'e>(
+    db: impl AnyExecutor<'e>,
+    consent_id: &ConsentId,
+) -> Result<Option<UserId>, sqlx::Error> {
     let row =
         sqlx::query("SELECT user_id FROM consents WHERE id = $1").bind(consent_id).fetch_optional(db).await?;
     row.map(|r| r.try_get(0)).transpose()
@@ -340,8 +343,8 @@ pub async fn attempt_refused(db: &Db, attempt_id: &str, code: &str) -> Result<()
 
 /// Records what Lean says about a payment. Order-tolerant: a status never moves backwards, so a
 /// late or redelivered `payment.created` cannot undo PROCESSED.
-pub async fn upsert_payment(
-    db: &Db,
+pub async fn upsert_payment<'e>(
+    db: impl AnyExecutor<'e>,
     payment_id: &str,
     consent_id: &ConsentId,
     status: &ConsentPaymentStatus,

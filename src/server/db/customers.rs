@@ -1,4 +1,4 @@
-use sqlx::Row;
+use sqlx::{AnyExecutor, Row};
 
 use crate::model::{CustomerId, UserId};
 
@@ -17,7 +17,10 @@ pub async fn for_user(db: &Db, user_id: &UserId) -> Result<Option<CustomerRow>, 
     row.map(|r| Ok(CustomerRow { customer_id: r.try_get(0)?, app_user_id: r.try_get(1)? })).transpose()
 }
 
-pub async fn user_for_customer(db: &Db, customer_id: &CustomerId) -> Result<Option<UserId>, sqlx::Error> {
+pub async fn user_for_customer<'e>(
+    db: impl AnyExecutor<'e>,
+    customer_id: &CustomerId,
+) -> Result<Option<UserId>, sqlx::Error> {
     let row = sqlx::query("SELECT user_id FROM customers WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_optional(db)

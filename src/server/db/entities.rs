@@ -1,5 +1,5 @@
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyExecutor, Row};
 
 use super::{now, Db};
 use crate::model::{CustomerId, Entity, EntityId, EntityStatus, UserId};
@@ -43,7 +43,7 @@ fn from_row(r: &AnyRow) -> Result<Entity, sqlx::Error> {
 }
 
 /// Insert or refresh the bank details; status returns to active (a repeat connect re-activates).
-pub async fn upsert(db: &Db, e: &EntityUpsert<'_>) -> Result<(), sqlx::Error> {
+pub async fn upsert<'e>(db: impl AnyExecutor<'e>, e: &EntityUpsert<'_>) -> Result<(), sqlx::Error> {
     let permissions = serde_json::to_string(e.permissions).unwrap_or_else(|_| "[]".into());
     let ts = now();
     sqlx::query(
@@ -74,7 +74,11 @@ pub async fn upsert(db: &Db, e: &EntityUpsert<'_>) -> Result<(), sqlx::Error> {
 
 /// Records refresh progress. Returns false when the entity is not known yet (Lean does not promise
 /// ordering, so a refresh event may arrive before `entity.created`).
-pub async fn set_refresh_status(db: &Db, id: &EntityId, status: &str) -> Result<bool, sqlx::Error> {
+pub async fn set_refresh_status<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &EntityId,
+    status: &str,
+) -> Result<bool, sqlx::Error> {
     let res = sqlx::query("UPDATE entities SET refresh_status = $1, updated_at = $2 WHERE id = $3")
         .bind(status)
         .bind(now())
@@ -96,7 +100,10 @@ pub async fn get(db: &Db, id: &EntityId) -> Result<Option<(CustomerId, Entity)>,
 /// an entity of a customer this app does not know (made outside it). Who to tell is asked of every
 /// entity webhook, and the worker's reads and writes share SQLite's connection threads with the
 /// webhook endpoint.
-pub async fn get_with_owner(db: &Db, id: &EntityId) -> Result<Option<(Option<UserId>, Entity)>, sqlx::Error> {
+pub async fn get_with_owner<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &EntityId,
+) -> Result<Option<(Option<UserId>, Entity)>, sqlx::Error> {
     let row = sqlx::query(concat!(
         "SELECT ",
         columns!(),
@@ -149,7 +156,11 @@ pub async fn set_status(
 /// `entity.reconnected`: the bank login is good again. Only an entity waiting for that reconnect (or
 /// for one whose id this app never learnt) becomes active: a late event for an older reconnect leaves
 /// a newer one standing, and a deleted entity stays deleted. Returns whether anything changed.
-pub async fn mark_reconnected(db: &Db, id: &EntityId, reconnect_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn mark_reconnected<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &EntityId,
+    reconnect_id: &str,
+) -> Result<bool, sqlx::Error> {
     let res = sqlx::query(
         "UPDATE entities SET status = 'active', reconnect_id = NULL, updated_at = $1
          WHERE id = $2 AND status = 'reconnect_required' AND (reconnect_id IS NULL OR reconnect_id = $3)",

@@ -6,8 +6,14 @@ use super::{is_unique_violation, now, Db};
 
 /// Appends an event to the user's stream and returns its sequence number (the SSE id).
 /// The next number is computed inside the INSERT; two writers racing on PostgreSQL collide on the
-/// primary key, and the loser simply takes the next number.
-pub async fn append(db: &Db, user_id: &UserId, kind: &str, payload: &str) -> Result<i64, sqlx::Error> {
+/// primary key, and the loser simply takes the next number (inside a transaction the collision ends
+/// the transaction instead, and its caller applies again).
+pub async fn append(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &UserId,
+    kind: &str,
+    payload: &str,
+) -> Result<i64, sqlx::Error> {
     let mut tries = 0;
     loop {
         let res = sqlx::query(
@@ -19,7 +25,7 @@ pub async fn append(db: &Db, user_id: &UserId, kind: &str, payload: &str) -> Res
         .bind(kind)
         .bind(payload)
         .bind(now())
-        .fetch_one(db)
+        .fetch_one(&mut *conn)
         .await;
         match res {
             Ok(row) => return row.try_get(0),

@@ -1,7 +1,7 @@
 //! Payment intents created by this app and the payments Lean's webhooks report for them.
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyExecutor, Row};
 
 use super::{now, Db};
 use crate::model::{CustomerId, DestinationId, Money, PaymentIntentId, PaymentRow, PaymentStatus, UserId};
@@ -42,8 +42,8 @@ pub async fn insert_intent(db: &Db, i: &NewIntent<'_>) -> Result<(), sqlx::Error
 }
 
 /// Final statuses are never replaced by PENDING_WITH_BANK (a late or redelivered payment.created).
-pub async fn upsert_payment(
-    db: &Db,
+pub async fn upsert_payment<'e>(
+    db: impl AnyExecutor<'e>,
     id: &str,
     intent_id: &PaymentIntentId,
     customer_id: Option<&CustomerId>,
@@ -104,7 +104,10 @@ fn from_row(r: &AnyRow) -> Result<(UserId, PaymentRow), sqlx::Error> {
 }
 
 /// The intent with its owner's user id.
-pub async fn get(db: &Db, intent_id: &PaymentIntentId) -> Result<Option<(UserId, PaymentRow)>, sqlx::Error> {
+pub async fn get<'e>(
+    db: impl AnyExecutor<'e>,
+    intent_id: &PaymentIntentId,
+) -> Result<Option<(UserId, PaymentRow)>, sqlx::Error> {
     let row =
         sqlx::query(concat!(row_select!(), " WHERE i.id = $1")).bind(intent_id).fetch_optional(db).await?;
     row.as_ref().map(from_row).transpose()

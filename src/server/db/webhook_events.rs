@@ -1,4 +1,4 @@
-use sqlx::Row;
+use sqlx::{AnyExecutor, Row};
 
 use crate::model::CustomerId;
 
@@ -195,7 +195,7 @@ pub async fn claim_many(db: &Db, event_ids: &[&str], instance: &str) -> Result<V
 }
 
 /// Marks events that this instance applied without error as processed, in one statement.
-pub async fn finish_applied(db: &Db, event_ids: &[String]) -> Result<(), sqlx::Error> {
+pub async fn finish_applied<'e>(db: impl AnyExecutor<'e>, event_ids: &[String]) -> Result<(), sqlx::Error> {
     if event_ids.is_empty() {
         return Ok(());
     }

@@ -54,6 +54,11 @@ const STREAM_BACKLOG: usize = 256;
 
 type Channels = HashMap<Box<str>, broadcast::Sender<Arc<Published>>>;
 
+/// Events stored in a transaction not yet committed, for this process's streams (see
+/// [`LiveBus::publish_in`]).
+#[derive(Default)]
+pub struct Outbox(Vec<(Box<str>, Published)>);
+
 #[derive(Clone)]
 pub struct LiveBus {
     channels: Arc<Mutex<Channels>>,
@@ -105,6 +110,25 @@ impl LiveBus {
     }
 
     pub async fn publish(&self, db: &Db, user_id: &UserId, event: &LiveEvent) -> Result<i64, sqlx::Error> {
+        let mut conn = db.acquire().await?;
+        let mut outbox = Outbox::default();
+        let seq = self.publish_in(&mut conn, user_id, event, &mut outbox).await?;
+        self.deliver(outbox);
+        Ok(seq)
+    }
+
+    /// [`publish`](Self::publish) as part of the caller's transaction on `conn`: the event is stored
+    /// there, and what this process's streams are to get waits in `outbox` until the caller has
+    /// committed and hands it to [`deliver`](Self::deliver). A stream never shows an event that
+    /// was rolled back. (With PostgreSQL the NOTIFY is part of the transaction: PostgreSQL sends it
+    /// at the commit, to every instance.)
+    pub async fn publish_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user_id: &UserId,
+        event: &LiveEvent,
+        outbox: &mut Outbox,
+    ) -> Result<i64, sqlx::Error> {
         let payload = serde_json::to_string(event).unwrap_or_default();
         let kind = match event {
             LiveEvent::EntityChanged { .. } => "entity_changed",
@@ -113,20 +137,29 @@ impl LiveBus {
             LiveEvent::ConsentChanged { .. } => "consent_changed",
             LiveEvent::Console { .. } => "console",
         };
-        let seq = live_events::append(db, user_id, kind, &payload).await?;
+        let seq = live_events::append(&mut *conn, user_id, kind, &payload).await?;
         match self.fanout {
-            // No receivers is fine: nobody has the page open.
-            Fanout::Local => self.deliver_local(user_id.as_str(), Published { seq, payload: payload.into() }),
+            Fanout::Local => {
+                outbox.0.push((user_id.as_str().into(), Published { seq, payload: payload.into() }))
+            }
             // Only the key travels (NOTIFY payloads are small); listeners read the row.
             Fanout::Postgres => {
                 sqlx::query("SELECT pg_notify($1, $2)")
                     .bind(CHANNEL)
                     .bind(format!("{seq}:{user_id}"))
-                    .execute(db)
+                    .execute(&mut *conn)
                     .await?;
             }
         }
         Ok(seq)
+    }
+
+    /// Hands committed events to this process's streams (see [`publish_in`](Self::publish_in)).
+    pub fn deliver(&self, outbox: Outbox) {
+        // No receivers is fine: nobody has the page open.
+        for (audience, published) in outbox.0 {
+            self.deliver_local(&audience, published);
+        }
     }
 
     /// Hands a developer-console row to the streams that show the console. The row is already

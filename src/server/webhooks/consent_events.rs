@@ -11,11 +11,12 @@
 
 use serde::Deserialize;
 use serde_json::Value;
+use sqlx::AnyConnection;
 
 use crate::model::{ConsentId, ConsentPaymentStatus, ConsentStatus, LiveEvent};
 use crate::server::db::{self, Db};
 use crate::server::lean::LeanClient;
-use crate::server::live::LiveBus;
+use crate::server::live::{LiveBus, Outbox};
 
 #[derive(Deserialize)]
 struct ConsentPayload {
@@ -93,19 +94,33 @@ struct AofPaymentPayload {
 }
 
 /// An AoF payment's status, stored by Lean's payment id (even before the POST's answer has linked
-/// it to our attempt), live to the consent's owner.
-pub async fn apply_aof_payment(db: &Db, bus: &LiveBus, payload: Value) -> anyhow::Result<()> {
+/// it to our attempt), live to the consent's owner. Written on `conn`, perhaps in the worker's
+/// transaction: the live event waits in `outbox` for its commit.
+pub async fn apply_aof_payment(
+    conn: &mut AnyConnection,
+    bus: &LiveBus,
+    outbox: &mut Outbox,
+    payload: &Value,
+) -> anyhow::Result<()> {
     let amount = payload.get("amount").and_then(amount_minor);
-    let p: AofPaymentPayload = serde_json::from_value(payload)?;
+    let p = AofPaymentPayload::deserialize(payload)?;
     // A payment without its consent cannot be shown to anyone.
     let Some(consent_id) = p.consent_id else { return Ok(()) };
-    let Some(user_id) = db::consents::owner(db, &consent_id).await? else { return Ok(()) };
+    let Some(user_id) = db::consents::owner(&mut *conn, &consent_id).await? else { return Ok(()) };
     let code = p.failure_details.as_ref().and_then(|f| f.get("code")).and_then(Value::as_str);
-    db::consents::upsert_payment(db, &p.id, &consent_id, &p.status, amount, p.currency.as_deref(), code)
-        .await?;
-    let Some((_, _, consent)) = db::consents::get(db, &consent_id).await? else { return Ok(()) };
+    db::consents::upsert_payment(
+        &mut *conn,
+        &p.id,
+        &consent_id,
+        &p.status,
+        amount,
+        p.currency.as_deref(),
+        code,
+    )
+    .await?;
+    let Some((_, _, consent)) = db::consents::get(&mut *conn, &consent_id).await? else { return Ok(()) };
     let status = consent.status;
-    bus.publish(db, &user_id, &LiveEvent::ConsentChanged { consent_id, status }).await?;
+    bus.publish_in(conn, &user_id, &LiveEvent::ConsentChanged { consent_id, status }, outbox).await?;
     Ok(())
 }
 

@@ -32,15 +32,14 @@ struct Job {
     stored: oneshot::Sender<Result<bool, String>>,
 }
 
-/// Batches at least this large mean handlers are queueing at the writer faster than it stores them:
-/// half of a full statement. A smaller threshold let one slow flush at a steady, moderate pace pass for
-/// a flood, and the worker's rests then held live updates back; an arrival rate instead counted the
-/// bursts that any sender's pauses make of a steady pace (see BENCHMARKS.md's live figure).
-const FLOOD_BATCH: usize = 32;
-/// So many such batches in a row make a flood. One alone is a burst (webhooks held up by a busy
-/// moment arrive together).
-const FLOOD_STREAK: u32 = 3;
-/// How long after the last such batch the inbox still counts as flooded.
+/// A flood: at least this many webhooks stored within `FLOOD_SPAN`, a rate (2,000 a second) twice the
+/// steady pace the live figures are measured at, so the worker's rests do not hold back ordinary live
+/// updates. Telling a flood by the size of the writer's batches instead (several large ones in a
+/// row) missed floods on a slower machine: there the batches alternated above and below the size,
+/// the worker never rested, and its work beside the writer's slowed the flood further.
+const FLOOD_EVENTS: usize = 1000;
+const FLOOD_SPAN: Duration = Duration::from_millis(500);
+/// How long after the last such moment the inbox still counts as flooded.
 const FLOOD_WINDOW: Duration = Duration::from_millis(100);
 
 #[derive(Clone)]
@@ -107,15 +106,26 @@ impl Inbox {
     }
 }
 
-/// Large batches in a row (see `FLOOD_BATCH`).
+/// How many webhooks were stored over the last `FLOOD_SPAN` (see `FLOOD_EVENTS`).
 #[derive(Default)]
-struct Streak(u32);
+struct Arrivals {
+    batches: std::collections::VecDeque<(Instant, usize)>,
+    events: usize,
+}
 
-impl Streak {
-    /// Counts a batch of `events`; true while the batches make a flood.
-    fn flooded(&mut self, events: usize) -> bool {
-        self.0 = if events >= FLOOD_BATCH { self.0 + 1 } else { 0 };
-        self.0 >= FLOOD_STREAK
+impl Arrivals {
+    /// Counts a batch of `events` stored at `now`; true while the arrivals make a flood.
+    fn flooded(&mut self, events: usize, now: Instant) -> bool {
+        self.batches.push_back((now, events));
+        self.events += events;
+        while let Some(&(at, n)) = self.batches.front() {
+            if now.duration_since(at) <= FLOOD_SPAN {
+                break;
+            }
+            self.batches.pop_front();
+            self.events -= n;
+        }
+        self.events >= FLOOD_EVENTS
     }
 }
 
@@ -126,10 +136,10 @@ async fn write(
     turns: Turns,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    let mut streak = Streak::default();
+    let mut arrivals = Arrivals::default();
     let mut conn: Option<PoolConnection<sqlx::Any>> = None;
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        if streak.flooded(batch.len()) {
+        if arrivals.flooded(batch.len(), Instant::now()) {
             *last_flood.lock().expect("inbox lock") = Some(Instant::now());
         }
         let turn = turns.take().await;
@@ -219,24 +229,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn batches_of_a_steady_pace_are_no_flood_even_after_slow_flushes() {
-        let mut streak = Streak::default();
-        // Mostly one or two at a time; now and then a slow flush lets a dozen queue up.
-        for n in 0..1000 {
-            let batch = if n % 50 == 0 { 12 } else { 1 + n % 2 };
-            assert!(!streak.flooded(batch), "batch {n}");
+    fn a_steady_pace_is_no_flood_even_with_bursts_after_slow_flushes() {
+        let mut arrivals = Arrivals::default();
+        let start = Instant::now();
+        // About 1,000 a second, one a millisecond; every 50 ms a slow flush holds a dozen back, and
+        // they are stored together.
+        for ms in 0..10_000u64 {
+            let batch = match ms % 50 {
+                38..=48 => continue,
+                49 => 12,
+                _ => 1,
+            };
+            assert!(!arrivals.flooded(batch, start + Duration::from_millis(ms)), "at {ms} ms");
         }
     }
 
     #[test]
-    fn one_large_batch_is_a_burst_three_in_a_row_a_flood() {
-        let mut streak = Streak::default();
-        assert!(!streak.flooded(64));
-        assert!(!streak.flooded(3));
-        assert!(!streak.flooded(40));
-        assert!(!streak.flooded(40));
-        assert!(streak.flooded(40));
-        assert!(streak.flooded(64));
-        assert!(!streak.flooded(5));
+    fn a_flood_is_told_by_its_rate_whatever_the_batch_sizes() {
+        let mut arrivals = Arrivals::default();
+        let start = Instant::now();
+        // 2,500 a second in batches that alternate between large and small.
+        let mut flooded_at = None;
+        for step in 0..200u64 {
+            let batch = if step % 2 == 0 { 40 } else { 10 };
+            if arrivals.flooded(batch, start + Duration::from_millis(step * 10)) && flooded_at.is_none() {
+                flooded_at = Some(step * 10);
+            }
+        }
+        let at = flooded_at.expect("a flood");
+        assert!(at <= FLOOD_SPAN.as_millis() as u64, "told within one span, at {at} ms");
+        // Once it stops, the span empties.
+        assert!(!arrivals.flooded(1, start + Duration::from_millis(2000 + 600)));
     }
 }

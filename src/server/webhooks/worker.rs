@@ -7,6 +7,7 @@ use tracing::Instrument;
 
 use serde::Deserialize;
 use serde_json::Value;
+use sqlx::AnyConnection;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -15,15 +16,14 @@ use crate::model::{
 };
 use crate::server::db::{self, entities::EntityUpsert, webhook_events, Db};
 use crate::server::lean::LeanClient;
-use crate::server::live::LiveBus;
+use crate::server::live::{LiveBus, Outbox};
 use crate::server::webhooks::inbox::Inbox;
 
 /// The worker's break between batches while webhooks flood in (see `run`). Its work competes with the
-/// endpoint's for the two cores and SQLite's one write lock. Measured with `lean-bench --only ingest`
-/// on SQLite, one machine: a 60 ms break let the flood through at about 9,100 webhooks/s, 250 ms at
-/// about 11,200, and no applying at all during the flood at about 13,000. On another machine 250 ms
-/// gave 9,100–9,750/s and 1 s 9,600–10,300/s. 1 s still applies a batch (up to 50 events) a second,
-/// so a flood never starves live updates, and the worker catches up at full speed once it ends.
+/// endpoint's for the cores and SQLite's one write lock; measured with `lean-bench --only ingest`, the
+/// longer the break, the faster a flood got through, up to about a second. 1 s still applies a batch
+/// (up to 50 events) a second, so a flood never starves live updates, and the worker catches up at full
+/// speed once it ends.
 const FLOOD_PAUSE: Duration = Duration::from_millis(1000);
 
 /// Give up on an event after this many failed attempts (it stays visible as `failed`).
@@ -81,11 +81,13 @@ impl Worker {
         }
     }
 
-    /// Claims `events` together, applies each in order and records the outcomes: the successes in
-    /// one write at the end, a failure at once with its error. Claims and outcomes are written per
-    /// batch, not per event, because on SQLite every write waits its turn at the one write lock, and
-    /// the webhook endpoint's inserts wait behind them. An event applied but not yet recorded when
-    /// the process dies is applied again later, which the idempotent handlers allow.
+    /// Claims `events` together, applies each in order and records the outcomes. Claims and outcomes
+    /// are written per batch, not per event, because on SQLite every write waits its turn at the one
+    /// write lock, and the webhook endpoint's inserts wait behind them: events that only write here
+    /// are applied and recorded in one transaction (see `apply_gathered`); one that asks Lean is
+    /// applied alone and recorded with the batch's others at the end; a failure is recorded at once
+    /// with its error. An event applied but not yet recorded when the process dies is applied again
+    /// later, which the idempotent handlers allow.
     /// Each write takes its turn with the inbox's (see `Inbox::turn`).
     /// Returns whether any event failed, or None when `stop` came first.
     async fn apply_batch(
@@ -109,6 +111,7 @@ impl Worker {
         // Others were claimed by another instance in the meantime.
         let mut claimed = events.into_iter().filter(|ev| mine.contains(&ev.event_id));
         let mut applied = Vec::with_capacity(mine.len());
+        let mut gathered = Vec::new();
         let mut left = Vec::new();
         let mut failed = false;
         for ev in claimed.by_ref() {
@@ -116,25 +119,21 @@ impl Worker {
                 left.push(ev.event_id);
                 break;
             }
-            let span =
-                tracing::info_span!("webhook_apply", event_id = %ev.event_id, attempt = ev.attempts + 1);
-            match apply(db, bus, lean, inbox, &ev.body).instrument(span).await {
-                Ok(()) => applied.push(ev.event_id),
-                Err(e) => {
-                    failed = true;
-                    metrics::counter!(crate::server::metrics::WEBHOOKS_FAILED).increment(1);
-                    let error = e.to_string();
-                    tracing::warn!(event_id = %ev.event_id, error = %error, "webhook processing failed");
-                    let give_up = ev.attempts + 1 >= MAX_ATTEMPTS;
-                    let finished =
-                        inbox.in_turn(webhook_events::finish(db, &ev.event_id, Some(&error), give_up)).await;
-                    if let Err(e) = finished {
-                        tracing::error!(error = %e, "could not record webhook outcome");
-                    }
-                    crate::server::live::console::webhook_changed(bus, &ev.event_id);
+            // Events whose handlers only write here are gathered and applied together, in one
+            // transaction; one that asks Lean (or cannot be read) is applied on its own, after
+            // those gathered before it, so the batch is still applied in order.
+            if let Ok((event_type, payload)) = parse(&ev.body) {
+                if !calls_lean(&event_type) {
+                    let bank_arabic_name = arabic_name(lean, &event_type, &payload).await;
+                    gathered.push(Gathered { event: ev, event_type, payload, bank_arabic_name });
+                    continue;
                 }
             }
+            failed |= self.apply_gathered(db, bus, lean, inbox, &mut gathered, &mut applied).await;
+            failed |= self.apply_alone(db, bus, lean, inbox, ev, &mut applied).await;
         }
+        // Claimed and quick to apply: done even when stopping.
+        failed |= self.apply_gathered(db, bus, lean, inbox, &mut gathered, &mut applied).await;
         let finished = inbox.in_turn(webhook_events::finish_applied(db, &applied)).await;
         if finished.is_ok() {
             metrics::counter!(crate::server::metrics::WEBHOOKS_APPLIED).increment(applied.len() as u64);
@@ -157,6 +156,103 @@ impl Worker {
         }
         None
     }
+
+    /// Applies `gathered` (none of them asks Lean) and records them applied, in one transaction: one
+    /// commit for the lot rather than two or three per event, each of which on SQLite took the one
+    /// write lock from the webhook endpoint and made its connection drop its page cache. If that
+    /// fails, each is applied on its own instead, so one bad event does not hold back the rest.
+    /// Returns whether any event failed.
+    async fn apply_gathered(
+        &self,
+        db: &Db,
+        bus: &LiveBus,
+        lean: &LeanClient,
+        inbox: &Inbox,
+        gathered: &mut Vec<Gathered>,
+        applied: &mut Vec<String>,
+    ) -> bool {
+        if gathered.is_empty() {
+            return false;
+        }
+        let events = std::mem::take(gathered);
+        let span = tracing::info_span!("webhook_apply_together", events = events.len());
+        match apply_together(db, bus, inbox, &events).instrument(span).await {
+            Ok(()) => {
+                metrics::counter!(crate::server::metrics::WEBHOOKS_APPLIED).increment(events.len() as u64);
+                for ev in &events {
+                    crate::server::live::console::webhook_changed(bus, &ev.event.event_id);
+                }
+                false
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, events = events.len(), "applying webhooks together failed; applying each alone");
+                let mut failed = false;
+                for ev in events {
+                    failed |= self.apply_alone(db, bus, lean, inbox, ev.event, applied).await;
+                }
+                failed
+            }
+        }
+    }
+
+    /// Applies one event in writes of its own. Applied, it joins `applied` (recorded with the rest of
+    /// the batch); failed, its error is recorded at once. Returns whether it failed.
+    async fn apply_alone(
+        &self,
+        db: &Db,
+        bus: &LiveBus,
+        lean: &LeanClient,
+        inbox: &Inbox,
+        ev: webhook_events::PendingEvent,
+        applied: &mut Vec<String>,
+    ) -> bool {
+        let span = tracing::info_span!("webhook_apply", event_id = %ev.event_id, attempt = ev.attempts + 1);
+        match apply(db, bus, lean, inbox, &ev.body).instrument(span).await {
+            Ok(()) => {
+                applied.push(ev.event_id);
+                false
+            }
+            Err(e) => {
+                metrics::counter!(crate::server::metrics::WEBHOOKS_FAILED).increment(1);
+                let error = e.to_string();
+                tracing::warn!(event_id = %ev.event_id, error = %error, "webhook processing failed");
+                let give_up = ev.attempts + 1 >= MAX_ATTEMPTS;
+                let finished =
+                    inbox.in_turn(webhook_events::finish(db, &ev.event_id, Some(&error), give_up)).await;
+                if let Err(e) = finished {
+                    tracing::error!(error = %e, "could not record webhook outcome");
+                }
+                crate::server::live::console::webhook_changed(bus, &ev.event_id);
+                true
+            }
+        }
+    }
+}
+
+/// A claimed event whose handler only writes to the database, read and ready to apply.
+struct Gathered {
+    event: webhook_events::PendingEvent,
+    event_type: String,
+    payload: Value,
+    bank_arabic_name: Option<String>,
+}
+
+/// See [`Worker::apply_gathered`]. The live events wait for the commit, so no stream shows a change
+/// that was rolled back.
+async fn apply_together(db: &Db, bus: &LiveBus, inbox: &Inbox, events: &[Gathered]) -> anyhow::Result<()> {
+    let _turn = inbox.turn().await;
+    let mut tx = db.begin().await?;
+    let mut outbox = Outbox::default();
+    for ev in events {
+        apply_here(&mut tx, bus, &mut outbox, &ev.event_type, &ev.payload, ev.bank_arabic_name.as_deref())
+            .await
+            .map_err(|e| e.context(format!("event {}", ev.event.event_id)))?;
+    }
+    let ids: Vec<String> = events.iter().map(|ev| ev.event.event_id.clone()).collect();
+    webhook_events::finish_applied(&mut *tx, &ids).await?;
+    tx.commit().await?;
+    bus.deliver(outbox);
+    Ok(())
 }
 
 impl Default for Worker {
@@ -197,33 +293,76 @@ struct RefreshPayload {
     status: String,
 }
 
-async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &str) -> anyhow::Result<()> {
+/// An event's type and payload, from its stored body.
+fn parse(body: &str) -> anyhow::Result<(String, Value)> {
     let event: Value = serde_json::from_str(body)?;
-    let event_type = event.get("type").and_then(Value::as_str).unwrap_or_default();
-    let payload = event.get("payload").cloned().unwrap_or(Value::Null);
-    // A connected bank's Arabic name comes from Lean's bank list (cached; read before this event's
-    // turn, so a slow list does not hold up the events behind it).
-    let bank_arabic_name = match payload.pointer("/bank_details/identifier").and_then(Value::as_str) {
+    let event_type = event.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let payload = match event {
+        Value::Object(mut fields) => fields.remove("payload").unwrap_or(Value::Null),
+        _ => Value::Null,
+    };
+    Ok((event_type, payload))
+}
+
+/// results.ready fetches the results from Lean first, and consent.status.updated may ask Lean for
+/// the consent's bank: neither holds a turn or a transaction across those calls.
+fn calls_lean(event_type: &str) -> bool {
+    matches!(event_type, "results.ready" | "consent.status.updated")
+}
+
+/// A connected bank's Arabic name comes from Lean's bank list (cached; read before the event's turn,
+/// so a slow list does not hold up the events behind it).
+async fn arabic_name(lean: &LeanClient, event_type: &str, payload: &Value) -> Option<String> {
+    match payload.pointer("/bank_details/identifier").and_then(Value::as_str) {
         Some(bank) if event_type.starts_with("entity.") => {
             lean.bank_name(bank).await.and_then(|b| b.arabic_name)
         }
         _ => None,
-    };
-    // results.ready fetches the results from Lean first, and consent.status.updated may ask Lean for
-    // the consent's bank: the turn is not held across those calls.
-    let calls_lean = matches!(event_type, "results.ready" | "consent.status.updated");
-    let _turn = if calls_lean { None } else { inbox.turn().await };
+    }
+}
+
+/// Applies one event in writes of its own.
+async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &str) -> anyhow::Result<()> {
+    let (event_type, payload) = parse(body)?;
+    match event_type.as_str() {
+        "results.ready" => return super::results_events::results_ready(db, bus, lean, &payload).await,
+        // Account-on-File consents (see consent_events).
+        "consent.status.updated" => {
+            return super::consent_events::apply_consent_status(db, bus, lean, payload).await
+        }
+        _ => {}
+    }
+    let bank_arabic_name = arabic_name(lean, &event_type, &payload).await;
+    let _turn = inbox.turn().await;
+    let mut conn = db.acquire().await?;
+    let mut outbox = Outbox::default();
+    apply_here(&mut conn, bus, &mut outbox, &event_type, &payload, bank_arabic_name.as_deref()).await?;
+    drop(conn);
+    bus.deliver(outbox);
+    Ok(())
+}
+
+/// Applies an event whose handler asks nothing of Lean, writing on `conn` (perhaps inside the
+/// worker's transaction); its live events wait in `outbox` for the caller to deliver.
+async fn apply_here(
+    conn: &mut AnyConnection,
+    bus: &LiveBus,
+    outbox: &mut Outbox,
+    event_type: &str,
+    payload: &Value,
+    bank_arabic_name: Option<&str>,
+) -> anyhow::Result<()> {
     match event_type {
         "entity.created" | "entity.updated" => {
-            let p: EntityPayload = serde_json::from_value(payload)?;
+            let p = EntityPayload::deserialize(payload)?;
             db::entities::upsert(
-                db,
+                &mut *conn,
                 &EntityUpsert {
                     id: &p.id,
                     customer_id: &p.customer_id,
                     bank_identifier: &p.bank_details.identifier,
                     bank_name: &p.bank_details.name,
-                    bank_arabic_name: bank_arabic_name.as_deref(),
+                    bank_arabic_name,
                     bank_logo: p.bank_details.logo.as_deref(),
                     main_color: p.bank_details.main_color.as_deref(),
                     background_color: p.bank_details.background_color.as_deref(),
@@ -231,46 +370,44 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
                 },
             )
             .await?;
-            notify_entity(db, bus, &p.id).await
+            notify_entity(conn, bus, outbox, &p.id).await
         }
         "entity.reconnected" => {
-            let p: ReconnectedPayload = serde_json::from_value(payload)?;
+            let p = ReconnectedPayload::deserialize(payload)?;
             // An entity this app never stored, or one not waiting for this reconnect: nothing to do.
-            if db::entities::mark_reconnected(db, &p.id, &p.reconnect_id).await? {
-                notify_entity(db, bus, &p.id).await?;
+            if db::entities::mark_reconnected(&mut *conn, &p.id, &p.reconnect_id).await? {
+                notify_entity(conn, bus, outbox, &p.id).await?;
             }
             Ok(())
         }
         "entity.data.refresh.updated" => {
-            let p: RefreshPayload = serde_json::from_value(payload)?;
-            if db::entities::set_refresh_status(db, &p.entity_id, &p.status).await? {
-                notify_entity(db, bus, &p.entity_id).await?;
+            let p = RefreshPayload::deserialize(payload)?;
+            if db::entities::set_refresh_status(&mut *conn, &p.entity_id, &p.status).await? {
+                notify_entity(conn, bus, outbox, &p.entity_id).await?;
             }
             Ok(())
         }
-        "results.ready" => super::results_events::results_ready(db, bus, lean, &payload).await,
         "payment_intent.created" => {
             // The intent was stored when this app created it; tell its owner (unknown ids: nothing to do).
             let intent_id = payload.get("intent_id").and_then(Value::as_str).unwrap_or_default();
-            notify_payment(db, bus, &PaymentIntentId::new(intent_id)).await
+            notify_payment(conn, bus, outbox, &PaymentIntentId::new(intent_id)).await
         }
-        // Account-on-File consents and their payments (see consent_events).
-        "consent.status.updated" => super::consent_events::apply_consent_status(db, bus, lean, payload).await,
+        // Account-on-File payments (see consent_events).
         "payment.created"
         | "payment.updated"
         | "payment.account-on-file.updated"
         | "payment.account_on_file.updated"
-            if super::consent_events::is_aof_payment(&payload) =>
+            if super::consent_events::is_aof_payment(payload) =>
         {
-            super::consent_events::apply_aof_payment(db, bus, payload).await
+            super::consent_events::apply_aof_payment(conn, bus, outbox, payload).await
         }
         "payment.created" | "payment.updated" => {
-            let p: PaymentPayload = serde_json::from_value(payload.clone())?;
+            let p = PaymentPayload::deserialize(payload)?;
             // Account-on-File payments have no intent; they are not shown here.
             let Some(intent_id) = p.intent_id.as_ref() else { return Ok(()) };
             let amount = payload.get("amount").and_then(crate::server::lean::amounts::minor_units);
             db::payments::upsert_payment(
-                db,
+                &mut *conn,
                 &p.id,
                 intent_id,
                 p.customer_id.as_ref(),
@@ -279,7 +416,7 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
                 p.currency.as_deref(),
             )
             .await?;
-            notify_payment(db, bus, intent_id).await
+            notify_payment(conn, bus, outbox, intent_id).await
         }
         "payment_source.created"
         | "payment_source.beneficiary.created"
@@ -293,12 +430,13 @@ async fn apply(db: &Db, bus: &LiveBus, lean: &LeanClient, inbox: &Inbox, body: &
             else {
                 return Ok(());
             };
-            let Some(user_id) = db::customers::user_for_customer(db, &customer_id).await? else {
+            let Some(user_id) = db::customers::user_for_customer(&mut *conn, &customer_id).await? else {
                 return Ok(());
             };
             let status = BeneficiaryStatus::parse(&text("status").unwrap_or_default());
             let payment_source_id = PaymentSourceId::new(payment_source_id);
-            bus.publish(db, &user_id, &LiveEvent::PaymentSourceChanged { payment_source_id, status }).await?;
+            let event = LiveEvent::PaymentSourceChanged { payment_source_id, status };
+            bus.publish_in(conn, &user_id, &event, outbox).await?;
             Ok(())
         }
         // Stored for the record; later issues give these handlers.
@@ -320,20 +458,30 @@ struct PaymentPayload {
 
 /// Tells the owner of a payment intent, live, what it looks like now. Intents this app did not
 /// create have nobody to tell.
-async fn notify_payment(db: &Db, bus: &LiveBus, intent_id: &PaymentIntentId) -> anyhow::Result<()> {
-    let Some((user_id, payment)) = db::payments::get(db, intent_id).await? else {
+async fn notify_payment(
+    conn: &mut AnyConnection,
+    bus: &LiveBus,
+    outbox: &mut Outbox,
+    intent_id: &PaymentIntentId,
+) -> anyhow::Result<()> {
+    let Some((user_id, payment)) = db::payments::get(&mut *conn, intent_id).await? else {
         return Ok(());
     };
-    bus.publish(db, &user_id, &LiveEvent::PaymentChanged { payment }).await?;
+    bus.publish_in(conn, &user_id, &LiveEvent::PaymentChanged { payment }, outbox).await?;
     Ok(())
 }
 
 /// Tells the entity's owner, live, what it looks like now.
-async fn notify_entity(db: &Db, bus: &LiveBus, entity_id: &EntityId) -> anyhow::Result<()> {
+async fn notify_entity(
+    conn: &mut AnyConnection,
+    bus: &LiveBus,
+    outbox: &mut Outbox,
+    entity_id: &EntityId,
+) -> anyhow::Result<()> {
     // An entity of a customer we do not know (e.g. made outside this app) has nobody to tell.
-    let Some((Some(user_id), entity)) = db::entities::get_with_owner(db, entity_id).await? else {
+    let Some((Some(user_id), entity)) = db::entities::get_with_owner(&mut *conn, entity_id).await? else {
         return Ok(());
     };
-    bus.publish(db, &user_id, &LiveEvent::EntityChanged { entity }).await?;
+    bus.publish_in(conn, &user_id, &LiveEvent::EntityChanged { entity }, outbox).await?;
     Ok(())
 }
